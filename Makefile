@@ -1,0 +1,46 @@
+# Alignment Coordinates — one command each: make serve, make test, make build.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: serve build test bench validate clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+## serve: install, then serve the site with live reload on http://127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## build: a strict build into site/ (a failed build leaves site/ as it was)
+build: $(STAMP)
+	rm -rf site.partial
+	$(BIN)/mkdocs build --strict --site-dir site.partial
+	rm -rf site && mv site.partial site
+
+## validate: check entries, framework and references.bib without building
+validate: $(STAMP)
+	$(BIN)/living-survey validate
+
+## test: install the test dependencies and run the whole suite
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+## bench: build synthetic surveys with the plugin and as plain MkDocs pages; write docs/benchmarks.md
+bench: $(STAMP)
+	$(BIN)/living-survey bench --write docs/benchmarks.md
+
+clean:
+	rm -rf site site.partial .cache

@@ -1,0 +1,28 @@
+"""living_survey: a living survey as a static site — entries and a bibliography in, pages out."""
+
+from __future__ import annotations
+
+from .bibliography import Library, Name, Reference, parse_bibliography
+from .entries import Entry, Quote, entry_schema
+from .framework import Framework, Quadrant, load_framework
+from .problems import Problem, SurveyError
+from .survey import Survey, load_survey
+
+__all__ = [
+    "Entry",
+    "Framework",
+    "Library",
+    "Name",
+    "Problem",
+    "Quadrant",
+    "Quote",
+    "Reference",
+    "Survey",
+    "SurveyError",
+    "entry_schema",
+    "load_framework",
+    "load_survey",
+    "parse_bibliography",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,113 @@
+"""Formatted references (APA-like), as escaped HTML or plain text, from one description.
+
+Hand-written because the display needs per-part escaping and link control that a CSL engine
+would hide; the rules are few: authors, year, title, venue, locators, link.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .bibliography import Name, Reference
+
+_MAX_AUTHORS = 20  # APA 7 lists up to 20 authors, then an ellipsis and the last one
+_STANDALONE = {"book", "misc", "techreport", "phdthesis", "mastersthesis", "manual", "online", "unpublished", "dataset", "software"}
+
+Part = tuple[str, str]
+"""(style, text): style is "" for plain text, "em" for italics, "link" for a URL."""
+
+
+def name_list(names: tuple[Name, ...]) -> str:
+    """``A, B., C, D., & E, F.`` with ``et al.`` for ``and others`` and APA's 20-name cut."""
+    real = [n.sorted_form() for n in names if not n.is_others]
+    etal = len(real) < len(names)
+    if len(real) > _MAX_AUTHORS:
+        return ", ".join(real[: _MAX_AUTHORS - 1]) + ", … " + real[-1]
+    if etal:
+        return ", ".join(real) + ", et al."
+    if len(real) <= 1:
+        return "".join(real)
+    if len(real) == 2:
+        return f"{real[0]}, & {real[1]}"
+    return ", ".join(real[:-1]) + ", & " + real[-1]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def reference_parts(ref: Reference) -> list[Part]:
+    """The formatted reference as styled parts, before any escaping."""
+    parts: list[Part] = []
+    if ref.authors:
+        who = name_list(ref.authors)
+    elif ref.editors:
+        who = name_list(ref.editors) + (" (Ed.)" if len(ref.editors) == 1 else " (Eds.)")
+    else:
+        who = ref.get("organization") or ref.get("institution")
+    year = ref.year
+    if who:
+        parts.append(("", f"{_sentence(who)} ({year}). "))
+    else:
+        parts.append(("", f"({year}). "))
+    title = _sentence(ref.title)
+    if ref.type in _STANDALONE:
+        parts.append(("em", title))
+    else:
+        parts.append(("", title))
+    if ref.type == "article":
+        journal = ref.get("journal")
+        if journal:
+            parts.append(("", " "))
+            parts.append(("em", journal))
+            if ref.get("volume"):
+                parts.append(("", ", "))
+                parts.append(("em", ref.get("volume")))
+            if ref.get("number"):
+                parts.append(("", f"({ref.get('number')})"))
+            if ref.get("pages"):
+                parts.append(("", f", {ref.get('pages')}"))
+            parts.append(("", "."))
+    elif ref.type in ("inproceedings", "incollection", "inbook", "conference"):
+        book = ref.get("booktitle")
+        if book:
+            parts.append(("", " In "))
+            if ref.editors:
+                eds = name_list(ref.editors)
+                parts.append(("", f"{eds} ({'Ed.' if len(ref.editors) == 1 else 'Eds.'}), "))
+            parts.append(("em", book))
+            if ref.get("pages"):
+                parts.append(("", f" (pp. {ref.get('pages')})"))
+            parts.append(("", "."))
+    else:
+        extra = ref.get("howpublished") or ref.get("note")
+        if extra and not extra.lower().startswith(("http://", "https://")):
+            parts.append(("", f" {_sentence(extra)}"))
+    publisher = ref.get("publisher")
+    if publisher and ref.type != "article":
+        parts.append(("", f" {_sentence(publisher)}"))
+    if ref.arxiv and not ref.doi:
+        parts.append(("", f" arXiv:{ref.arxiv}."))
+    if ref.link:
+        parts.append(("", " "))
+        parts.append(("link", ref.link))
+    return parts
+
+
+def reference_html(ref: Reference) -> Markup:
+    """The formatted reference as safe HTML; every field escaped, only http(s) links."""
+    out = []
+    for style, text in reference_parts(ref):
+        if style == "em":
+            out.append(Markup("<em>{}</em>").format(text))
+        elif style == "link":
+            out.append(Markup('<a href="{0}">{0}</a>').format(text))
+        else:
+            out.append(escape(text))
+    return Markup("").join(out)
+
+
+def reference_text(ref: Reference) -> str:
+    """The formatted reference as plain text."""
+    return "".join(text for _, text in reference_parts(ref))

@@ -1,0 +1,169 @@
+"""The survey's framework — axes, poles, quadrants, vocabularies — loaded from configuration.
+
+Nothing in the engine knows the source paper's 2×2: every name comes from the framework file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem, SurveyError
+from .schema import packaged_schema, validate
+from .yamlio import load_yaml
+
+
+@dataclass(frozen=True)
+class Pole:
+    """One end of an axis."""
+
+    label: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A decision every entry makes, drawn from -1 (negative pole) to +1 (positive pole)."""
+
+    key: str
+    name: str
+    negative: Pole
+    positive: Pole
+    decision: str = ""
+    description: str = ""
+    questions: tuple[str, ...] = ()
+
+    def pole(self, sign: int) -> Pole:
+        """The pole on the side of ``sign``."""
+        return self.negative if sign < 0 else self.positive
+
+
+@dataclass(frozen=True)
+class Quadrant:
+    """One combination of the axes' poles."""
+
+    id: str
+    title: str
+    x: int
+    y: int
+    summary: str
+    description: str
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a controlled vocabulary."""
+
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Framework:
+    """The axes, quadrants and vocabularies of a survey."""
+
+    title: str
+    x: Axis
+    y: Axis
+    quadrants: tuple[Quadrant, ...]
+    vocabularies: dict[str, tuple[Term, ...]]
+    digest: str
+    """A hash of the framework's content, for caches."""
+
+    def quadrant(self, quadrant_id: str) -> Quadrant:
+        """The quadrant with this id (KeyError if there is none)."""
+        for quadrant in self.quadrants:
+            if quadrant.id == quadrant_id:
+                return quadrant
+        raise KeyError(quadrant_id)
+
+    @property
+    def quadrant_ids(self) -> tuple[str, ...]:
+        """Quadrant ids in configuration order."""
+        return tuple(q.id for q in self.quadrants)
+
+    def term(self, vocabulary: str, term_id: str) -> Term:
+        """A vocabulary term by id (KeyError if unknown)."""
+        for term in self.vocabularies.get(vocabulary, ()):
+            if term.id == term_id:
+                return term
+        raise KeyError(term_id)
+
+
+def _axis(key: str, raw: dict[str, Any]) -> Axis:
+    return Axis(
+        key=key,
+        name=raw["name"],
+        negative=Pole(**raw["negative"]),
+        positive=Pole(**raw["positive"]),
+        decision=raw.get("decision", ""),
+        description=raw.get("description", ""),
+        questions=tuple(raw.get("questions", ())),
+    )
+
+
+def load_framework(path: Path, display: str) -> Framework:
+    """Read and validate a framework file.
+
+    Args:
+        path: the file to read.
+        display: its path as shown in messages (relative to the project root).
+
+    Raises:
+        SurveyError: listing every problem in the file.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SurveyError([Problem(display, 0, "", f"cannot read the framework file: {exc.strerror}")]) from exc
+    doc, problems = load_yaml(data, display)
+    if not problems:
+        problems = validate(doc, packaged_schema("framework.schema.json"), display)
+    if not problems:
+        seen: dict[tuple[int, int], str] = {}
+        ids: set[str] = set()
+        for i, q in enumerate(doc.value["quadrants"]):
+            line = doc.line(("quadrants", i))
+            if q["id"] in ids:
+                problems.append(Problem(display, line, f"quadrants[{i}].id", f"{q['id']!r} is used twice"))
+            ids.add(q["id"])
+            corner = (q["x"], q["y"])
+            if corner in seen:
+                problems.append(
+                    Problem(display, line, f"quadrants[{i}]", f"x={q['x']}, y={q['y']} is already {seen[corner]!r}")
+                )
+            seen[corner] = q["id"]
+        for name, terms in doc.value.get("vocabularies", {}).items():
+            term_ids = [t["id"] for t in terms]
+            for tid in sorted({t for t in term_ids if term_ids.count(t) > 1}):
+                problems.append(Problem(display, doc.line(("vocabularies", name)), f"vocabularies.{name}", f"{tid!r} is listed twice"))
+    if problems:
+        raise SurveyError(problems)
+    raw = doc.value
+    return Framework(
+        title=raw.get("title", "Survey"),
+        x=_axis("x", raw["axes"]["x"]),
+        y=_axis("y", raw["axes"]["y"]),
+        quadrants=tuple(
+            Quadrant(
+                id=q["id"],
+                title=q["title"],
+                x=q["x"],
+                y=q["y"],
+                summary=q["summary"],
+                description=q["description"],
+                questions=tuple(q.get("questions", ())),
+            )
+            for q in raw["quadrants"]
+        ),
+        vocabularies={
+            name: tuple(Term(t["id"], t["label"], t.get("description", "")) for t in terms)
+            for name, terms in raw.get("vocabularies", {}).items()
+        },
+        digest=hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest(),
+    )

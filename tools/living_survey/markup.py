@@ -1,0 +1,87 @@
+"""Escaping and safe rendering of contributed text.
+
+Contributed text is data. Plain fields are escaped (``@`` too, so that no later pass can
+mistake it for a citation); Markdown fields (rationale, edge case) are rendered with raw HTML
+turned off and every link or image address checked against an allow-list of schemes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import markdown
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|{}~-])")
+
+
+def esc(value: Any) -> Markup:
+    """HTML-escape a value, ``@`` included."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(escape(str(value))).replace("@", "&#64;"))
+
+
+def md_escape(text: str) -> str:
+    """Make text safe to drop into Markdown: entities for HTML, backslashes for Markdown."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
+
+
+def safe_url(url: str) -> bool:
+    """Whether ``url`` may become a link: http(s), mailto, fragment or relative; never ``javascript:``."""
+    # browsers ignore control characters and spaces inside a scheme ("java\tscript:")
+    scheme = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]", "", url))
+    return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
+
+
+class _LinkGuard(markdown.treeprocessors.Treeprocessor):
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not safe_url(value):
+                    del element.attrib[attribute]
+
+
+class _NoRawHtml(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_LinkGuard(md), "living_survey_link_guard", 0)
+
+
+class SafeMarkdown:
+    """Markdown for contributed text: no raw HTML, no unsafe links. Reused across pages."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
+
+    def convert(self, text: str) -> Markup:
+        """Render one contributed Markdown field to safe HTML."""
+        self._md.reset()
+        html = self._md.convert(text)
+        # '@' left in the output is contributed text, never a citation for a later pass.
+        return Markup(re.sub(r"@(?![^<>]*>)", "&#64;", html))
+
+
+def template_env() -> Environment:
+    """The engine's Jinja environment: autoescaped, strict, ``@`` escaped too."""
+
+    def finalize(value: Any) -> Any:
+        return value if isinstance(value, Markup) else esc(value)
+
+    return Environment(
+        loader=PackageLoader(__package__, "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )

@@ -1,0 +1,241 @@
+"""Survey → page content: quadrant and references pages (Markdown), entry pages (HTML).
+
+Entry pages are rendered straight to HTML from the data: they skip the Markdown pipeline,
+which is most of the cost of a page, so the survey stays fast at thousands of entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .bibliography import Reference
+from .citations import Citation, replace_citations
+from .entries import Entry
+from .formatting import name_list, reference_html
+from .framework import Quadrant
+from .markup import SafeMarkdown, esc, md_escape, template_env
+from .problems import Problem
+from .survey import Survey
+
+Link = Callable[[str], str]
+"""Maps a generated page's source path (``entries/x.md``) to a URL relative to the current page."""
+
+SHORT_QUOTE = 220
+
+
+def anchor(key: str) -> str:
+    """An HTML id for a BibTeX key (keys may hold ``:`` or ``/``)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def entry_src(entry_id: str) -> str:
+    """The virtual source path of an entry page."""
+    return f"entries/{entry_id}.md"
+
+
+def quadrant_src(quadrant_id: str) -> str:
+    """The virtual source path of a quadrant page."""
+    return f"quadrants/{quadrant_id}.md"
+
+
+REFERENCES_SRC = "references.md"
+
+
+@dataclass
+class CitedPage:
+    """What citation processing found on one page."""
+
+    keys: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    """A rendered entry page."""
+
+    title: str
+    html: str
+    toc: tuple[tuple[str, str], ...]
+    """(id, title) of each second-level section."""
+    problems: tuple[Problem, ...]
+
+
+def _shorten(text: str, limit: int = SHORT_QUOTE) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class PageBuilder:
+    """Renders every generated page of one Survey; holds the reusable renderers."""
+
+    def __init__(self, survey: Survey, *, edit_url: Callable[[Entry], str | None] = lambda e: None):
+        self.survey = survey
+        self.edit_url = edit_url
+        self.env = template_env()
+        self.safe_md = SafeMarkdown()
+        self._entry_template = self.env.get_template("entry.html")
+
+    # -- citations ---------------------------------------------------------------------------
+
+    def _cite(self, text: str, where: str, first_line: int, cited: CitedPage) -> str:
+        library = self.survey.library
+
+        def render(group: list[Citation], narrative: bool) -> str:
+            known = [c for c in group if c.key in library]
+            for c in group:
+                if c.key not in library:
+                    cited.problems.append(Problem(where, c.line, "", f"unknown citation key {c.key!r} (not in {library.path})"))
+            if not known:
+                return md_escape(", ".join("@" + c.key for c in group))
+            for c in known:
+                if c.key not in cited.keys:
+                    cited.keys.append(c.key)
+            if narrative:
+                ref = library[known[0].key]
+                return f"[{md_escape(ref.narrative)}](#ref-{anchor(ref.key)})"
+            items = []
+            for c in known:
+                ref = library[c.key]
+                label = md_escape(ref.year if c.suppress_author else ref.label)
+                loc = f", {md_escape(c.locator)}" if c.locator else ""
+                items.append(f"[{label}](#ref-{anchor(ref.key)}){loc}")
+            return "(" + "; ".join(items) + ")"
+
+        out, _ = replace_citations(text, render, first_line=first_line)
+        return out
+
+    def reference_list(self, keys: list[str]) -> Markup:
+        """The references a page cited, in label order, each with its anchor."""
+        refs = sorted((self.survey.library[k] for k in keys), key=lambda r: (r.label.lower(), r.key))
+        items = [{"anchor": f"ref-{anchor(r.key)}", "html": reference_html(r)} for r in refs]
+        return Markup(self.env.get_template("reflist.html").render(items=items))
+
+    def cite_markdown(self, markdown: str, where: str) -> tuple[str, list[Problem]]:
+        """Resolve the citations of a Markdown page and append its References section.
+
+        Args:
+            markdown: the page source.
+            where: the page's path, for messages.
+
+        Returns:
+            The new Markdown and the unknown-key problems, each with its line.
+        """
+        cited = CitedPage()
+        out = self._cite(markdown, where, 1, cited)
+        if cited.keys:
+            out = out.rstrip("\n") + "\n\n## References\n\n" + self.reference_list(cited.keys) + "\n"
+        return out, cited.problems
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def grid_html(self, link: Link) -> Markup:
+        """The 2×2 grid of quadrants with entry counts, top row first."""
+        framework = self.survey.framework
+        ordered = sorted(framework.quadrants, key=lambda q: (-q.y, q.x))
+        cells = [{"quadrant": q, "url": link(quadrant_src(q.id)), "count": len(self.survey.entries_in(q.id))} for q in ordered]
+        return Markup(self.env.get_template("grid.html").render(framework=framework, cells=cells))
+
+    def quadrant_markdown(self, quadrant: Quadrant, link: Link, *, figure: str = "", extra: str = "") -> str:
+        """A quadrant page: description, guiding questions, figure, its entries."""
+        items = []
+        for entry in sorted(self.survey.entries_in(quadrant.id), key=self.survey.sort_key):
+            ref = self.survey.library.references.get(entry.key)
+            quote = entry.quotes[0]
+            items.append(
+                {
+                    "url": link(entry_src(entry.id)),
+                    "label": ref.label if ref else entry.key,
+                    "title": ref.title if ref else entry.id,
+                    "quote": _shorten(quote.text),
+                    "page": quote.page,
+                    "edge": bool(entry.edge_case),
+                }
+            )
+        return self.env.get_template("quadrant.md").render(
+            quadrant=quadrant,
+            description=Markup(quadrant.description),
+            entries=items,
+            figure=Markup(figure),
+            extra=Markup(extra),
+        )
+
+    def references_markdown(self, link: Link) -> str:
+        """The whole bibliography, an anchor per key; surveyed works link to their entries."""
+        items = []
+        for ref in sorted(self.survey.library, key=lambda r: (r.label.lower(), r.key)):
+            entries = [
+                {"url": link(entry_src(e.id)), "title": e.id} for e in self.survey.entries_for_key(ref.key)
+            ]
+            items.append({"anchor": anchor(ref.key), "html": reference_html(ref), "entries": entries})
+        return self.env.get_template("references.md").render(items=items, path=self.survey.library.path)
+
+    def _placed_by(self, entry: Entry) -> Markup:
+        ref = self.survey.library.references.get(entry.placed_by)
+        if ref is None:
+            return esc(entry.placed_by)
+        return Markup('<a href="#ref-{}">{}</a>').format(anchor(ref.key), ref.label)
+
+    def entry_page(self, entry: Entry, link: Link, *, extra: str = "") -> EntryPage:
+        """An entry page, rendered straight to HTML."""
+        survey = self.survey
+        library = survey.library
+        ref: Reference | None = library.references.get(entry.key)
+        cited = CitedPage()
+        rationale_md = self._cite(entry.rationale, entry.path, entry.line("rationale"), cited)
+        rationale = self.safe_md.convert(rationale_md)
+        edge_case = None
+        if entry.edge_case:
+            edge_case = self.safe_md.convert(self._cite(entry.edge_case, entry.path, entry.line("edge_case"), cited))
+        quotes = []
+        for quote in entry.quotes:
+            source = library.references.get(quote.cite)
+            if quote.cite != entry.key and source is not None and quote.cite not in cited.keys:
+                cited.keys.append(quote.cite)
+            label: Any = Markup('<a href="#ref-{}">{}</a>').format(anchor(quote.cite), source.label) if source else quote.cite
+            quotes.append({"text": quote.text, "page": quote.page, "source": label})
+        if entry.placed_by in library and entry.placed_by not in cited.keys:
+            cited.keys.append(entry.placed_by)
+        cited_refs = cited.keys
+        terms = []
+        for term_id in entry.signal:
+            try:
+                terms.append(survey.framework.term("signal", term_id).label)
+            except KeyError:
+                terms.append(term_id)
+        toc = [("quotes", "Quotes"), ("rationale", "Rationale")]
+        if ref:
+            toc.append(("reference", "Reference"))
+        references = ""
+        if cited_refs:
+            references = Markup('<h2 id="references">References</h2>\n') + self.reference_list(cited_refs)
+            toc.append(("references", "References"))
+        html = self._entry_template.render(
+            ids={"title": "title"},
+            entry=entry,
+            ref=ref,
+            authors=name_list(ref.authors) if ref and ref.authors else (ref.get("organization") if ref else ""),
+            framework=survey.framework,
+            quadrant=survey.framework.quadrant(entry.quadrant),
+            quadrant_url=link(quadrant_src(entry.quadrant)),
+            signal=terms,
+            placed_by=self._placed_by(entry),
+            quotes=quotes,
+            rationale=rationale,
+            edge_case=edge_case,
+            reference=reference_html(ref) if ref else "",
+            extra=Markup(extra) + references,
+            edit_url=self.edit_url(entry),
+        )
+        return EntryPage(
+            title=ref.title if ref else entry.key,
+            html=html,
+            toc=tuple(toc),
+            problems=tuple(cited.problems),
+        )

@@ -1,0 +1,154 @@
+"""The MkDocs plugin ``living-survey``: thin glue between MkDocs' hooks and the engine.
+
+Load and validate in ``on_config``; add virtual pages in ``on_files``; fill them (and resolve
+citations everywhere) in ``on_page_markdown``; hand entry pages their pre-rendered HTML in
+``on_page_content``; watch the inputs in ``on_serve``. This is the only module that imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from .entries import Entry
+from .pages import REFERENCES_SRC, EntryPage, PageBuilder, entry_src, quadrant_src
+from .problems import Problem, SurveyError
+from .survey import Survey, load_survey
+
+log = get_plugin_logger(__name__)
+
+CSS_SRC = "assets/living-survey.css"
+GRID_MARK = "<!-- living-survey:grid -->"
+
+
+class LivingSurveyConfig(base.Config):
+    """Options of the ``living-survey`` plugin (paths relative to ``mkdocs.yml``)."""
+
+    framework = c.File(exists=True, default="framework.yml")
+    """The framework file: axes, poles, quadrants and vocabularies."""
+    entries = c.Dir(exists=True, default="entries")
+    """The folder of entry files, one ``<entry-id>.yaml`` per surveyed work."""
+    bibliography = c.File(exists=True, default="references.bib")
+    """The BibTeX file holding every cited work."""
+    entry_edit_uri = c.Optional(c.Type(str))
+    """Path under ``repo_url`` to edit a file of the repository (``edit/main/``); none: no edit links."""
+
+
+class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
+    """Turns entries and a bibliography into quadrant, entry and reference pages."""
+
+    def __init__(self) -> None:
+        self.survey: Survey | None = None
+        self.builder: PageBuilder | None = None
+        self.root = Path(".")
+        self._urls: dict[str, str] = {}
+        self._entry_by_src: dict[str, Entry] = {}
+        self._entry_pages: dict[str, EntryPage] = {}
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _warn(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
+        for problem in problems:
+            log.warning(str(problem))
+
+    def _edit_url(self, config: MkDocsConfig) -> Any:
+        repo = (config.repo_url or "").rstrip("/")
+        path = self.config.entry_edit_uri
+        if not repo or path is None:
+            return lambda entry: None
+        prefix = f"{repo}/{path.strip('/')}/"
+        return lambda entry: prefix + entry.path
+
+    def _link_from(self, page: Page) -> Any:
+        return lambda src: get_relative_url(self._urls[src], page.url)
+
+    # -- hooks -----------------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).resolve().parent
+        try:
+            self.survey = load_survey(
+                self.root,
+                Path(self.config.framework).resolve(),
+                Path(self.config.entries).resolve(),
+                Path(self.config.bibliography).resolve(),
+            )
+        except SurveyError as exc:
+            raise PluginError(str(exc)) from None
+        self._warn(self.survey.warnings)
+        self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config))
+        if CSS_SRC not in config.extra_css:
+            config.extra_css.append(CSS_SRC)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.survey is not None
+        generated: list[tuple[str, str, InclusionLevel]] = []
+        for quadrant in self.survey.framework.quadrants:
+            generated.append((quadrant_src(quadrant.id), f"# {quadrant.title}\n", InclusionLevel.UNDEFINED))
+        generated.append((REFERENCES_SRC, "# References\n", InclusionLevel.UNDEFINED))
+        self._entry_by_src = {}
+        for entry in self.survey.entries:
+            generated.append((entry_src(entry.id), "", InclusionLevel.NOT_IN_NAV))
+            self._entry_by_src[entry_src(entry.id)] = entry
+        clashes = [src for src, _, _ in generated if files.get_file_from_path(src) is not None]
+        if clashes:
+            raise PluginError(f"docs/ already has files the survey generates: {', '.join(clashes)}")
+        for src, content, inclusion in generated:
+            files.append(File.generated(config, src, content=content, inclusion=inclusion))
+        css = resources.files(__package__).joinpath("assets/living-survey.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, CSS_SRC, content=css))
+        self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        self._entry_pages = {}
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.survey is not None and self.builder is not None
+        src = page.file.src_uri
+        link = self._link_from(page)
+        entry = self._entry_by_src.get(src)
+        if entry is not None:
+            rendered = self.builder.entry_page(entry, link)
+            self._warn(rendered.problems)
+            self._entry_pages[src] = rendered
+            page.meta["title"] = rendered.title
+            edit = self.builder.edit_url(entry)
+            page.edit_url = edit
+            return ""
+        if src == REFERENCES_SRC and page.file.generated_by:
+            markdown = self.builder.references_markdown(link)
+        elif src.startswith("quadrants/") and page.file.generated_by:
+            quadrant = self.survey.framework.quadrant(src.removeprefix("quadrants/").removesuffix(".md"))
+            markdown = self.builder.quadrant_markdown(quadrant, link)
+        if GRID_MARK in markdown:
+            markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
+        where = src
+        if page.file.abs_src_path and Path(page.file.abs_src_path).resolve().is_relative_to(self.root):
+            where = Path(page.file.abs_src_path).resolve().relative_to(self.root).as_posix()
+        markdown, problems = self.builder.cite_markdown(markdown, where)
+        self._warn(problems)
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        rendered = self._entry_pages.pop(page.file.src_uri, None)
+        if rendered is None:
+            return html
+        page.toc = get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in rendered.toc])  # type: ignore[typeddict-item]
+        return rendered.html
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        for path in (self.config.framework, self.config.entries, self.config.bibliography):
+            server.watch(path)
+        return server

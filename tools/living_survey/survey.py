@@ -1,0 +1,100 @@
+"""The Survey: framework, entries and bibliography joined into one immutable model.
+
+One pass reads every input; every output (pages, figure, exports) is a function of the Survey.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bibliography import Library, parse_bibliography
+from .entries import Entry, load_entries
+from .framework import Framework, load_framework
+from .problems import Problem, SurveyError
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Everything the site is built from."""
+
+    framework: Framework
+    entries: tuple[Entry, ...]
+    library: Library
+    warnings: tuple[Problem, ...] = ()
+    """Content slips that a strict build must catch (unknown keys), with their locations."""
+    _by_id: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({e.id: e for e in self.entries})
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id."""
+        return self._by_id[entry_id]
+
+    def entries_in(self, quadrant_id: str) -> tuple[Entry, ...]:
+        """The entries placed in one quadrant, by label then id."""
+        return tuple(e for e in self.entries if e.quadrant == quadrant_id)
+
+    def entries_for_key(self, key: str) -> tuple[Entry, ...]:
+        """The entries about the work with this BibTeX key."""
+        return tuple(e for e in self.entries if e.key == key)
+
+    def sort_key(self, entry: Entry) -> tuple[str, str]:
+        """Entries sort by their work's label (``Bai et al., 2022a``), then id."""
+        ref = self.library.references.get(entry.key)
+        return ((ref.label if ref else entry.key).lower(), entry.id)
+
+    @property
+    def digest(self) -> str:
+        """A hash of every input, for caches and version notes."""
+        h = hashlib.sha256(self.framework.digest.encode())
+        h.update(self.library.digest.encode())
+        for e in self.entries:
+            h.update(repr((e.id, e.key, e.quadrant, e.position, e.quotes, e.rationale, e.signal, e.edge_case, e.placed_by)).encode())
+        return h.hexdigest()
+
+
+def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
+    found = []
+    for entry in entries:
+        if entry.key not in library:
+            found.append(Problem(entry.path, entry.line("key"), "key", f"{entry.key!r} is not in {library.path}"))
+        for i, quote in enumerate(entry.quotes):
+            if quote.cite != entry.key and quote.cite not in library:
+                found.append(Problem(entry.path, entry.line("quotes"), f"quotes[{i}].cite", f"{quote.cite!r} is not in {library.path}"))
+    return found
+
+
+def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path) -> Survey:
+    """Read, validate and join every input.
+
+    Args:
+        root: the project root; paths in messages are relative to it.
+        framework_file: the framework configuration (YAML).
+        entries_dir: the folder of entry files.
+        bib_file: the BibTeX file.
+
+    Raises:
+        SurveyError: every problem with the framework, the entries and the bibliography at once.
+    """
+
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+    problems: list[Problem] = []
+    framework = load_framework(framework_file, rel(framework_file))
+    entries, found = load_entries(entries_dir, root, framework)
+    problems += found
+    try:
+        text = bib_file.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise SurveyError([*problems, Problem(rel(bib_file), 0, "", f"cannot read: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise SurveyError([*problems, Problem(rel(bib_file), 0, "", f"not valid UTF-8: {exc.reason}")]) from exc
+    library = parse_bibliography(text, rel(bib_file))
+    problems += library.problems
+    if problems:
+        raise SurveyError(problems)
+    return Survey(framework=framework, entries=tuple(entries), library=library, warnings=tuple(_cross_checks(entries, library)))

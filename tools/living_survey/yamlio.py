@@ -1,0 +1,190 @@
+"""A strict, safe YAML reader that remembers where every value came from.
+
+PyYAML's loaders follow YAML 1.1, where ``no`` is ``False``, ``1.10`` is ``1.1`` and
+``2023-01-01`` is a date. Contributors should never be surprised like that, so we compose the
+node tree (libyaml when available) and build plain values ourselves with the YAML 1.2 core
+schema, refusing tags, anchors, aliases, duplicate keys, tabs and non-UTF-8 input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+# libyaml is much faster; fall back to the pure-Python composer where it is missing.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_BYTES = 1_048_576
+"""Files larger than this are refused before parsing (entries are a few kilobytes)."""
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
+)
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: its value, and where each part of it stands in the file."""
+
+    value: Any = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    """1-based line of every mapping key and sequence item, by its path in the value."""
+    raw: dict[Path, str] = field(default_factory=dict)
+    """The source text of every unquoted scalar, to quote it back in messages."""
+
+    def line(self, path: Path) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def plain_scalar(text: str) -> Any:
+    """Resolve an unquoted scalar with the YAML 1.2 core schema."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text) or _INF.match(text) or _NAN.match(text):
+        return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+    return text
+
+
+class _Builder:
+    def __init__(self, path: str, doc: Document, problems: list[Problem]):
+        self.path = path
+        self.doc = doc
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.aliases_reported = bool(problems)
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.path, node.start_mark.line + 1, "", message))
+
+    def build(self, node: yaml.Node, where: Path) -> Any:
+        # An alias composes to the very same node object: refusing a second visit refuses
+        # aliases, and with them the exponential "billion laughs" expansion.
+        if id(node) in self.seen:
+            if not self.aliases_reported:
+                self.fail(node, "anchors and aliases (&name, *name) are not allowed; write the value out")
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _STANDARD_TAGS:
+            self.fail(node, f"YAML tags such as {node.tag!r} are not allowed")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style:  # plain: None from PyYAML, '' from libyaml
+                self.doc.raw[where] = node.value
+                return plain_scalar(node.value)
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, child in enumerate(node.value):
+                self.doc.lines[(*where, i)] = child.start_mark.line + 1
+                items.append(self.build(child, (*where, i)))
+            return items
+        assert isinstance(node, yaml.MappingNode)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
+                self.fail(key_node, "mapping keys must be plain text")
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.fail(key_node, "merge keys (<<) are not allowed")
+                continue
+            if key in mapping:
+                first = self.doc.lines.get((*where, key), 0)
+                self.fail(key_node, f"{key}: duplicate key (first given on line {first})")
+                continue
+            self.doc.lines[(*where, key)] = key_node.start_mark.line + 1
+            mapping[key] = self.build(value_node, (*where, key))
+        return mapping
+
+
+def _anchor_problems(text: str, path: str) -> list[Problem]:
+    """Anchors without aliases compose silently; find them in the event stream instead."""
+    found = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            found.append(
+                Problem(
+                    path,
+                    event.start_mark.line + 1,
+                    "",
+                    "anchors and aliases (&name, *name) are not allowed; write the value out",
+                )
+            )
+    return found
+
+
+def load_yaml(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Document, list[Problem]]:
+    """Parse one YAML file strictly.
+
+    Args:
+        data: the file's bytes.
+        path: the file's path as it should appear in messages.
+        max_bytes: files above this size are refused unread.
+
+    Returns:
+        The document (its value is ``None`` when the file could not be read at all) and every
+        problem found.
+    """
+    doc = Document()
+    if len(data) > max_bytes:
+        return doc, [Problem(path, 0, "", f"file is {len(data):,} bytes; the limit is {max_bytes:,}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return doc, [Problem(path, line, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
+    text = text.removeprefix("\ufeff")
+    problems = [
+        Problem(path, n, "", "contains a tab character; indent with spaces and write no tabs")
+        for n, line in enumerate(text.split("\n"), 1)
+        if "\t" in line
+    ]
+    if problems:
+        return doc, problems
+    try:
+        if "&" in text or "*" in text:
+            problems.extend(_anchor_problems(text, path))
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        reason = exc.problem or exc.context or "invalid YAML"
+        return doc, [Problem(path, line, "", f"invalid YAML: {reason}")]
+    except yaml.YAMLError as exc:
+        return doc, [Problem(path, 0, "", f"invalid YAML: {exc}")]
+    if node is None:
+        return doc, [Problem(path, 0, "", "the file is empty")]
+    doc.lines[()] = node.start_mark.line + 1
+    builder = _Builder(path, doc, problems)
+    doc.value = builder.build(node, ())
+    return doc, problems
