@@ -1,5 +1,6 @@
 # Alignment Coordinates — one command each: make serve, make test, make build.
 PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -39,6 +39,8 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, s
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return (*path, extra[0]), f"unknown field (allowed here: {allowed})"
+    if validator == "type" and error.instance is None:
+        return path, f"is empty (expected {error.validator_value})"
     if validator == "type" and path in doc.raw:
         expected = error.validator_value
         raw = doc.raw[path]

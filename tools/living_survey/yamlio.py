@@ -129,18 +129,16 @@ class _Builder:
 
 def _anchor_problems(text: str, path: str) -> list[Problem]:
     """Anchors without aliases compose silently; find them in the event stream instead."""
-    found = []
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            found.append(
-                Problem(
-                    path,
-                    event.start_mark.line + 1,
-                    "",
-                    "anchors and aliases (&name, *name) are not allowed; write the value out",
-                )
-            )
-    return found
+    lines = [
+        event.start_mark.line + 1
+        for event in yaml.parse(text, Loader=_Loader)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
+    ]
+    if not lines:
+        return []
+    # one message per file: an alias bomb would otherwise drown the rest of the report
+    more = f" ({len(lines) - 1} more after this one)" if len(lines) > 1 else ""
+    return [Problem(path, lines[0], "", f"anchors and aliases (&name, *name) are not allowed; write the value out{more}")]
 
 
 def load_yaml(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Document, list[Problem]]:

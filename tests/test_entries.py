@@ -1,0 +1,88 @@
+"""The entry loader: one failing example per rule, each reported as path:line: field: message."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from living_survey import SurveyError, load_framework, load_survey
+from living_survey.entries import load_entries
+from living_survey.yamlio import load_yaml
+
+from .conftest import ROOT, SAMPLE_ENTRY, write_sample
+
+CORPUS = Path(__file__).parent / "corpus" / "entries"
+EXPECT = re.compile(r"^# expect: (\d+): (.*)$")
+
+
+def framework():
+    return load_framework(ROOT / "framework.yml", "framework.yml")
+
+
+def load_one(tmp_path: Path, name: str, data: bytes) -> list[str]:
+    folder = tmp_path / "entries"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_bytes(data)
+    entries, problems = load_entries(folder, tmp_path, framework())
+    assert not entries
+    return [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "bad").glob("*.yaml")), ids=lambda p: p.stem)
+def test_bad_entry_is_reported_with_path_line_and_field(tmp_path: Path, path: Path) -> None:
+    data = path.read_bytes()
+    line, expected = EXPECT.match(data.decode().splitlines()[0]).groups()
+    messages = load_one(tmp_path, path.name, data)
+    where = f"entries/{path.name}:{line}: " if line != "0" else f"entries/{path.name}: "
+    assert any(m.startswith(where) and expected in m for m in messages), messages
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "good").glob("*.yaml")), ids=lambda p: p.stem)
+def test_good_entry_loads(tmp_path: Path, path: Path) -> None:
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    shutil.copy(path, folder / path.name)
+    entries, problems = load_entries(folder, tmp_path, framework())
+    assert problems == [] and len(entries) == 1
+
+
+def test_non_utf8_names_the_line(tmp_path: Path) -> None:
+    messages = load_one(tmp_path, "latin.yaml", b"key: alpha2020open\nrationale: caf\xe9\n")
+    assert messages == ["entries/latin.yaml:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+
+
+def test_ten_megabyte_file_is_refused_unread(tmp_path: Path) -> None:
+    data = b"rationale: " + b"x" * (10 * 1024 * 1024) + b"\n"
+    messages = load_one(tmp_path, "huge.yaml", data)
+    assert len(messages) == 1 and "limit is 1,048,576" in messages[0]
+
+
+def test_wrong_extension_is_not_silently_ignored(tmp_path: Path) -> None:
+    messages = load_one(tmp_path, "entry.yml", b"key: x\n")
+    assert messages == ["entries/entry.yml: entry files must end in .yaml"]
+
+
+def test_yaml_1_2_core_schema_no_surprises() -> None:
+    doc, problems = load_yaml(b"a: no\nb: yes\nc: 2023-01-01\nd: 0.5\ne: '1.10'\nf: on\n", "x.yaml")
+    assert problems == []
+    assert doc.value == {"a": "no", "b": "yes", "c": "2023-01-01", "d": 0.5, "e": "1.10", "f": "on"}
+
+
+def test_every_problem_is_reported_at_once_and_nothing_is_built(tmp_path: Path) -> None:
+    bad = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="nowhere", position="[-0.5, -0.5]", quote="q")
+    root = write_sample(tmp_path / "p", entries={"one": bad, "two": bad.replace("key: alpha2020open\n", "")})
+    with pytest.raises(SurveyError) as caught:
+        load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    text = str(caught.value)
+    assert "3 problems" in text
+    assert "entries/one.yaml:2: quadrant: 'nowhere' is not one of 'broad-prescriptive'" in text
+    assert "entries/two.yaml:1: key: missing; this field is required" in text
+
+
+def test_the_shipped_entries_all_validate() -> None:
+    survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
+    assert survey.warnings == ()
+    assert {q.id for q in survey.framework.quadrants} == {e.quadrant for e in survey.entries}
