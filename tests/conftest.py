@@ -71,7 +71,7 @@ def write_sample(root: Path, entries: dict[str, str] | None = None, bib: str = S
     (root / "references.bib").write_text(bib, encoding="utf-8")
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
-    (root / "docs" / "index.md").write_text("# Sample\n\nBased on @source2023map.\n\n<!-- living-survey:grid -->\n", encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Sample\n\nBased on @source2023map.\n\n<!-- living-survey:figure -->\n\n<!-- living-survey:grid -->\n", encoding="utf-8")
     (root / "entries").mkdir(exist_ok=True)
     if entries is None:
         entries = {

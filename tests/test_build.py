@@ -27,11 +27,17 @@ def test_build_writes_quadrant_entry_and_reference_pages(sample: Path, build_sit
     assert "https://example.org/repo/edit/main/entries/alpha-2020.yaml" in entry
     assert "@misc{alpha2020open," in entry.replace("&#64;", "@")
     quadrant = (site / "quadrants" / "broad-descriptive" / "index.html").read_text()
-    assert 'href="../../entries/alpha-2020/"' in quadrant and "delta-2021" not in quadrant
+    listing = re.search(r'<ul class="ls-entry-list">.*?</ul>', quadrant, re.S).group(0)
+    assert 'href="../../entries/alpha-2020/"' in listing and "delta-2021" not in listing
+    # the figure is inline, with links relative to this page, and this quadrant highlighted
+    assert 'xlink:href="../../entries/delta-2021/"' in quadrant
+    assert "g[id^=ls-marker-broad-descriptive-]" in quadrant
     refs = (site / "references" / "index.html").read_text()
     assert 'id="delta2021named"' in refs and "Röttger, P., &amp; Delta, D. (2021)" in refs
     home = (site / "index.html").read_text()
     assert 'href="quadrants/broad-descriptive/"' in home and "1 entry" in home
+    for name in ("figure1.svg", "figure1.png", "figure1.pdf"):
+        assert (site / "assets" / name).stat().st_size > 1000
 
 
 def test_entry_pages_stay_out_of_the_navigation(sample: Path, build_site) -> None:

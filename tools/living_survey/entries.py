@@ -67,7 +67,7 @@ def entry_schema(framework: Framework) -> dict[str, Any]:
 def _position_problems(value: dict[str, Any], framework: Framework, file: str, line: int) -> list[Problem]:
     quadrant = framework.quadrant(value["quadrant"])
     problems = []
-    for coordinate, axis, sign in zip(value["position"], (framework.x, framework.y), (quadrant.x, quadrant.y)):
+    for coordinate, axis, sign in zip(value["position"], (framework.x, framework.y), (quadrant.x, quadrant.y), strict=True):
         if coordinate * sign <= 0:
             side = "0 (on the dividing line)" if coordinate == 0 else f"{coordinate} ({axis.pole(-sign).label})"
             expected = "< 0" if sign < 0 else "> 0"

@@ -23,6 +23,9 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .entries import Entry
+from .figure import NAMES as FIGURE_NAMES
+from .figure import ensure_figure, svg_for_page, text_alternative
+from .markup import esc
 from .pages import REFERENCES_SRC, EntryPage, PageBuilder, entry_src, quadrant_src
 from .problems import Problem, SurveyError
 from .survey import Survey, load_survey
@@ -31,6 +34,7 @@ log = get_plugin_logger(__name__)
 
 CSS_SRC = "assets/living-survey.css"
 GRID_MARK = "<!-- living-survey:grid -->"
+FIGURE_MARK = "<!-- living-survey:figure -->"
 
 
 class LivingSurveyConfig(base.Config):
@@ -44,6 +48,8 @@ class LivingSurveyConfig(base.Config):
     """The BibTeX file holding every cited work."""
     entry_edit_uri = c.Optional(c.Type(str))
     """Path under ``repo_url`` to edit a file of the repository (``edit/main/``); none: no edit links."""
+    cache_dir = c.Type(str, default=".cache/living-survey")
+    """Where the figure cache lives, relative to ``mkdocs.yml``."""
 
 
 class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
@@ -56,6 +62,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self._urls: dict[str, str] = {}
         self._entry_by_src: dict[str, Entry] = {}
         self._entry_pages: dict[str, EntryPage] = {}
+        self._figure: dict[str, bytes] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -73,6 +80,36 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
 
     def _link_from(self, page: Page) -> Any:
         return lambda src: get_relative_url(self._urls[src], page.url)
+
+    def _figure_html(self, page: Page, highlight: str | None = None) -> str:
+        """Figure 1 inline (so its links work), with a text alternative listing every entry."""
+        assert self.survey is not None
+        root = get_relative_url(".", page.url)
+        root = "" if root == "." else root.rstrip("/") + "/"
+        svg = svg_for_page(self._figure["figure1.svg"], root)
+        svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="ls-figure-caption" ', 1)
+        style = ""
+        if highlight:
+            # dim every marker and label outside the highlighted quadrant
+            style = (
+                "<style>.ls-figure g[id^=ls-marker-],.ls-figure g[id^=ls-label-]{opacity:.28}"
+                f".ls-figure g[id^=ls-marker-{highlight}-],.ls-figure g[id^=ls-label-{highlight}-]{{opacity:1}}</style>"
+            )
+        link = self._link_from(page)
+        items = []
+        for title, entries in text_alternative(self.survey):
+            links = ", ".join(f'<a href="{link(entry_src(i))}">{esc(label)}</a>' for i, label in entries) or "none yet"
+            items.append(f"<li><strong>{esc(title)}</strong>: {links}</li>")
+        downloads = " · ".join(
+            f'<a href="{root}assets/{name}">{name.rsplit(".", 1)[1].upper()}</a>' for name in FIGURE_NAMES
+        )
+        return (
+            f'<figure class="ls-figure">{style}{svg}'
+            f'<figcaption id="ls-figure-caption">Figure 1: every surveyed work on the map of '
+            f"{esc(self.survey.framework.x.name)} and {esc(self.survey.framework.y.name)}; "
+            f"select a point to open its entry. Download: {downloads}.</figcaption></figure>\n\n"
+            f'<details class="ls-figure-text"><summary>The map as a list</summary><ul>{"".join(items)}</ul></details>'
+        )
 
     # -- hooks -----------------------------------------------------------------------------------
 
@@ -108,6 +145,12 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             raise PluginError(f"docs/ already has files the survey generates: {', '.join(clashes)}")
         for src, content, inclusion in generated:
             files.append(File.generated(config, src, content=content, inclusion=inclusion))
+        self._figure = ensure_figure(self.survey, self.root / self.config.cache_dir / "figure")
+        for name in FIGURE_NAMES:
+            data = self._figure[name]
+            if name.endswith(".svg"):
+                data = svg_for_page(data, "../").encode("utf-8")
+            files.append(File.generated(config, f"assets/{name}", content=data))
         css = resources.files(__package__).joinpath("assets/living-survey.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_SRC, content=css))
         self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
@@ -131,7 +174,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             markdown = self.builder.references_markdown(link)
         elif src.startswith("quadrants/") and page.file.generated_by:
             quadrant = self.survey.framework.quadrant(src.removeprefix("quadrants/").removesuffix(".md"))
-            markdown = self.builder.quadrant_markdown(quadrant, link)
+            markdown = self.builder.quadrant_markdown(quadrant, link, figure=self._figure_html(page, quadrant.id))
+        if FIGURE_MARK in markdown:
+            markdown = markdown.replace(FIGURE_MARK, "\n" + self._figure_html(page) + "\n")
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         where = src

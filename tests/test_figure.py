@@ -1,0 +1,77 @@
+"""Figure 1: deterministic bytes, one link per entry and quadrant, cache hits without matplotlib."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from living_survey import load_survey
+from living_survey.figure import _draw, auto_positions, ensure_figure, figure_inputs
+
+from .conftest import ROOT, SAMPLE_ENTRY, write_sample
+
+
+def survey_of(root: Path):
+    return load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+
+
+def test_two_renders_are_byte_identical_and_link_every_entry() -> None:
+    inputs = figure_inputs(survey_of(ROOT))
+    first, second = _draw(inputs), _draw(inputs)
+    assert first == second
+    svg = first["figure1.svg"].decode()
+    entry_links = re.findall(r'xlink:href="@@ROOT@@entries/([^/]+)/"', svg)
+    # each entry links twice: its marker and its label
+    assert sorted(set(entry_links)) == sorted(e["id"] for e in inputs["entries"])
+    assert all(entry_links.count(i) == 2 for i in set(entry_links))
+    assert len(set(re.findall(r'xlink:href="@@ROOT@@quadrants/([^/]+)/"', svg))) == 4
+    assert svg.count("<title>") >= 2 * len(inputs["entries"]) + 4
+    assert first["figure1.png"].startswith(b"\x89PNG") and first["figure1.pdf"].startswith(b"%PDF")
+
+
+def test_cache_hit_does_not_import_matplotlib(tmp_path: Path) -> None:
+    root = write_sample(tmp_path / "p")
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from living_survey import load_survey
+        from living_survey.figure import ensure_figure
+        root = Path({str(root)!r})
+        survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+        files = ensure_figure(survey, root / ".cache")
+        print("matplotlib" in sys.modules, len(files))
+        """
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split() for _ in range(2)]
+    assert runs == [["True", "3"], ["False", "3"]]
+
+
+def test_hostile_labels_stay_plain_text(tmp_path: Path) -> None:
+    bib = r"""@misc{evil2020, author = {{$\frac{<script>}{x}$ \& </svg>}}, title = {$x^2$ <a href="javascript:x"> ]]>}, year = {2020}}"""
+    entry = SAMPLE_ENTRY.format(key="evil2020", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")
+    root = write_sample(tmp_path / "p", entries={"evil": entry}, bib=bib)
+    files = ensure_figure(survey_of(root), tmp_path / "cache")
+    svg = files["figure1.svg"].decode()
+    import xml.dom.minidom
+
+    dom = xml.dom.minidom.parseString(svg)  # still well-formed
+    assert dom.getElementsByTagName("script") == []
+    hrefs = [a.getAttribute("xlink:href") for a in dom.getElementsByTagName("a")]
+    assert hrefs and all(h.startswith("@@ROOT@@") for h in hrefs)
+    titles = [t.firstChild.data for t in dom.getElementsByTagName("title")]
+    assert '$x^2$ <a href="javascript:x"> ]]>' in titles
+
+
+def test_entries_without_position_get_free_slots_inside_their_quadrant(tmp_path: Path) -> None:
+    entries = {
+        f"e{i}": SAMPLE_ENTRY.format(key="alpha2020open", quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="q").replace("position: [0.5, 0.5]\n", "")
+        for i in range(7)
+    }
+    root = write_sample(tmp_path / "p", entries=entries)
+    positions = auto_positions(figure_inputs(survey_of(root)))
+    assert len(set(positions.values())) == 7
+    assert all(x > 0 and y > 0 for x, y in positions.values())
