@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve build test bench validate clean
+.PHONY: serve build test validate clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -38,10 +38,6 @@ validate: $(STAMP)
 ## test: install the test dependencies and run the whole suite
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
-
-## bench: build synthetic surveys with the plugin and as plain MkDocs pages; write docs/benchmarks.md
-bench: $(STAMP)
-	$(BIN)/living-survey bench --write docs/benchmarks.md
 
 clean:
 	rm -rf site site.partial .cache
