@@ -32,3 +32,8 @@ def test_non_citations_are_left_alone() -> None:
 def test_citation_lines_are_counted_from_the_first_line() -> None:
     _, found = replace_citations("one\n\n```\n@x\n```\nthen [@late]\n", render, first_line=10)
     assert [(c.key, c.line) for c in found] == [("late", 15)]
+
+
+def test_bracket_citation_before_punctuation() -> None:
+    out, _ = cite("into data [@kirk2023empty]: two decisions; see [@a].")
+    assert out == "into data P{kirk2023empty}: two decisions; see P{a}."

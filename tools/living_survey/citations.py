@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.+/-]*[A-Za-z0-9_])?"
 _ITEM = re.compile(rf"^\s*(-?)@({KEY})\s*(?:,\s*(.*?))?\s*$", re.DOTALL)
-_BRACKET = re.compile(r"\[([^\[\]]*@[^\[\]]*)\](?![(\[:])")
+_BRACKET = re.compile(r"\[([^\[\]]*@[^\[\]]*)\](?![(\[])")
 _NARRATIVE = re.compile(rf"(?<![\w@.\-/:+&=%~#`\\])@({KEY})")
 _PROTECTED = re.compile(
     r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$"  # fenced code block

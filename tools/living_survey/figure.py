@@ -189,7 +189,8 @@ def ensure_figure(survey: Survey, cache_dir: Path) -> dict[str, bytes]:
 
 def svg_for_page(svg: bytes, root: str) -> str:
     """The SVG for inline embedding in a page whose path to the site root is ``root``."""
-    return svg.decode("utf-8").replace(ROOT, root)
+    # one line: blank lines or indentation inside raw HTML would turn into Markdown code blocks
+    return re.sub(r">\s+<", "><", svg.decode("utf-8").replace(ROOT, root)).replace("\n", " ")
 
 
 def text_alternative(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:

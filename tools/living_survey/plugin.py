@@ -174,9 +174,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             markdown = self.builder.references_markdown(link)
         elif src.startswith("quadrants/") and page.file.generated_by:
             quadrant = self.survey.framework.quadrant(src.removeprefix("quadrants/").removesuffix(".md"))
-            markdown = self.builder.quadrant_markdown(quadrant, link, figure=self._figure_html(page, quadrant.id))
-        if FIGURE_MARK in markdown:
-            markdown = markdown.replace(FIGURE_MARK, "\n" + self._figure_html(page) + "\n")
+            markdown = self.builder.quadrant_markdown(quadrant, link, figure=FIGURE_MARK)
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         where = src
@@ -189,6 +187,12 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         rendered = self._entry_pages.pop(page.file.src_uri, None)
         if rendered is None:
+            if FIGURE_MARK in html:
+                # inserted after Markdown: raw SVG inside Markdown is not reliably left alone
+                src = page.file.src_uri
+                generated_quadrant = src.startswith("quadrants/") and page.file.generated_by
+                highlight = src.removeprefix("quadrants/").removesuffix(".md") if generated_quadrant else None
+                html = html.replace(FIGURE_MARK, self._figure_html(page, highlight))
             return html
         page.toc = get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in rendered.toc])  # type: ignore[typeddict-item]
         return rendered.html
