@@ -12,7 +12,7 @@ import jsonschema
 
 from .framework import Framework
 from .problems import Problem
-from .schema import packaged_schema, validate
+from .schema import make_validator, packaged_schema, validate
 from .yamlio import load_yaml
 
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -83,7 +83,9 @@ def _position_problems(value: dict[str, Any], framework: Framework, file: str, l
     return problems
 
 
-def load_entry(path: Path, display: str, framework: Framework, schema: dict[str, Any]) -> tuple[Entry | None, list[Problem]]:
+def load_entry(
+    path: Path, display: str, framework: Framework, validator: jsonschema.Draft7Validator
+) -> tuple[Entry | None, list[Problem]]:
     """Read and validate one entry file; the entry is ``None`` when it has problems."""
     entry_id = path.stem
     problems = []
@@ -101,7 +103,7 @@ def load_entry(path: Path, display: str, framework: Framework, schema: dict[str,
         return None, problems
     if not isinstance(doc.value, dict):
         return None, [*problems, Problem(display, doc.line(()), "", "an entry must be a mapping of fields (key: value)")]
-    found = validate(doc, schema, display)
+    found = validate(doc, validator, display)
     problems += found
     value = doc.value
     if not found and "position" in value:
@@ -132,8 +134,7 @@ def load_entries(folder: Path, root: Path, framework: Framework) -> tuple[list[E
 
     Files with other endings are reported, so that an ``entry.yml`` is not silently ignored.
     """
-    schema = entry_schema(framework)
-    jsonschema.Draft7Validator.check_schema(schema)
+    validator = make_validator(entry_schema(framework))
     entries, problems = [], []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -142,7 +143,7 @@ def load_entries(folder: Path, root: Path, framework: Framework) -> tuple[list[E
         if path.suffix != ".yaml":
             problems.append(Problem(display, 0, "", "entry files must end in .yaml"))
             continue
-        entry, found = load_entry(path, display, framework, schema)
+        entry, found = load_entry(path, display, framework, validator)
         problems += found
         if entry is not None:
             entries.append(entry)

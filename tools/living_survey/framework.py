@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, SurveyError
-from .schema import packaged_schema, validate
+from .schema import make_validator, packaged_schema, validate
 from .yamlio import load_yaml
 
 
@@ -123,7 +123,7 @@ def load_framework(path: Path, display: str) -> Framework:
         raise SurveyError([Problem(display, 0, "", f"cannot read the framework file: {exc.strerror}")]) from exc
     doc, problems = load_yaml(data, display)
     if not problems:
-        problems = validate(doc, packaged_schema("framework.schema.json"), display)
+        problems = validate(doc, make_validator(packaged_schema("framework.schema.json")), display)
     if not problems:
         seen: dict[tuple[int, int], str] = {}
         ids: set[str] = set()

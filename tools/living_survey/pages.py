@@ -169,7 +169,7 @@ class PageBuilder:
     def references_markdown(self, link: Link) -> str:
         """The whole bibliography, an anchor per key; surveyed works link to their entries."""
         items = []
-        for ref in sorted(self.survey.library, key=lambda r: (r.label.lower(), r.key)):
+        for ref in self.survey.library:  # the library is already in label order
             entries = [
                 {"url": link(entry_src(e.id)), "title": e.id} for e in self.survey.entries_for_key(ref.key)
             ]
@@ -202,7 +202,6 @@ class PageBuilder:
             quotes.append({"text": quote.text, "page": quote.page, "source": label})
         if entry.placed_by in library and entry.placed_by not in cited.keys:
             cited.keys.append(entry.placed_by)
-        cited_refs = cited.keys
         terms = []
         for term_id in entry.signal:
             try:
@@ -213,8 +212,8 @@ class PageBuilder:
         if ref:
             toc.append(("reference", "Reference"))
         references = ""
-        if cited_refs:
-            references = Markup('<h2 id="references">References</h2>\n') + self.reference_list(cited_refs)
+        if cited.keys:
+            references = Markup('<h2 id="references">References</h2>\n') + self.reference_list(cited.keys)
             toc.append(("references", "References"))
         html = self._entry_template.render(
             ids={"title": "title"},

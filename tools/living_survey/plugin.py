@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 from .entries import Entry
 from .figure import NAMES as FIGURE_NAMES
 from .figure import ensure_figure, svg_for_page, text_alternative
+from .framework import Quadrant
 from .markup import esc
 from .pages import REFERENCES_SRC, EntryPage, PageBuilder, entry_src, quadrant_src
 from .problems import Problem, SurveyError
@@ -61,6 +62,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self.root = Path(".")
         self._urls: dict[str, str] = {}
         self._entry_by_src: dict[str, Entry] = {}
+        self._quadrant_by_src: dict[str, Quadrant] = {}
         self._entry_pages: dict[str, EntryPage] = {}
         self._figure: dict[str, bytes] = {}
 
@@ -133,8 +135,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.survey is not None
         generated: list[tuple[str, str, InclusionLevel]] = []
-        for quadrant in self.survey.framework.quadrants:
-            generated.append((quadrant_src(quadrant.id), f"# {quadrant.title}\n", InclusionLevel.UNDEFINED))
+        self._quadrant_by_src = {quadrant_src(q.id): q for q in self.survey.framework.quadrants}
+        for src, quadrant in self._quadrant_by_src.items():
+            generated.append((src, f"# {quadrant.title}\n", InclusionLevel.UNDEFINED))
         generated.append((REFERENCES_SRC, "# References\n", InclusionLevel.UNDEFINED))
         self._entry_by_src = {}
         for entry in self.survey.entries:
@@ -172,9 +175,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             return ""
         if src == REFERENCES_SRC and page.file.generated_by:
             markdown = self.builder.references_markdown(link)
-        elif src.startswith("quadrants/") and page.file.generated_by:
-            quadrant = self.survey.framework.quadrant(src.removeprefix("quadrants/").removesuffix(".md"))
-            markdown = self.builder.quadrant_markdown(quadrant, link, figure=FIGURE_MARK)
+        elif src in self._quadrant_by_src and page.file.generated_by:
+            markdown = self.builder.quadrant_markdown(self._quadrant_by_src[src], link, figure=FIGURE_MARK)
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         where = src
@@ -189,10 +191,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if rendered is None:
             if FIGURE_MARK in html:
                 # inserted after Markdown: raw SVG inside Markdown is not reliably left alone
-                src = page.file.src_uri
-                generated_quadrant = src.startswith("quadrants/") and page.file.generated_by
-                highlight = src.removeprefix("quadrants/").removesuffix(".md") if generated_quadrant else None
-                html = html.replace(FIGURE_MARK, self._figure_html(page, highlight))
+                quadrant = self._quadrant_by_src.get(page.file.src_uri) if page.file.generated_by else None
+                html = html.replace(FIGURE_MARK, self._figure_html(page, quadrant.id if quadrant else None))
             return html
         page.toc = get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in rendered.toc])  # type: ignore[typeddict-item]
         return rendered.html

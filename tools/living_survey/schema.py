@@ -52,9 +52,14 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, s
     return path, error.message
 
 
-def validate(doc: Document, schema: dict[str, Any], file: str) -> list[Problem]:
-    """Every way ``doc.value`` breaks ``schema``, each at its line."""
-    validator = jsonschema.Draft7Validator(schema)
+def make_validator(schema: dict[str, Any]) -> jsonschema.Draft7Validator:
+    """A validator for ``schema``, checked once; build one per load, not one per file."""
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def validate(doc: Document, validator: jsonschema.Draft7Validator, file: str) -> list[Problem]:
+    """Every way ``doc.value`` breaks the validator's schema, each at its line."""
     problems = []
     for error in validator.iter_errors(doc.value):
         path, message = _describe(error, doc)
