@@ -86,3 +86,28 @@ def test_the_shipped_entries_all_validate() -> None:
     survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
     assert survey.warnings == ()
     assert {q.id for q in survey.framework.quadrants} == {e.quadrant for e in survey.entries}
+
+
+def test_framework_problems_are_located(tmp_path: Path) -> None:
+    text = (ROOT / "framework.yml").read_text(encoding="utf-8")
+    # give the second quadrant the first one's corner, and an axis an unknown field
+    text = text.replace("    x: 1\n    y: 1\n", "    x: -1\n    y: 1\n", 1).replace("    name: Dimensions\n", "    name: Dimensions\n    colour: red\n", 1)
+    path = tmp_path / "framework.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SurveyError) as caught:
+        load_framework(path, "framework.yml")
+    problems = [str(p) for p in caught.value.problems]
+    assert any(re.match(r"framework\.yml:\d+: axes\.x\.colour: unknown field", p) for p in problems), problems
+    text = text.replace("    colour: red\n", "")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SurveyError) as caught:
+        load_framework(path, "framework.yml")
+    assert any(re.match(r"framework\.yml:\d+: quadrants\[1\]: x=-1, y=1 is already 'broad-prescriptive'", str(p)) for p in caught.value.problems)
+
+
+def test_unknown_quote_source_is_a_located_warning(tmp_path: Path) -> None:
+    entry = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")
+    entry = entry.replace('    page: "3"\n', '    page: "3"\n    cite: nobody1999\n')
+    root = write_sample(tmp_path / "p", entries={"cites": entry})
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    assert [str(w) for w in survey.warnings] == ["entries/cites.yaml:4: quotes[0].cite: 'nobody1999' is not in references.bib"]
