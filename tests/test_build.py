@@ -40,12 +40,43 @@ def test_build_writes_quadrant_entry_and_reference_pages(sample: Path, build_sit
         assert (site / "assets" / name).stat().st_size > 1000
 
 
+def nav_links(html: str) -> list[str]:
+    """Every link inside a <nav> element (the sidebar, tabs and footer navigation)."""
+    from html.parser import HTMLParser
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 0
+            self.links: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.depth += tag == "nav"
+            if tag == "a" and self.depth:
+                self.links.append(dict(attrs).get("href") or "")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.depth -= tag == "nav" and self.depth > 0
+
+    parser = Collect()
+    parser.feed(html)
+    return parser.links
+
+
 def test_entry_pages_stay_out_of_the_navigation(sample: Path, build_site) -> None:
     site = build_site(sample)
-    for page in ("index.html", "404.html"):
-        hrefs = re.findall(r'href="([^"]*)"', (site / page).read_text())
-        assert any("quadrants/broad-descriptive/" in h for h in hrefs)
+    for page in ("index.html", "404.html", "quadrants/broad-descriptive/index.html"):
+        hrefs = nav_links((site / page).read_text())
+        assert any("quadrants/broad-descriptive/" in h or h in ("./", ".") for h in hrefs), page
         assert not any("entries/" in h for h in hrefs), page
+
+
+def test_home_page_shows_the_figure_and_its_citations(sample: Path, build_site) -> None:
+    # regression: a page with a citation once came out with all its raw HTML escaped
+    home = (build_site(sample) / "index.html").read_text()
+    assert "&lt;!--" not in home and "&lt;div" not in home
+    assert '<figure class="ls-figure">' in home and '<div class="ls-grid"' in home
+    assert 'href="#ref-source2023map"' in home
 
 
 def test_search_finds_a_phrase_from_a_quote(sample: Path, build_site) -> None:
@@ -97,3 +128,25 @@ placed_by: "<b>mallory</b>"
     assert "<script>alert" not in article and "<img src=x" not in article and "<b>mallory" not in article
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
     assert 'href="javascript' not in article
+
+
+def test_past_the_label_limit_the_page_carries_a_numbered_key(tmp_path: Path, build_site) -> None:
+    from living_survey.figure import LABEL_LIMIT
+
+    count = LABEL_LIMIT + 1
+    entries = {
+        f"w-{i:03d}": SAMPLE_ENTRY.format(
+            key="alpha2020open", quadrant="broad-descriptive", position=f"[-0.{i % 9 + 1}, -0.{(i * 7) % 9 + 1}]", quote=f"quote {i}"
+        )
+        for i in range(count)
+    }
+    site = build_site(write_sample(tmp_path / "p", entries=entries))
+    home = (site / "index.html").read_text(encoding="utf-8")
+    key = re.search(r'<details class="ls-figure-key">(.*?)</details>', home, re.S)
+    assert key is not None and f"Key to the {count} numbered markers" in key.group(1)
+    items = re.findall(r'<li value="(\d+)"><a href="entries/(w-\d+)/">', key.group(1))
+    assert [int(n) for n, _ in items] == list(range(1, count + 1))
+    assert sorted(i for _, i in items) == sorted(entries)
+    # the SVG links each entry to the same page the key does
+    svg = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    assert sorted(set(re.findall(r'xlink:href="\.\./entries/(w-\d+)/"', svg))) == sorted(entries)

@@ -8,8 +8,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from living_survey import load_survey
-from living_survey.figure import _draw, auto_positions, ensure_figure, figure_inputs
+from living_survey.figure import LABEL_LIMIT, _draw, auto_positions, ensure_figure, figure_inputs, layout_collisions, numbering
 
 from .conftest import ROOT, SAMPLE_ENTRY, write_sample
 
@@ -75,3 +76,45 @@ def test_entries_without_position_get_free_slots_inside_their_quadrant(tmp_path:
     positions = auto_positions(figure_inputs(survey_of(root)))
     assert len(set(positions.values())) == 7
     assert all(x > 0 and y > 0 for x, y in positions.values())
+
+
+def synthetic_inputs(count: int, seed: int, spread: float = 1.0) -> dict:
+    """A figure's inputs with ``count`` entries at seeded random positions, long labels included."""
+    import random
+
+    base = figure_inputs(survey_of(ROOT))
+    rng = random.Random(seed)
+    entries = []
+    for i in range(count):
+        q = base["quadrants"][rng.randrange(4)]
+        x, y = q["x"] * rng.uniform(0.05, spread), q["y"] * rng.uniform(0.05, spread)
+        label = f"{rng.choice(['Wu', 'Stiennon', 'Organisation for Long Names'])} et al., {2000 + i % 24}{'abc'[i % 3]}"
+        entries.append({"id": f"e{i:04d}", "quadrant": q["id"], "position": [x, y], "label": label, "title": f"T{i}"})
+    return dict(base, entries=entries)
+
+
+def test_labels_never_overlap_labels_markers_or_titles_on_the_real_map() -> None:
+    assert layout_collisions(figure_inputs(survey_of(ROOT))) == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 23])
+def test_labels_never_overlap_at_the_label_limit(seed: int) -> None:
+    # LABEL_LIMIT entries, some quadrants crowded: the most the figure labels
+    inputs = synthetic_inputs(LABEL_LIMIT, seed)
+    assert layout_collisions(inputs) == []
+
+
+def test_crowded_corner_still_has_no_overlap() -> None:
+    # twenty entries packed into one small corner: labels must move out, with leader lines
+    inputs = synthetic_inputs(20, 7, spread=0.25)
+    assert layout_collisions(inputs) == []
+
+
+def test_past_the_label_limit_markers_are_numbered_and_linked() -> None:
+    inputs = synthetic_inputs(LABEL_LIMIT + 1, 5)
+    svg = _draw(inputs)["figure1.svg"].decode()
+    links = re.findall(r'xlink:href="@@ROOT@@entries/([^/]+)/"', svg)
+    assert sorted(set(links)) == sorted(e["id"] for e in inputs["entries"])
+    # numbered: no author–year label is drawn, each number's link goes to its entry
+    assert "et al." not in svg
+    assert [n for n, _ in numbering(inputs)] == list(range(1, LABEL_LIMIT + 2))

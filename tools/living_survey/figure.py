@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from importlib import metadata
 from pathlib import Path
@@ -17,7 +18,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .survey import Survey
 
-FIGURE_VERSION = "1"
+FIGURE_VERSION = "5"
 """Bump when the drawing code changes, so caches are invalidated."""
 ROOT = "@@ROOT@@"
 """Placeholder for the relative path from the page showing the figure to the site root."""
@@ -87,56 +88,246 @@ def auto_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
     return placed
 
 
-def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
-    import io
+Box = tuple[float, float, float, float]
+"""A rectangle in display pixels: x0, y0, x1, y1."""
+STYLE = {"svg.hashsalt": "living-survey", "svg.fonttype": "path", "font.family": "DejaVu Sans", "path.simplify": False}
+"""Fixed rc settings: a fixed hash salt and paths for glyphs keep the SVG byte-identical."""
+MARKER_AREA = 46
+"""Marker area in points²."""
+NUMBERED_AREA = 30
+"""Marker area of numbered markers (past LABEL_LIMIT)."""
 
+
+def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The number each entry carries when the figure is numbered (inputs are sorted by id)."""
+    return list(enumerate(inputs["entries"], 1))
+
+
+def _overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def _box(artist: Any, renderer: Any) -> Box:
+    extent = artist.get_window_extent(renderer)
+    return (extent.x0, extent.y0, extent.x1, extent.y1)
+
+
+def _marker_boxes(fig: Any, ax: Any, points: list[tuple[float, float]]) -> list[Box]:
+    radius = (MARKER_AREA**0.5) / 2 * fig.dpi / 72 + 1
+    out = []
+    for px, py in points:
+        cx, cy = ax.transData.transform((px, py))
+        out.append((cx - radius, cy - radius, cx + radius, cy + radius))
+    return out
+
+
+def _candidates(cx: float, cy: float, width: float, height: float) -> Any:
+    """Candidate label boxes around a marker, nearest first: rings of growing radius, three anchors."""
+    import numpy as np
+
+    radii = np.arange(10, 1400, 6, dtype=float)  # out to the far side of the axes if need be
+    angles = np.radians(np.arange(90, 450, 15, dtype=float))  # start above the marker, then go round
+    r, a = (m.ravel() for m in np.meshgrid(radii, angles, indexing="ij"))
+    px, py = cx + r * np.cos(a), cy + r * np.sin(a)
+    # the label centred on the ring point, or starting or ending there (for long labels near an edge)
+    lefts = np.stack([px - width / 2, px, px - width], axis=1).ravel()
+    bottoms = np.repeat(py - height / 2, 3)
+    return np.stack([lefts, bottoms, lefts + width, bottoms + height], axis=1)
+
+
+def _repair(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, float]], fixed: list[Any]) -> None:
+    """Move any label that still touches another label, a marker or a title to the nearest free spot.
+
+    textalloc places almost every label; this deterministic pass guarantees the rest. Candidate
+    boxes ring the label's own marker at growing distances; the first free one wins.
+    """
+    import numpy as np
+
+    renderer = fig.canvas.get_renderer()
+    statics = np.array(_marker_boxes(fig, ax, points) + [_box(t, renderer) for t in fixed], dtype=float).reshape(-1, 4)
+    inside = ax.get_window_extent(renderer)
+    boxes = np.array([_box(t, renderer) for t in texts], dtype=float).reshape(-1, 4)
+    pad = 1.0
+
+    def free(i: int, cands: Any) -> Any:
+        """For each candidate row, whether it is inside the axes and touches nothing."""
+        others = np.concatenate([statics, np.delete(boxes, i, axis=0)])
+        ok = (cands[:, 0] >= inside.x0) & (cands[:, 2] <= inside.x1) & (cands[:, 1] >= inside.y0) & (cands[:, 3] <= inside.y1)
+        hit = (
+            (cands[:, None, 0] < others[None, :, 2] + pad)
+            & (others[None, :, 0] < cands[:, None, 2] + pad)
+            & (cands[:, None, 1] < others[None, :, 3] + pad)
+            & (others[None, :, 1] < cands[:, None, 3] + pad)
+        )
+        return ok & ~hit.any(axis=1)
+
+    to_data = ax.transData.inverted()
+    for i, text in enumerate(texts):
+        if free(i, boxes[i : i + 1])[0]:
+            continue
+        width, height = boxes[i, 2] - boxes[i, 0], boxes[i, 3] - boxes[i, 1]
+        cands = _candidates(*ax.transData.transform(points[i]), width, height)
+        good = np.flatnonzero(free(i, cands))
+        if not len(good):
+            continue  # nowhere free: the collision test reports it
+        box = cands[good[0]]
+        text.set_ha("left")
+        text.set_va("bottom")
+        # the anchor is the box's lower left; place, then correct for the drawn extent's offset
+        text.set_position(to_data.transform((box[0], box[1])))
+        drawn = _box(text, renderer)
+        text.set_position(to_data.transform((2 * box[0] - drawn[0], 2 * box[1] - drawn[1])))
+        boxes[i] = _box(text, renderer)
+
+
+def _leaders(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, float]]) -> None:
+    """A thin line from each marker to its label where the label had to move away from it."""
+    renderer = fig.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    for text, point in zip(texts, points, strict=True):
+        box = _box(text, renderer)
+        cx, cy = ax.transData.transform(point)
+        nx, ny = min(max(cx, box[0]), box[2]), min(max(cy, box[1]), box[3])  # nearest point of the label
+        if math.hypot(nx - cx, ny - cy) < 14:
+            continue
+        (x0, y0), (x1, y1) = to_data.transform((cx, cy)), to_data.transform((nx, ny))
+        ax.plot([x0, x1], [y0, y1], color=INK, lw=0.4, alpha=0.6, zorder=2)
+
+
+def collisions(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, float]], fixed: list[Any]) -> list[str]:
+    """Every pair of label–label, label–marker and label–title boxes that overlap (should be none)."""
+    renderer = fig.canvas.get_renderer()
+    labels = [_box(t, renderer) for t in texts]
+    found = []
+    for i, a in enumerate(labels):
+        for j in range(i + 1, len(labels)):
+            if _overlap(a, labels[j]):
+                found.append(f"label {texts[i].get_text()!r} overlaps label {texts[j].get_text()!r}")
+        for j, m in enumerate(_marker_boxes(fig, ax, points)):
+            if _overlap(a, m):
+                found.append(f"label {texts[i].get_text()!r} overlaps marker {j + 1}")
+        for t in fixed:
+            if _overlap(a, _box(t, renderer)):
+                found.append(f"label {texts[i].get_text()!r} overlaps title {t.get_text()!r}")
+    return found
+
+
+def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any]]:
+    """Draw the figure; return it with its labels, marker points and quadrant titles."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    with matplotlib.rc_context(
-        {"svg.hashsalt": "living-survey", "svg.fonttype": "path", "font.family": "DejaVu Sans", "path.simplify": False}
-    ):
-        positions = auto_positions(inputs)
-        entries = inputs["entries"]
-        numbered = len(entries) > LABEL_LIMIT
-        colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
-        fig, ax = plt.subplots(figsize=(8, 6.4), dpi=150)
-        ax.set_xlim(-1.12, 1.12)
-        ax.set_ylim(-1.12, 1.12)
-        ax.axhline(0, color=INK, lw=1)
-        ax.axvline(0, color=INK, lw=1)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        x, y = inputs["x"], inputs["y"]
-        ax.set_xlabel(f"{x['name']}:  {x['neg']}  ←→  {x['pos']}", color=INK, fontsize=11)
-        ax.set_ylabel(f"{y['name']}:  {y['neg']}  ←→  {y['pos']}", color=INK, fontsize=11)
-        for q in inputs["quadrants"]:
-            text = ax.text(
-                q["x"] * 0.55, q["y"] * 1.06, q["title"], ha="center", va="center", fontsize=12, fontweight="bold",
-                color=colour[q["id"]], parse_math=False,
+    positions = auto_positions(inputs)
+    entries = inputs["entries"]
+    numbered = len(entries) > LABEL_LIMIT
+    colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
+    # about the width of Material's content column at 1:1, so labels stay legible inline; a
+    # crowded map grows (up to 1.4× at LABEL_LIMIT entries) so that every label still finds room
+    grow = 1 + 0.4 * min(max((len(entries) - 20) / (LABEL_LIMIT - 20), 0), 1)
+    fig, ax = plt.subplots(figsize=(6.6 * grow, 5.4 * grow), dpi=150)
+    ax.set_xlim(-1.12, 1.12)
+    ax.set_ylim(-1.12, 1.12)
+    ax.axhline(0, color=INK, lw=1)
+    ax.axvline(0, color=INK, lw=1)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    x, y = inputs["x"], inputs["y"]
+    ax.set_xlabel(f"{x['name']}:  {x['neg']}  ←→  {x['pos']}", color=INK, fontsize=10)
+    ax.set_ylabel(f"{y['name']}:  {y['neg']}  ←→  {y['pos']}", color=INK, fontsize=10)
+    titles = []
+    for q in inputs["quadrants"]:
+        text = ax.text(
+            q["x"] * 0.55, q["y"] * 1.06, q["title"], ha="center", va="center", fontsize=11, fontweight="bold",
+            color=colour[q["id"]], parse_math=False,
+        )
+        text.set_url(f"{ROOT}quadrants/{q['id']}/")
+        text.set_gid(f"ls-quadrant-{q['id']}")
+        titles.append(text)
+    texts: list[Any] = []
+    points: list[tuple[float, float]] = []
+    groups: dict[str, list[tuple[int, dict[str, Any], tuple[float, float]]]] = {}
+    for number, e in numbering(inputs):
+        point = positions[e["id"]]
+        points.append(point)
+        groups.setdefault(e["quadrant"], []).append((number, e, point))
+    for quadrant, members in groups.items():
+        if numbered:
+            # past the threshold: one collection of markers per quadrant, numbered; the key is on the page
+            dots = ax.scatter(
+                [p[0] for _, _, p in members], [p[1] for _, _, p in members], s=NUMBERED_AREA,
+                color=colour[quadrant], edgecolors=INK, linewidths=0.4, zorder=3,
             )
-            text.set_url(f"{ROOT}quadrants/{q['id']}/")
-            text.set_gid(f"ls-quadrant-{q['id']}")
-        texts = []
-        for number, e in enumerate(entries, 1):
-            px, py = positions[e["id"]]
-            dot = ax.scatter([px], [py], s=46, color=colour[e["quadrant"]], edgecolors=INK, linewidths=0.6, zorder=3)
-            dot.set_urls([f"{ROOT}entries/{e['id']}/"])
-            dot.set_gid(f"ls-marker-{e['quadrant']}-{number}")
-            label = str(number) if numbered else e["label"]
-            text = ax.text(px, py + 0.045, label, fontsize=7 if numbered else 8, ha="center", va="bottom", color=INK, parse_math=False, zorder=4)
+            dots.set_urls([f"{ROOT}entries/{e['id']}/" for _, e, _ in members])
+            dots.set_gid(f"ls-marker-{quadrant}-all")
+        for number, e, (px, py) in members:
+            url = f"{ROOT}entries/{e['id']}/"
+            if numbered:
+                text = ax.text(px, py, str(number), fontsize=3.5, ha="center", va="center", color=INK, parse_math=False, zorder=4)
+                text.set_url(url)
+                text.set_gid(f"ls-label-{quadrant}-{number}")
+                continue
+            dot = ax.scatter([px], [py], s=MARKER_AREA, color=colour[quadrant], edgecolors=INK, linewidths=0.6, zorder=3)
+            dot.set_urls([url])
+            dot.set_gid(f"ls-marker-{quadrant}-{number}")
+    # fixed margins rather than tight_layout: cheaper, and the same for every survey
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.08, top=0.99)
+    if not numbered and entries:
+        import textalloc
+
+        order = [(number, e, positions[e["id"]]) for q in groups for number, e, _ in groups[q]]
+        _, _, texts, _ = textalloc.allocate(
+            ax,
+            [p[0] for _, _, p in order],
+            [p[1] for _, _, p in order],
+            [e["label"] for _, e, _ in order],
+            x_scatter=[p[0] for p in points],
+            y_scatter=[p[1] for p in points],
+            x_lines=[[-1.12, 1.12], [0, 0]],
+            y_lines=[[0, 0], [-1.12, 1.12]],
+            textsize=8,
+            margin=0.008,
+            min_distance=0.01,
+            max_distance=0.25,
+            draw_lines=False,  # drawn after the repair pass, which may move a label
+            textcolor=INK,
+            parse_math=False,
+            zorder=4,
+        )
+        points = [p for _, _, p in order]
+        for (number, e, _), text in zip(order, texts, strict=True):
             text.set_url(f"{ROOT}entries/{e['id']}/")
             text.set_gid(f"ls-label-{e['quadrant']}-{number}")
-            texts.append(text)
-        if texts and not numbered:
-            from adjustText import adjust_text
+        _repair(fig, ax, texts, points, titles)
+        _leaders(fig, ax, texts, points)
+    return fig, ax, texts, points, titles
 
-            adjust_text(texts, ax=ax, expand=(1.15, 1.3), ensure_inside_axes=True, iter_lim=400)
-        fig.tight_layout()
+
+def layout_collisions(inputs: dict[str, Any]) -> list[str]:
+    """Lay the figure out and report any overlap left (for tests and diagnostics)."""
+    import matplotlib
+    from matplotlib import pyplot as plt
+
+    with matplotlib.rc_context(STYLE):
+        fig, ax, texts, points, titles = _layout(inputs)
+    try:
+        return collisions(fig, ax, texts, points, titles)
+    finally:
+        plt.close(fig)
+
+
+def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
+    import io
+
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        from matplotlib import pyplot as plt
+
+        fig, *_ = _layout(inputs)
         out = {}
         for name, fmt, meta in (
             ("figure1.svg", "svg", {"Date": None, "Creator": None}),
@@ -191,6 +382,14 @@ def svg_for_page(svg: bytes, root: str) -> str:
     """The SVG for inline embedding in a page whose path to the site root is ``root``."""
     # one line: blank lines or indentation inside raw HTML would turn into Markdown code blocks
     return re.sub(r">\s+<", "><", svg.decode("utf-8").replace(ROOT, root)).replace("\n", " ")
+
+
+def numbered_key(survey: Survey) -> list[tuple[int, str, str]]:
+    """(number, entry id, label) for each numbered marker; empty when the figure shows labels."""
+    inputs = figure_inputs(survey)
+    if len(inputs["entries"]) <= LABEL_LIMIT:
+        return []
+    return [(number, e["id"], e["label"]) for number, e in numbering(inputs)]
 
 
 def text_alternative(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -130,7 +130,8 @@ class PageBuilder:
         cited = CitedPage()
         out = self._cite(markdown, where, 1, cited)
         if cited.keys:
-            out = out.rstrip("\n") + "\n\n## References\n\n" + self.reference_list(cited.keys) + "\n"
+            # str(): adding Markup to a str would escape the whole page
+            out = out.rstrip("\n") + "\n\n## References\n\n" + str(self.reference_list(cited.keys)) + "\n"
         return out, cited.problems
 
     # -- pages ---------------------------------------------------------------------------------

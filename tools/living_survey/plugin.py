@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 
 from .entries import Entry
 from .figure import NAMES as FIGURE_NAMES
-from .figure import ensure_figure, svg_for_page, text_alternative
+from .figure import ensure_figure, numbered_key, svg_for_page, text_alternative
 from .framework import Quadrant
 from .markup import esc
 from .pages import REFERENCES_SRC, EntryPage, PageBuilder, entry_src, quadrant_src
@@ -102,6 +102,14 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         for title, entries in text_alternative(self.survey):
             links = ", ".join(f'<a href="{link(entry_src(i))}">{esc(label)}</a>' for i, label in entries) or "none yet"
             items.append(f"<li><strong>{esc(title)}</strong>: {links}</li>")
+        key = ""
+        numbers = numbered_key(self.survey)
+        if numbers:
+            rows = "".join(f'<li value="{n}"><a href="{link(entry_src(i))}">{esc(label)}</a></li>' for n, i, label in numbers)
+            key = (
+                f'<details class="ls-figure-key"><summary>Key to the {len(numbers)} numbered markers</summary>'
+                f"<ol>{rows}</ol></details>\n\n"
+            )
         downloads = " · ".join(
             f'<a href="{root}assets/{name}">{name.rsplit(".", 1)[1].upper()}</a>' for name in FIGURE_NAMES
         )
@@ -109,7 +117,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             f'<figure class="ls-figure">{style}{svg}'
             f'<figcaption id="ls-figure-caption">Figure 1: every surveyed work on the map of '
             f"{esc(self.survey.framework.x.name)} and {esc(self.survey.framework.y.name)}; "
-            f"select a point to open its entry. Download: {downloads}.</figcaption></figure>\n\n"
+            f"select a point to open its entry. Download: {downloads}.</figcaption></figure>\n\n{key}"
             f'<details class="ls-figure-text"><summary>The map as a list</summary><ul>{"".join(items)}</ul></details>'
         )
 
