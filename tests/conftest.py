@@ -100,3 +100,11 @@ def build_site(caplog: pytest.LogCaptureFixture) -> Callable[..., Path]:
         return root / "site"
 
     return run
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once per test session with the real, strict MkDocs build."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    build(load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site)))
+    return site

@@ -38,6 +38,77 @@ def validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _entries_with_key(folder: Path, key: str) -> list[str]:
+    """Entry files whose ``key`` is ``key`` (files that do not parse are skipped)."""
+    from .yamlio import load_yaml
+
+    found = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        doc, problems = load_yaml(path.read_bytes(), path.name)
+        if not problems and isinstance(doc.value, dict) and doc.value.get("key") == key:
+            found.append(path.name)
+    return found
+
+
+def new(args: argparse.Namespace) -> int:
+    """Write a commented entry file for a work already in the bibliography."""
+    from .bibliography import parse_bibliography
+    from .framework import load_framework
+    from .scaffold import close_keys, scaffold, suggested_ids
+
+    root = Path(args.root).resolve()
+    bib = root / args.bibliography
+    framework_file = root / args.framework
+    try:
+        framework = load_framework(framework_file, args.framework)
+        library = parse_bibliography(bib.read_bytes().decode("utf-8"), args.bibliography)
+    except SurveyError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{args.bibliography}: cannot read: {exc}", file=sys.stderr)
+        return 1
+    if args.key not in library:
+        hint = close_keys(args.key, library)
+        print(f"{args.bibliography}: no record with key {args.key!r}. Add the work's BibTeX record first.", file=sys.stderr)
+        if hint:
+            print(f"Did you mean: {', '.join(hint)}?", file=sys.stderr)
+        return 1
+    ref = library[args.key]
+    folder = root / args.entries
+    existing = _entries_with_key(folder, args.key)
+    if existing and not args.id:
+        where = ", ".join(f"{args.entries}/{name}" for name in existing)
+        print(f"{args.key!r} already has an entry: {where}. Edit it, or pass --id to add a second one.", file=sys.stderr)
+        return 1
+    if args.id:
+        from .entries import ENTRY_ID
+
+        if not ENTRY_ID.match(args.id):
+            print(f"--id {args.id!r}: use lowercase letters, digits and single hyphens", file=sys.stderr)
+            return 1
+        candidates = [args.id]
+    else:
+        candidates = suggested_ids(ref)
+    free = [c for c in candidates if not (folder / f"{c}.yaml").exists()]
+    if not free:
+        taken = ", ".join(f"{args.entries}/{c}.yaml" for c in candidates)
+        print(f"{taken} already exists; not overwriting. Choose another id with --id.", file=sys.stderr)
+        return 1
+    target = folder / f"{free[0]}.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(scaffold(ref, framework, args.placed_by))
+    except FileExistsError:
+        print(f"{target.relative_to(root).as_posix()} already exists; not overwriting.", file=sys.stderr)
+        return 1
+    print(target.relative_to(root).as_posix())
+    print("Fill in the fields marked TODO, then run: living-survey validate", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``living-survey`` command."""
     parser = argparse.ArgumentParser(prog="living-survey", description=__doc__)
@@ -49,6 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--bibliography", default="references.bib")
     check.add_argument("--format", choices=("text", "github"), default="text", help="github: Actions annotations")
     check.set_defaults(run=validate)
+    scaffold = sub.add_parser("new", help="write entries/<id>.yaml for a work already in references.bib")
+    scaffold.add_argument("key", help="the work's BibTeX key")
+    scaffold.add_argument("--id", help="the entry id (file name and URL); default: surname-year")
+    scaffold.add_argument("--placed-by", default="", help="your GitHub handle, filled into placed_by")
+    scaffold.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
+    scaffold.add_argument("--framework", default="framework.yml")
+    scaffold.add_argument("--entries", default="entries")
+    scaffold.add_argument("--bibliography", default="references.bib")
+    scaffold.set_defaults(run=new)
     args = parser.parse_args(argv)
     code: int = args.run(args)
     return code

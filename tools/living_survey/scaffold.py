@@ -1,0 +1,105 @@
+"""``living-survey new``: a commented entry file for a work already in the bibliography.
+
+Every field is present with a comment saying what it expects. The fields a contributor must
+fill are left empty, so validation fails on exactly those fields and no others.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from .bibliography import Library, Reference
+from .framework import Framework
+
+TODO = "TODO"
+
+
+def _one_line(text: str) -> str:
+    """Contributed text for a YAML comment: one line, no control characters."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def suggested_ids(ref: Reference) -> list[str]:
+    """Ids to try, in order: ``surname-year``, then ``surname-year-firstword`` of the title."""
+    who = ref.authors[0].surname if ref.authors else (ref.get("organization") or ref.label_authors)
+    base = "-".join(p for p in (_slug(who)[:30].strip("-"), _slug(ref.get("year"))) if p) or _slug(ref.key)
+    words = [w for w in _slug(ref.title).split("-") if len(w) > 3]
+    out = [base]
+    if words:
+        out.append(f"{base}-{words[0]}")
+    return out
+
+
+def _comment(text: str, width: int = 96) -> list[str]:
+    lines, line = [], "#"
+    for word in text.split():
+        if len(line) + 1 + len(word) > width and line != "#":
+            lines.append(line)
+            line = "#"
+        line += " " + word
+    lines.append(line)
+    return lines
+
+
+def scaffold(ref: Reference, framework: Framework, placed_by: str = "") -> str:
+    """The text of a new entry file for ``ref``."""
+    x, y = framework.x, framework.y
+    out = [
+        f"# New entry for {_one_line(ref.label)}: {_one_line(ref.title)}",
+        "# Fill in every field marked TODO, then check the file with: living-survey validate",
+        "# Each field is explained in CONTRIBUTING.md; the schema is data/entry.schema.json on the site.",
+        "",
+        "# The work's BibTeX key in references.bib.",
+        f"key: {json.dumps(ref.key)}",
+        "",
+        "# TODO The quadrant the work sits in, one of:",
+    ]
+    for q in framework.quadrants:
+        out.append(f"#   {q.id}: {_one_line(q.summary)}")
+    out += [
+        'quadrant: ""',
+        "",
+        f"# Optional. Where the work sits: [x, y], each from -1 to 1. x is {x.name} "
+        f"(-1 {x.negative.label}, +1 {x.positive.label});",
+        f"# y is {y.name} (-1 {y.negative.label}, +1 {y.positive.label}). The signs must agree with the quadrant.",
+        "# Leave it commented out to let the figure place the work inside its quadrant.",
+        "# position: [0.5, 0.5]",
+        "",
+        "# TODO At least one passage, copied verbatim from the work, that justifies the placement,",
+        '# with the page it is on ("12" or "12-13"). To quote another work about this one, add',
+        "# cite: <its BibTeX key> to that quote.",
+        "quotes:",
+        '  - text: ""',
+        '    page: ""',
+        "",
+        "# TODO Why the work sits there, in your own words (Markdown; cite with [@key, p. 3]).",
+        'rationale: ""',
+        "",
+    ]
+    for name, terms in framework.vocabularies.items():
+        out.append(f"# Optional. The {name} the work uses, any of: {', '.join(t.id for t in terms)}.")
+        out.append(f"{name}: []")
+        out.append("")
+    out += [
+        "# Optional. If the placement is borderline, say why (Markdown).",
+        '# edge_case: ""',
+        "",
+        "# TODO Who placed the work: your GitHub handle, or the BibTeX key of a published placement.",
+        f"placed_by: {json.dumps(placed_by)}",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def close_keys(key: str, library: Library, limit: int = 3) -> list[str]:
+    """Keys in the bibliography that look like ``key``, for a did-you-mean hint."""
+    import difflib
+
+    return difflib.get_close_matches(key, [r.key for r in library], n=limit, cutoff=0.6)
