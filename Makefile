@@ -1,6 +1,7 @@
 # Alignment Coordinates — one command each: make serve, make test, make build.
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -77,6 +77,10 @@ class Name:
             text += f", {self.jr}"
         return text
 
+    def full_form(self) -> str:
+        """``Surname, First Middle, Jr.``: the full name, family name first (for metadata)."""
+        return ", ".join(p for p in (self.surname, self.first, self.jr) if p)
+
     @property
     def is_others(self) -> bool:
         """BibTeX's ``and others``."""

@@ -18,12 +18,34 @@ def _annotation(problem: Problem) -> str:
     return f"::error file={problem.path}{line}::{message}"
 
 
+def _redirect_maps(root: Path) -> list[str]:
+    """The old paths of mkdocs-redirects' ``redirect_maps`` in ``mkdocs.yml`` (unknown tags ignored)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        return []
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506 (SafeLoader subclass)
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "redirects" in plugin:
+            return list(((plugin["redirects"] or {}).get("redirect_maps") or {}).keys())
+    return []
+
+
 def validate(args: argparse.Namespace) -> int:
     """Validate framework, entries and bibliography; unknown keys count as errors here."""
+    from .permanence import permanence_problems
+
     root = Path(args.root).resolve()
     try:
         survey = load_survey(root, root / args.framework, root / args.entries, root / args.bibliography)
         problems = list(survey.warnings)
+        if (root / args.ids).is_file():
+            problems += permanence_problems(root / args.ids, args.ids, survey, _redirect_maps(root))
         count = len(survey.entries)
     except SurveyError as exc:
         problems = list(exc.problems)
@@ -105,7 +127,30 @@ def new(args: argparse.Namespace) -> int:
         print(f"{target.relative_to(root).as_posix()} already exists; not overwriting.", file=sys.stderr)
         return 1
     print(target.relative_to(root).as_posix())
+    from .permanence import append_id
+
+    if (root / args.ids).is_file() and append_id(root / args.ids, f"entries/{free[0]}"):
+        print(f"Added entries/{free[0]} to {args.ids}: once published, its URL is permanent.", file=sys.stderr)
     print("Fill in the fields marked TODO, then run: living-survey validate", file=sys.stderr)
+    return 0
+
+
+def ids(args: argparse.Namespace) -> int:
+    """Print every page id, or with --write add the ones missing from the permanent list."""
+    from .permanence import append_id, current_ids
+
+    root = Path(args.root).resolve()
+    try:
+        survey = load_survey(root, root / args.framework, root / args.entries, root / args.bibliography)
+    except SurveyError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    for page_id in current_ids(survey):
+        if not args.write:
+            print(page_id)
+        elif append_id(root / args.ids, page_id):
+            print(f"added {page_id}")
     return 0
 
 
@@ -119,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--entries", default="entries")
     check.add_argument("--bibliography", default="references.bib")
     check.add_argument("--format", choices=("text", "github"), default="text", help="github: Actions annotations")
+    check.add_argument("--ids", default="permanent-ids.txt", help="the list of published page ids, checked if present")
     check.set_defaults(run=validate)
     scaffold = sub.add_parser("new", help="write entries/<id>.yaml for a work already in references.bib")
     scaffold.add_argument("key", help="the work's BibTeX key")
@@ -128,7 +174,16 @@ def main(argv: list[str] | None = None) -> int:
     scaffold.add_argument("--framework", default="framework.yml")
     scaffold.add_argument("--entries", default="entries")
     scaffold.add_argument("--bibliography", default="references.bib")
+    scaffold.add_argument("--ids", default="permanent-ids.txt", help="the list of published page ids, updated if present")
     scaffold.set_defaults(run=new)
+    listing = sub.add_parser("ids", help="list every page id; --write adds missing ones to the permanent list")
+    listing.add_argument("--write", action="store_true", help="append ids missing from the list")
+    listing.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
+    listing.add_argument("--framework", default="framework.yml")
+    listing.add_argument("--entries", default="entries")
+    listing.add_argument("--bibliography", default="references.bib")
+    listing.add_argument("--ids", default="permanent-ids.txt")
+    listing.set_defaults(run=ids)
     args = parser.parse_args(argv)
     code: int = args.run(args)
     return code

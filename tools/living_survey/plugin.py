@@ -7,6 +7,7 @@ citations everywhere) in ``on_page_markdown``; hand entry pages their pre-render
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from .citing import SiteInfo, cite_box_html, dataset_jsonld, load_site_info, page_citation, scholar_meta
 from .entries import Entry
+from .exports import bib_subset, entries_csv, entries_json, export_schema, schema_json
 from .figure import NAMES as FIGURE_NAMES
 from .figure import ensure_figure, numbered_key, svg_for_page, text_alternative
 from .framework import Quadrant
 from .markup import esc
 from .pages import REFERENCES_SRC, EntryPage, PageBuilder, entry_src, quadrant_src
+from .permanence import permanence_problems
 from .problems import Problem, SurveyError
 from .survey import Survey, load_survey
 
@@ -51,6 +55,10 @@ class LivingSurveyConfig(base.Config):
     """Path under ``repo_url`` to edit a file of the repository (``edit/main/``); none: no edit links."""
     cache_dir = c.Type(str, default=".cache/living-survey")
     """Where the figure cache lives, relative to ``mkdocs.yml``."""
+    citation_file = c.Type(str, default="CITATION.cff")
+    """The survey's citation metadata (authors, version, licence); if absent, pages cite the site name."""
+    permanent_ids = c.Optional(c.Type(str))
+    """A file listing every published page id; ids that vanish without a redirect are reported."""
 
 
 class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
@@ -65,6 +73,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self._quadrant_by_src: dict[str, Quadrant] = {}
         self._entry_pages: dict[str, EntryPage] = {}
         self._figure: dict[str, bytes] = {}
+        self.info: SiteInfo | None = None
+        self._downloads: list[tuple[str, str, str]] = []
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -135,6 +145,23 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         except SurveyError as exc:
             raise PluginError(str(exc)) from None
         self._warn(self.survey.warnings)
+        cff = self.root / self.config.citation_file
+        try:
+            self.info = load_site_info(
+                self.root,
+                cff if cff.is_file() else None,
+                title=config.site_name,
+                url=config.site_url or "",
+                description=config.site_description or "",
+                repository=config.repo_url or "",
+            )
+        except SurveyError as exc:
+            raise PluginError(str(exc)) from None
+        if self.config.permanent_ids:
+            redirects = config.plugins.get("redirects")
+            maps = redirects.config.get("redirect_maps", {}) if redirects is not None else {}
+            ids_file = self.root / self.config.permanent_ids
+            self._warn(permanence_problems(ids_file, self.config.permanent_ids, self.survey, maps))
         self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config))
         if CSS_SRC not in config.extra_css:
             config.extra_css.append(CSS_SRC)
@@ -165,8 +192,62 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         css = resources.files(__package__).joinpath("assets/living-survey.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_SRC, content=css))
         self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        for path, content in self._data_files().items():
+            files.append(File.generated(config, path, content=content))
         self._entry_pages = {}
         return files
+
+    def _absolute(self, src: str) -> str:
+        assert self.info is not None
+        return self.info.url + self._urls[src]
+
+    def _data_files(self) -> dict[str, str]:
+        """The downloads: entries as JSON and CSV, BibTeX of the surveyed works, the schemas."""
+        assert self.survey is not None and self.info is not None
+        survey, info = self.survey, self.info
+
+        def url_of(entry: Entry) -> str:
+            return self._absolute(entry_src(entry.id))
+
+        meta = {
+            "title": info.title,
+            "url": info.url,
+            "version": info.version,
+            "commit": info.commit,
+            "date": info.date,
+            "count": len(survey.entries),
+            "schema": info.url + "data/entries.schema.json",
+        }
+        out = {
+            "data/entries.json": entries_json(survey, url_of, meta),
+            "data/entries.csv": entries_csv(survey, url_of),
+            "data/references.bib": bib_subset(survey, [e.key for e in survey.entries]),
+            "data/entry.schema.json": schema_json(survey),
+            "data/entries.schema.json": json.dumps(export_schema(), indent=1) + "\n",
+        }
+        for q in survey.framework.quadrants:
+            out[f"data/{q.id}.bib"] = bib_subset(survey, [e.key for e in survey.entries_in(q.id)])
+        self._downloads = [
+            ("data/entries.json", "application/json", "Every entry with its reference and quadrant (JSON)"),
+            ("data/entries.csv", "text/csv", "Every entry, one row each (CSV)"),
+            ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
+            ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
+        ]
+        return out
+
+    def _downloads_html(self, page: Page, quadrant: Quadrant | None) -> str:
+        root = get_relative_url(".", page.url)
+        root = "" if root == "." else root.rstrip("/") + "/"
+        items = list(self._downloads)
+        if quadrant is not None:
+            items.insert(3, (f"data/{quadrant.id}.bib", "application/x-bibtex", f"The works in {quadrant.title} (BibTeX)"))
+        links = "".join(f'<li><a href="{root}{path}" download>{esc(name)}</a></li>' for path, _, name in items)
+        return f'<section class="ls-downloads"><h2 id="download-the-data">Download the data</h2><ul>{links}</ul></section>'
+
+    def _cite_html(self, page: Page, title: str | None) -> str:
+        assert self.info is not None
+        path = "" if page.is_homepage else page.url
+        return str(cite_box_html(page_citation(self.info, title, path)))
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.survey is not None and self.builder is not None
@@ -177,7 +258,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             rendered = self.builder.entry_page(entry, link)
             self._warn(rendered.problems)
             self._entry_pages[src] = rendered
-            page.meta["title"] = rendered.title
+            # themes print page.title as HTML (header, <title>): it must arrive escaped
+            page.meta["title"] = str(esc(rendered.title))
             edit = self.builder.edit_url(entry)
             page.edit_url = edit
             return ""
@@ -197,15 +279,39 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         rendered = self._entry_pages.pop(page.file.src_uri, None)
         if rendered is None:
+            quadrant = self._quadrant_by_src.get(page.file.src_uri) if page.file.generated_by else None
             if FIGURE_MARK in html:
                 # inserted after Markdown: raw SVG inside Markdown is not reliably left alone
-                quadrant = self._quadrant_by_src.get(page.file.src_uri) if page.file.generated_by else None
                 html = html.replace(FIGURE_MARK, self._figure_html(page, quadrant.id if quadrant else None))
+            if quadrant is not None or page.is_homepage:
+                extra = self._downloads_html(page, quadrant) + self._cite_html(page, quadrant.title if quadrant else None)
+                page.toc.items.extend(get_toc([
+                    {"level": 2, "id": "download-the-data", "name": "Download the data", "children": []},  # type: ignore[list-item]
+                    {"level": 2, "id": "cite-this-page", "name": "Cite this page", "children": []},  # type: ignore[list-item]
+                ]).items)
+                html += extra
             return html
-        page.toc = get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in rendered.toc])  # type: ignore[typeddict-item]
-        return rendered.html
+        toc = [*rendered.toc, ("cite-this-page", "Cite this page")]
+        page.toc = get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in toc])  # type: ignore[typeddict-item]
+        return rendered.html + self._cite_html(page, rendered.title)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Metadata in the head: citation_* tags on entry pages, Dataset JSON-LD on the home page."""
+        assert self.survey is not None and self.info is not None
+        head = ""
+        entry = self._entry_by_src.get(page.file.src_uri)
+        if entry is not None and page.file.generated_by:
+            ref = self.survey.library.references.get(entry.key)
+            head = scholar_meta(ref) if ref else ""
+        elif page.is_homepage:
+            downloads = [(p, m, n) for p, m, n in self._downloads]
+            head = dataset_jsonld(self.info, downloads, len(self.survey.entries))
+        if head and "</head>" in output:
+            output = output.replace("</head>", head + "</head>", 1)
+        return output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        for path in (self.config.framework, self.config.entries, self.config.bibliography):
-            server.watch(path)
+        for path in (self.config.framework, self.config.entries, self.config.bibliography, self.config.citation_file):
+            if (self.root / path).exists():
+                server.watch(str(self.root / path))
         return server

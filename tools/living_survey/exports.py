@@ -1,0 +1,146 @@
+"""Survey → downloadable data: entries as JSON and CSV, BibTeX subsets, the schemas.
+
+Every export is a pure function of the Survey, so the files are identical for identical inputs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from importlib import resources
+from typing import Any
+
+from .bibliography import Reference
+from .entries import Entry, entry_schema
+from .formatting import name_list
+from .survey import Survey
+
+CSV_COLUMNS = (
+    "id", "url", "key", "label", "title", "authors", "year", "venue", "doi", "link",
+    "quadrant", "quadrant_title", "x", "y", "signal", "placed_by", "edge_case", "quotes", "pages", "rationale",
+)
+"""Columns of ``entries.csv``; list-valued fields are joined with `` | ``."""
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these gets a leading ``'`` so spreadsheets show it as text."""
+JOIN = " | "
+
+
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema that ``entries.json`` validates against."""
+    text = resources.files(__package__).joinpath("entries-export.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _reference(ref: Reference | None, key: str) -> dict[str, Any]:
+    if ref is None:
+        return {"key": key}
+    out: dict[str, Any] = {
+        "key": ref.key,
+        "type": ref.type,
+        "label": ref.label,
+        "title": ref.title,
+        "authors": [n.full_form() for n in ref.authors if not n.is_others] or ([ref.get("organization")] if ref.get("organization") else []),
+        "year": ref.get("year"),
+    }
+    for name, value in (("venue", ref.venue), ("doi", ref.doi), ("arxiv", ref.arxiv), ("link", ref.link)):
+        if value:
+            out[name] = value
+    return out
+
+
+def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
+    """One entry with its resolved reference and quadrant, as published in ``entries.json``."""
+    quadrant = survey.framework.quadrant(entry.quadrant)
+    record: dict[str, Any] = {
+        "id": entry.id,
+        "url": url,
+        "key": entry.key,
+        "quadrant": {"id": quadrant.id, "title": quadrant.title},
+        "position": list(entry.position) if entry.position else None,
+        "quotes": [{"text": q.text, "page": q.page, "cite": q.cite} for q in entry.quotes],
+        "rationale": entry.rationale,
+        "signal": list(entry.signal),
+        "edge_case": entry.edge_case,
+        "placed_by": entry.placed_by,
+        "reference": _reference(survey.library.references.get(entry.key), entry.key),
+    }
+    return record
+
+
+def entries_json(survey: Survey, url_of: Any, meta: dict[str, Any]) -> str:
+    """``entries.json``: survey metadata, the framework's axes and quadrants, every entry."""
+    fw = survey.framework
+    data = {
+        "survey": meta,
+        "framework": {
+            "axes": {
+                axis.key: {"name": axis.name, "negative": axis.negative.label, "positive": axis.positive.label}
+                for axis in (fw.x, fw.y)
+            },
+            "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y} for q in fw.quadrants],
+        },
+        "entries": [entry_record(survey, e, url_of(e)) for e in sorted(survey.entries, key=lambda e: e.id)],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def csv_cell(value: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+
+
+def entries_csv(survey: Survey, url_of: Any) -> str:
+    """``entries.csv``: one row per entry; text cells are protected against formula injection."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in sorted(survey.entries, key=lambda e: e.id):
+        ref = survey.library.references.get(entry.key)
+        quadrant = survey.framework.quadrant(entry.quadrant)
+        authors = name_list(ref.authors) if ref and ref.authors else (ref.get("organization") if ref else "")
+        text = {
+            "id": entry.id,
+            "url": url_of(entry),
+            "key": entry.key,
+            "label": ref.label if ref else "",
+            "title": ref.title if ref else "",
+            "authors": authors,
+            "year": ref.get("year") if ref else "",
+            "venue": ref.venue if ref else "",
+            "doi": ref.doi if ref else "",
+            "link": ref.link if ref else "",
+            "quadrant": quadrant.id,
+            "quadrant_title": quadrant.title,
+            "signal": JOIN.join(entry.signal),
+            "placed_by": entry.placed_by,
+            "edge_case": entry.edge_case or "",
+            "quotes": JOIN.join(q.text for q in entry.quotes),
+            "pages": JOIN.join(q.page or "" for q in entry.quotes),
+            "rationale": entry.rationale,
+        }
+        row = [csv_cell(text[c]) if c in text else "" for c in CSV_COLUMNS]
+        if entry.position:
+            row[CSV_COLUMNS.index("x")] = repr(entry.position[0])
+            row[CSV_COLUMNS.index("y")] = repr(entry.position[1])
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def bib_subset(survey: Survey, keys: list[str]) -> str:
+    """The BibTeX records of ``keys`` as written, plus any record they ``crossref``, sorted by key."""
+    library = survey.library
+    wanted: list[str] = []
+    for key in sorted(set(keys)):
+        if key in library and key not in wanted:
+            wanted.append(key)
+            parent = library[key].get("crossref")
+            if parent in library and parent not in wanted:
+                wanted.append(parent)
+    return "\n\n".join(library[k].raw.strip() for k in sorted(wanted)) + "\n"
+
+
+def schema_json(survey: Survey) -> str:
+    """The entry schema with this survey's quadrants and vocabularies, for editors."""
+    return json.dumps(entry_schema(survey.framework), ensure_ascii=False, indent=1) + "\n"
