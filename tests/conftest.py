@@ -108,3 +108,60 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("real") / "site"
     build(load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site)))
     return site
+
+
+# -- a survey whose every text field is hostile, yet valid: it must build and render as text --
+
+PWN = "window.__pwned=1"
+HOSTILE_TEXTS = (
+    f"<script>{PWN}</script>",
+    f'<img src=x onerror="{PWN}">',
+    f"javascript:{PWN}",
+    r"$\mathtext{x}$ \frac{a}{b} $$",
+    "{{ jinja }} {% raw %} @alpha2020open [@nobody]",
+    "</svg></code></title>]]><!--",
+)
+HOSTILE = " ".join(HOSTILE_TEXTS)
+
+
+def _bib_text(text: str) -> str:
+    # BibTeX needs balanced braces and escaped specials; the decoded value is the hostile text
+    from living_survey.citing import bibtex_escape
+
+    return bibtex_escape(text)
+
+
+def write_hostile(root: Path) -> Path:
+    """A sample survey with hostile strings in every free-text field of entries and BibTeX."""
+    bib_value = _bib_text(HOSTILE)
+    bib = SAMPLE_BIB + (
+        "@article{hostile2020,\n"
+        f"  author = {{{{{bib_value}}} and Evil, Eve}},\n"
+        f"  title = {{{bib_value}}},\n"
+        f"  journal = {{{bib_value}}},\n"
+        f"  note = {{{bib_value}}},\n"
+        f"  url = {{javascript:{PWN}}},\n"
+        f"  doi = {{10.1/\"><script>{PWN}</script>}},\n"
+        "  year = {2020}\n}\n"
+    )
+    quoted = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+    # Markdown fields may cite: there an unknown key is a (correct) warning, so cite a known one
+    markdown = quoted.replace("[@nobody]", "[@alpha2020open]")
+    entry = (
+        "key: hostile2020\n"
+        "quadrant: broad-descriptive\n"
+        "position: [-0.4, -0.6]\n"
+        "quotes:\n"
+        f'  - text: "{quoted}"\n'
+        '    page: "3"\n'
+        f'  - text: "{quoted}"\n'
+        "    cite: source2023map\n"
+        "rationale: |\n"
+        f'  {markdown.replace(chr(92) * 2, chr(92))} [click](javascript:{PWN}) <b onclick="{PWN}">x</b>\n'
+        f"  ![img](javascript:{PWN}) [ok](https://example.org/)\n"
+        f'edge_case: "{markdown}"\n'
+        f'placed_by: "{quoted}"\n'
+    )
+    write_sample(root, bib=bib)
+    (root / "entries" / "hostile.yaml").write_text(entry, encoding="utf-8")
+    return root

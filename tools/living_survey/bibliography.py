@@ -242,6 +242,42 @@ def _resolve_crossrefs(entries: dict[str, Entry], path: str, problems: list[Prob
                 entry.set_field(type(pf)(name, pf.value))
 
 
+_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+-]*")
+
+
+def _bare_values(raw: str) -> list[tuple[int, str]]:
+    """(offset, name) of each field value that is a bare word, i.e. a @string macro reference.
+
+    Only the record's own level counts: text inside braces or quotes is never a macro.
+    """
+    found = []
+    depth, quoted, expecting = 0, False, False
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if quoted:
+            quoted = ch != '"' or (depth > 1)
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 1 and ch == '"':
+            quoted = True
+        elif depth == 1 and ch in "=#":
+            expecting = True
+        elif depth == 1 and expecting and not ch.isspace():
+            match = _BARE.match(raw, i)
+            if match:
+                found.append((i, match.group(0)))
+                i = match.end()
+            expecting = False
+            continue
+        if depth != 1 and ch == "{":
+            expecting = False
+        i += 1
+    return found
+
+
 @lru_cache(maxsize=4)
 def parse_bibliography(text: str, path: str) -> Library:
     """Parse BibTeX text once; the same text returns the same :class:`Library` (cached).
@@ -280,6 +316,12 @@ def parse_bibliography(text: str, path: str) -> Library:
                 )
     entries = parsed.entries_dict
     _resolve_crossrefs(entries, path, problems)
+    defined = {name.lower() for name in parsed.strings_dict}
+    for key, entry in entries.items():
+        for offset, name in _bare_values(entry.raw or ""):
+            if name.lower() not in defined:
+                line = entry.start_line + 1 + (entry.raw or "")[:offset].count("\n")
+                problems.append(Problem(path, line, key, f"{name!r} is not a defined @string macro; put text in braces: {{...}}"))
 
     refs: dict[str, Reference] = {}
     for key, entry in entries.items():

@@ -6,9 +6,10 @@ would hide; the rules are few: authors, year, title, venue, locators, link.
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .bibliography import Name, Reference
+from .markup import esc
 
 _MAX_AUTHORS = 20  # APA 7 lists up to 20 authors, then an ellipsis and the last one
 _STANDALONE = {"book", "misc", "techreport", "phdthesis", "mastersthesis", "manual", "online", "unpublished", "dataset", "software"}
@@ -99,12 +100,13 @@ def reference_html(ref: Reference) -> Markup:
     """The formatted reference as safe HTML; every field escaped, only http(s) links."""
     out = []
     for style, text in reference_parts(ref):
+        # esc, not escape: an "@" from BibTeX must not read as a citation to a later pass
         if style == "em":
-            out.append(Markup("<em>{}</em>").format(text))
+            out.append(Markup("<em>{}</em>").format(esc(text)))
         elif style == "link":
-            out.append(Markup('<a href="{0}">{0}</a>').format(text))
+            out.append(Markup('<a href="{0}">{0}</a>').format(esc(text)))
         else:
-            out.append(escape(text))
+            out.append(esc(text))
     return Markup("").join(out)
 
 

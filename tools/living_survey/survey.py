@@ -88,11 +88,14 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
     entries, found = load_entries(entries_dir, root, framework)
     problems += found
     try:
-        text = bib_file.read_bytes().decode("utf-8")
+        data = bib_file.read_bytes()
+        text = data.decode("utf-8")
     except OSError as exc:
         raise SurveyError([*problems, Problem(rel(bib_file), 0, "", f"cannot read: {exc.strerror}")]) from exc
     except UnicodeDecodeError as exc:
-        raise SurveyError([*problems, Problem(rel(bib_file), 0, "", f"not valid UTF-8: {exc.reason}")]) from exc
+        line = data[: exc.start].count(b"\n") + 1
+        message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        raise SurveyError([*problems, Problem(rel(bib_file), line, "", message)]) from exc
     library = parse_bibliography(text, rel(bib_file))
     problems += library.problems
     if problems:

@@ -8,6 +8,7 @@ schema, refusing tags, anchors, aliases, duplicate keys, tabs and non-UTF-8 inpu
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +71,9 @@ def plain_scalar(text: str) -> Any:
         return int(text[2:], 8)
     if _INT16.match(text):
         return int(text[2:], 16)
-    if _FLOAT.match(text) or _INF.match(text) or _NAN.match(text):
+    if _NAN.match(text):
+        return math.nan
+    if _FLOAT.match(text) or _INF.match(text):
         return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
     return text
 
@@ -100,7 +103,12 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if not node.style:  # plain: None from PyYAML, '' from libyaml
                 self.doc.raw[where] = node.value
-                return plain_scalar(node.value)
+                value = plain_scalar(node.value)
+                if isinstance(value, float) and not math.isfinite(value):
+                    # .nan passes every minimum/maximum check, so it is refused here
+                    self.fail(node, f"{node.value} is not a finite number")
+                    return None
+                return value
             return node.value
         if isinstance(node, yaml.SequenceNode):
             items = []
@@ -177,6 +185,9 @@ def load_yaml(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Do
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         reason = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            # e.g. an unclosed "[": say where it was opened as well as where parsing gave up
+            reason += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         return doc, [Problem(path, line, "", f"invalid YAML: {reason}")]
     except yaml.YAMLError as exc:
         return doc, [Problem(path, 0, "", f"invalid YAML: {exc}")]

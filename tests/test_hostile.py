@@ -1,0 +1,134 @@
+"""Hostile input. Every bad file of the corpus fails with path:line and writes no site; every
+hostile-but-valid string builds and stays text in HTML, SVG, JSON, CSV and BibTeX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.dom.minidom
+from html.parser import HTMLParser
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from mkdocs.exceptions import Abort, PluginError
+
+from .conftest import HOSTILE_TEXTS, PWN, SAMPLE_BIB, write_hostile, write_sample
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECT = re.compile(rb"^[#%] expect: (\d+): (.*)$")
+BAD_ENTRIES = sorted((CORPUS / "entries" / "bad").glob("*.yaml"))
+BAD_BIBS = sorted((CORPUS / "bib" / "bad").glob("*.bib"))
+
+
+def expectation(path: Path) -> tuple[int, str]:
+    match = EXPECT.match(path.read_bytes().split(b"\n", 1)[0])
+    assert match, f"{path.name}: first line must be `# expect: LINE: text`"
+    return int(match.group(1)), match.group(2).decode()
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(BAD_ENTRIES) + len(BAD_BIBS) >= 30
+    assert len(BAD_BIBS) >= 8
+
+
+@pytest.mark.parametrize("path", BAD_ENTRIES, ids=lambda p: p.stem)
+def test_bad_entry_stops_the_real_build_with_its_location(tmp_path: Path, path: Path, build_site, caplog) -> None:
+    root = write_sample(tmp_path / "p")
+    (root / "entries" / path.name).write_bytes(path.read_bytes())
+    line, text = expectation(path)
+    with pytest.raises((Abort, PluginError)):
+        build_site(root)
+    where = f"entries/{path.name}:{line}: " if line else f"entries/{path.name}: "
+    assert any(where in record.getMessage() and text in record.getMessage() for record in caplog.records), caplog.text
+    assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize("path", BAD_BIBS, ids=lambda p: p.stem)
+def test_bad_bib_record_stops_the_real_build_with_its_location(tmp_path: Path, path: Path, build_site, caplog) -> None:
+    offset = SAMPLE_BIB.count("\n")
+    root = write_sample(tmp_path / "p")
+    (root / "references.bib").write_bytes(SAMPLE_BIB.encode() + path.read_bytes())
+    line, text = expectation(path)
+    with pytest.raises((Abort, PluginError)):
+        build_site(root)
+    assert f"references.bib:{line + offset}: " in caplog.text and text in caplog.text, caplog.text
+    assert not (root / "site").exists()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = write_hostile(tmp_path_factory.mktemp("hostile") / "p")
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    return root / "site"
+
+
+class Markup(HTMLParser):
+    """What a browser would treat as markup: elements, attributes, script bodies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: list[str] = []
+        self.links: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"<{tag} {name}>")
+            if name in ("href", "src", "xlink:href", "action", "formaction") and value:
+                self.links.append(value)
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_hostile_strings_never_become_markup_in_any_page(hostile_site: Path) -> None:
+    pages = list(hostile_site.rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        parser = Markup()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.handlers == [], page
+        assert not [link for link in parser.links if re.sub(r"[\x00-\x20]", "", link).lower().startswith("javascript:")], page
+        assert not [body for body in parser.scripts if PWN in body and "ld+json" not in body and not body.lstrip().startswith("{")], page
+    entry = (hostile_site / "entries" / "hostile" / "index.html").read_text(encoding="utf-8")
+    # the text is there, as text
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in entry
+    assert r"$\mathtext{x}$" in entry
+    assert 'href="https://example.org/"' in entry  # a safe link in the rationale survives
+
+
+def test_hostile_strings_leave_the_svg_well_formed_and_inert(hostile_site: Path) -> None:
+    svg = (hostile_site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    dom = xml.dom.minidom.parseString(svg)
+    assert dom.getElementsByTagName("script") == [] and dom.getElementsByTagName("foreignObject") == []
+    assert all(not a.getAttribute("xlink:href").lower().startswith("javascript") for a in dom.getElementsByTagName("a"))
+    titles = " ".join(t.firstChild.data for t in dom.getElementsByTagName("title") if t.firstChild)
+    assert f"<script>{PWN}</script>" in titles  # kept as text in the tooltip
+
+
+def test_hostile_strings_round_trip_through_the_exports(hostile_site: Path) -> None:
+    data = json.loads((hostile_site / "data" / "entries.json").read_text(encoding="utf-8"))
+    record = next(e for e in data["entries"] if e["id"] == "hostile")
+    assert record["quotes"][0]["text"] == " ".join(HOSTILE_TEXTS)
+    # BibTeX reads "--" as an en dash; everything else comes back exactly
+    assert record["reference"]["title"] == " ".join(HOSTILE_TEXTS).replace("--", "–")
+    rows = list(csv.DictReader(io.StringIO((hostile_site / "data" / "entries.csv").read_text(encoding="utf-8"))))
+    assert next(r for r in rows if r["id"] == "hostile")["placed_by"] == " ".join(HOSTILE_TEXTS)
+    bib = bibtexparser.parse_string((hostile_site / "data" / "references.bib").read_text(encoding="utf-8"))
+    assert not bib.failed_blocks and "hostile2020" in bib.entries_dict
+    home = (hostile_site / "index.html").read_text(encoding="utf-8")
+    jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
+    assert jsonld and json.loads(jsonld.group(1))["@type"] == "Dataset"
