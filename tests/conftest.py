@@ -55,6 +55,7 @@ site_url: https://example.org/survey/
 repo_url: https://example.org/repo
 theme:
   name: material
+  font: false
   features: [content.code.copy]
 markdown_extensions: [admonition, attr_list, md_in_html, toc, pymdownx.highlight, pymdownx.superfences]
 plugins:
@@ -165,3 +166,89 @@ def write_hostile(root: Path) -> Path:
     write_sample(root, bib=bib)
     (root / "entries" / "hostile.yaml").write_text(entry, encoding="utf-8")
     return root
+
+
+# -- a real browser (Debian's Chromium) against a built site served on 127.0.0.1 --------------
+
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+
+
+def chromium_path() -> str | None:
+    """The Chromium or Chrome to drive: $LIVING_SURVEY_CHROMIUM, else the usual names."""
+    import os
+
+    configured = os.environ.get("LIVING_SURVEY_CHROMIUM")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    for name in ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium; mandatory under CI (the test fails), skipped with a reason elsewhere."""
+    import os
+
+    executable = chromium_path()
+    if executable is None:
+        reason = "no Chromium found (apt-get install chromium chromium-driver, or set LIVING_SURVEY_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests are mandatory under CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+class _Quiet:
+    """Serve a folder on 127.0.0.1 on a free port, without request logs."""
+
+    def __init__(self, folder: Path):
+        import functools
+        import http.server
+        import threading
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(real_site: Path):
+    """The repository's built site, served over HTTP."""
+    server = _Quiet(real_site)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile sample survey, built strictly."""
+    root = write_hostile(tmp_path_factory.mktemp("hostile") / "p")
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def served_hostile(hostile_site: Path):
+    server = _Quiet(hostile_site)
+    yield server.url
+    server.close()

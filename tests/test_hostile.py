@@ -58,16 +58,6 @@ def test_bad_bib_record_stops_the_real_build_with_its_location(tmp_path: Path, p
     assert not (root / "site").exists()
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    root = write_hostile(tmp_path_factory.mktemp("hostile") / "p")
-    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
-    return root / "site"
-
-
 class Markup(HTMLParser):
     """What a browser would treat as markup: elements, attributes, script bodies."""
 

@@ -1,0 +1,199 @@
+"""The built site in a real browser: search, Figure 1's links, listings, copy buttons, console,
+accessibility (axe-core, light and dark), and hostile strings that must never run.
+
+Needs Chromium (Debian's `chromium`, or $LIVING_SURVEY_CHROMIUM). Under CI a missing browser
+fails these tests; elsewhere they skip with the reason. Screenshots go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import re
+from typing import Any
+
+import pytest
+
+from .conftest import PWN, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+COPY = "button[data-md-type='copy'], button.md-clipboard"
+"""Material's copy button (9.7+ marks it data-md-type=copy; older releases used .md-clipboard)."""
+PAGES = {
+    "home": "",
+    "quadrant": "quadrants/broad-prescriptive/",
+    "entry": "entries/stiennon-2020/",
+}
+
+
+EXTERNAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+"""Any request leaving the machine. Tests never use the network: such requests are answered locally."""
+ALLOWED_EXTERNAL = ("https://api.github.com/repos/",)
+"""The theme asks GitHub for the repository's stars and latest release; nothing else may leave."""
+
+
+def offline(ctx: Any) -> list[str]:
+    """Answer every external request locally (GitHub's API with an empty object); return their URLs."""
+    seen: list[str] = []
+
+    def answer(route: Any) -> None:
+        seen.append(route.request.url)
+        route.fulfill(status=200, content_type="application/json", body="{}")
+
+    ctx.route(EXTERNAL, answer)
+    return seen
+
+
+class Watched:
+    """A page with its console errors, uncaught exceptions, failed requests and dialogs recorded."""
+
+    def __init__(self, page: Any):
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"exception: {e}"))
+        # ERR_ABORTED is a request cancelled by the next navigation, not a fault of the site
+        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and self.errors.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    scheme = getattr(request, "param", "light")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, service_workers="block")
+    external = offline(ctx)
+    yield ctx
+    ctx.close()
+    assert [u for u in external if not u.startswith(ALLOWED_EXTERNAL)] == [], "the site requested other hosts"
+
+
+@pytest.fixture
+def watched(context: Any) -> Iterator[Watched]:
+    page = context.new_page()
+    yield Watched(page)
+    page.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_search_for_a_quote_phrase_reaches_its_entry(served: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(served)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # typed key by key, as a reader would; "same essence" is from a quote of Stiennon et al.
+    page.locator("input.md-search__input").press_sequentially("same essence", delay=20)
+    result = page.locator("a.md-search-result__link[href*='entries/stiennon-2020/']").first
+    result.wait_for(timeout=15000)
+    shot(page, "search-results")
+    result.click()
+    page.wait_for_url("**/entries/stiennon-2020/**")
+    assert page.locator("h1").inner_text() == "Learning to summarize from human feedback"
+    assert watched.errors == []
+
+
+def test_clicking_a_marker_in_figure_1_opens_its_entry(served: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(served)
+    box = page.evaluate(
+        """() => {
+            const links = [...document.querySelectorAll('figure.ls-figure svg g[id^="ls-marker-"] a')];
+            const link = links.find(a => (a.getAttribute('xlink:href') || a.getAttribute('href')).endsWith('entries/stiennon-2020/'));
+            link.scrollIntoView({block: 'center'});
+            const r = link.getBoundingClientRect();
+            return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+        }"""
+    )
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_url("**/entries/stiennon-2020/")
+    assert "Learning to summarize" in page.title()
+    # and a quadrant title in the figure opens its quadrant page
+    page.go_back()
+    page.locator("figure.ls-figure svg g[id='ls-quadrant-specific-descriptive'] a").click()
+    page.wait_for_url("**/quadrants/specific-descriptive/")
+    assert watched.errors == []
+
+
+def test_a_quadrant_page_lists_its_entries(served: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(served + PAGES["quadrant"])
+    cards = page.locator("li.ls-entry-card")
+    assert cards.count() == 4
+    hrefs = sorted(cards.nth(i).locator("a").first.get_attribute("href") for i in range(4))
+    assert hrefs == ["../../entries/menick-2022/", "../../entries/stiennon-2020/", "../../entries/wu-2021/", "../../entries/ziegler-2019/"]
+    # the figure dims the other quadrants' markers
+    opacity = page.evaluate(
+        """() => getComputedStyle(document.querySelector('g[id^="ls-marker-specific-descriptive-"]')).opacity"""
+    )
+    assert float(opacity) < 0.5
+    assert watched.errors == []
+
+
+def test_bibtex_blocks_have_working_copy_buttons(served: str, browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    offline(ctx)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
+    page = ctx.new_page()
+    watched = Watched(page)
+    page.goto(served + PAGES["entry"])
+    blocks = page.locator(".language-bibtex pre")
+    assert blocks.count() == 2  # the work's own record and the cite-this-page record
+    for i in range(blocks.count()):
+        assert blocks.nth(i).locator(COPY).count() == 1
+    cite = page.locator("section.ls-cite .language-bibtex pre")
+    cite.hover()
+    cite.locator(COPY).click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@misc{") and "entries/stiennon-2020/" in copied
+    assert watched.errors == []
+    ctx.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_console_errors_or_failed_requests(served: str, watched: Watched, name: str) -> None:
+    watched.page.goto(served + PAGES[name])
+    watched.page.wait_for_load_state("networkidle")
+    assert watched.errors == []
+
+
+@pytest.mark.parametrize("context", ["light", "dark"], indirect=True)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_serious_or_critical_violation(served: str, context: Any, watched: Watched, name: str, request: pytest.FixtureRequest) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    page.goto(served + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    scheme = request.node.callspec.params["context"]
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+    shot(page, f"{name}-{scheme}")
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "\n".join(serious)
+
+
+@pytest.mark.parametrize("path", ["", "entries/hostile/", "quadrants/broad-descriptive/", "references/"])
+def test_hostile_strings_never_run_in_the_browser(served_hostile: str, watched: Watched, path: str) -> None:
+    page = watched.page
+    page.goto(served_hostile + path)
+    page.wait_for_load_state("networkidle")
+    # hover and click what a reader would: the figure's points and every link that stays on the page
+    for link in page.locator("article a[href^='#']").all()[:20]:
+        link.click()
+    page.mouse.move(10, 10)
+    assert page.evaluate("window.__pwned") is None, f"injected script ran on {path or 'home'}"
+    assert watched.dialogs == []
+    assert PWN in page.content().replace("&lt;", "<")  # the text is shown, as text
+    shot(page, f"hostile-{path.strip('/').replace('/', '-') or 'home'}")
