@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve build test validate clean
+.PHONY: serve build test validate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -39,6 +39,11 @@ validate: $(STAMP)
 ## test: install the test dependencies and run the whole suite
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin and as plain
+## MkDocs + Material pages; print the table and write it to docs/benchmarks.md
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf site site.partial .cache

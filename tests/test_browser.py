@@ -7,8 +7,8 @@ fails these tests; elsewhere they skip with the reason. Screenshots go to test-o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest

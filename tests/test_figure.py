@@ -9,8 +9,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from living_survey import load_survey
-from living_survey.figure import LABEL_LIMIT, _draw, auto_positions, ensure_figure, figure_inputs, layout_collisions, numbering
+from living_survey.figure import (
+    LABEL_LIMIT,
+    _draw,
+    auto_positions,
+    ensure_figure,
+    figure_inputs,
+    layout_collisions,
+    numbering,
+)
 
 from .conftest import ROOT, SAMPLE_ENTRY, write_sample
 
@@ -118,3 +127,29 @@ def test_past_the_label_limit_markers_are_numbered_and_linked() -> None:
     # numbered: no author–year label is drawn, each number's link goes to its entry
     assert "et al." not in svg
     assert [n for n, _ in numbering(inputs)] == list(range(1, LABEL_LIMIT + 2))
+
+
+def test_cache_key_follows_only_what_the_figure_draws(tmp_path: Path) -> None:
+    from living_survey.figure import cache_key
+
+    root = write_sample(tmp_path / "p")
+    entry = root / "entries" / "alpha-2020.yaml"
+    base = cache_key(survey_of(root))
+
+    def key_after(path: Path, old: str, new: str) -> str:
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new))
+        try:
+            return cache_key(survey_of(root))
+        finally:
+            path.write_text(text)
+
+    # not drawn: the rationale, a quote, the signal
+    assert key_after(entry, "because of its open question", "for another reason") == base
+    assert key_after(entry, "which output is better", "which reply is better") == base
+    # drawn: position, quadrant, the work's title and label, the framework's names
+    assert key_after(entry, "[-0.5, -0.5]", "[-0.4, -0.5]") != base
+    assert key_after(root / "references.bib", "Open preferences at scale", "Open preferences") != base
+    assert key_after(root / "references.bib", "Alpha, Ann and", "Aleph, Ann and") != base
+    assert key_after(root / "framework.yml", "Broad–Descriptive", "Open–Descriptive") != base

@@ -15,7 +15,7 @@ import bibtexparser
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from .conftest import HOSTILE_TEXTS, PWN, SAMPLE_BIB, write_hostile, write_sample
+from .conftest import HOSTILE_TEXTS, PWN, SAMPLE_BIB, write_sample
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECT = re.compile(rb"^[#%] expect: (\d+): (.*)$")

@@ -169,6 +169,8 @@ class Library:
     references: dict[str, Reference]
     problems: tuple[Problem, ...] = ()
     digest: str = ""
+    labels_digest: str = ""
+    """A hash of every record's key, label and title: what a figure of the works shows."""
 
     def __contains__(self, key: object) -> bool:
         return key in self.references
@@ -233,7 +235,9 @@ def _resolve_crossrefs(entries: dict[str, Entry], path: str, problems: list[Prob
         parent = entries.get(str(parent_key.value))
         if parent is None:
             problems.append(
-                Problem(path, entry.start_line + 1, f"@{entry.entry_type}{{{entry.key}", f"crossref {parent_key.value!r} is not in the file")
+                Problem(
+                    path, entry.start_line + 1, f"@{entry.entry_type}{{{entry.key}", f"crossref {parent_key.value!r} is not in the file"
+                )
             )
             continue
         for pf in parent.fields:
@@ -312,7 +316,12 @@ def parse_bibliography(text: str, path: str) -> Library:
                 line = (block.start_line or 0) + 1 + block.comment[: match.start()].count("\n")
                 line += len(match.group(0)) - len(match.group(0).lstrip("\n"))
                 problems.append(
-                    Problem(path, line, f"{match.group(1)}{{{match.group(2)}", "looks like a record without its '@'; BibTeX reads it as a comment")
+                    Problem(
+                        path,
+                        line,
+                        f"{match.group(1)}{{{match.group(2)}",
+                        "looks like a record without its '@'; BibTeX reads it as a comment",
+                    )
                 )
     entries = parsed.entries_dict
     _resolve_crossrefs(entries, path, problems)
@@ -339,11 +348,13 @@ def parse_bibliography(text: str, path: str) -> Library:
             line=entry.start_line + 1,
         )
     problems += _duplicate_works(refs, path)
+    labelled = _with_labels(refs)
     return Library(
         path=path,
-        references=_with_labels(refs),
+        references=labelled,
         problems=tuple(problems),
         digest=hashlib.sha256(text.encode()).hexdigest(),
+        labels_digest=hashlib.sha256(repr([(r.key, r.label, r.title) for r in labelled.values()]).encode()).hexdigest(),
     )
 
 

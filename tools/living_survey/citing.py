@@ -103,14 +103,16 @@ def build_date(root: Path) -> str:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
     committed = _git(root, "log", "-1", "--format=%cs")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", committed):
         return committed
     return dt.date.today().isoformat()
 
 
-def load_site_info(root: Path, citation_file: Path | None, *, title: str, url: str, description: str = "", repository: str = "") -> SiteInfo:
+def load_site_info(
+    root: Path, citation_file: Path | None, *, title: str, url: str, description: str = "", repository: str = ""
+) -> SiteInfo:
     """Read the survey's citation metadata.
 
     Args:
@@ -194,7 +196,8 @@ def page_citation(info: SiteInfo, page_title: str | None, path: str) -> PageCita
 def cite_box_html(citation: PageCitation) -> Markup:
     """The "Cite this page" section: a formatted line and a BibTeX record, both copyable."""
     return Markup(
-        '<section class="ls-cite" aria-labelledby="cite-this-page">\n'
+        # data-search-exclude: the same boilerplate on every page would only add noise to search
+        '<section class="ls-cite" aria-labelledby="cite-this-page" data-search-exclude="true">\n'
         '<h2 id="cite-this-page">Cite this page</h2>\n'
         "<p>Permanent URL: <a href=\"{url}\">{url}</a></p>\n"
         '<div class="language-text highlight"><pre><span></span><code>{text}</code></pre></div>\n'
@@ -254,7 +257,11 @@ def dataset_jsonld(info: SiteInfo, downloads: list[tuple[str, str, str]], count:
     if info.license:
         data["license"] = f"https://spdx.org/licenses/{info.license}.html"
     if info.display_authors:
-        data["creator"] = [{"@type": "Organization" if a == b.strip("{}") else "Person", "name": a} for a, b in zip(info.display_authors, info.authors, strict=True)]
+        # an entity's BibTeX name is its display name in braces; a person's is "Family, Given"
+        data["creator"] = [
+            {"@type": "Organization" if shown == bib.strip("{}") else "Person", "name": shown}
+            for shown, bib in zip(info.display_authors, info.authors, strict=True)
+        ]
     if info.repository:
         data["isBasedOn"] = info.repository
     if info.keywords:

@@ -22,14 +22,14 @@ def _redirect_maps(root: Path) -> list[str]:
     """The old paths of mkdocs-redirects' ``redirect_maps`` in ``mkdocs.yml`` (unknown tags ignored)."""
     import yaml
 
-    class Loader(yaml.SafeLoader):
-        pass
+    class IgnoreTagsSafeLoader(yaml.SafeLoader):
+        """mkdocs.yml may hold !!python/name tags for extensions; read them as nothing."""
 
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    IgnoreTagsSafeLoader.add_multi_constructor("", lambda loader, suffix, node: None)
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return []
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506 (SafeLoader subclass)
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=IgnoreTagsSafeLoader) or {}  # noqa: S506
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and "redirects" in plugin:
             return list(((plugin["redirects"] or {}).get("redirect_maps") or {}).keys())

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from importlib import resources
-from typing import Any
+from typing import Any, TextIO
 
 from .bibliography import Reference
 from .entries import Entry, entry_schema
@@ -41,7 +41,8 @@ def _reference(ref: Reference | None, key: str) -> dict[str, Any]:
         "type": ref.type,
         "label": ref.label,
         "title": ref.title,
-        "authors": [n.full_form() for n in ref.authors if not n.is_others] or ([ref.get("organization")] if ref.get("organization") else []),
+        "authors": [n.full_form() for n in ref.authors if not n.is_others]
+        or ([ref.get("organization")] if ref.get("organization") else []),
         "year": ref.get("year"),
     }
     for name, value in (("venue", ref.venue), ("doi", ref.doi), ("arxiv", ref.arxiv), ("link", ref.link)):
@@ -69,10 +70,10 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
     return record
 
 
-def entries_json(survey: Survey, url_of: Any, meta: dict[str, Any]) -> str:
-    """``entries.json``: survey metadata, the framework's axes and quadrants, every entry."""
+def write_entries_json(survey: Survey, url_of: Any, meta: dict[str, Any], out: TextIO) -> None:
+    """``entries.json``, streamed one entry at a time: survey metadata, the framework, every entry."""
     fw = survey.framework
-    data = {
+    head = {
         "survey": meta,
         "framework": {
             "axes": {
@@ -81,9 +82,18 @@ def entries_json(survey: Survey, url_of: Any, meta: dict[str, Any]) -> str:
             },
             "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y} for q in fw.quadrants],
         },
-        "entries": [entry_record(survey, e, url_of(e)) for e in sorted(survey.entries, key=lambda e: e.id)],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "entries": [')
+    for i, entry in enumerate(sorted(survey.entries, key=lambda e: e.id)):
+        out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(entry_record(survey, entry, url_of(entry)), ensure_ascii=False))
+    out.write("\n ]\n}\n")
+
+
+def entries_json(survey: Survey, url_of: Any, meta: dict[str, Any]) -> str:
+    """``entries.json`` as a string."""
+    buffer = io.StringIO()
+    write_entries_json(survey, url_of, meta, buffer)
+    return buffer.getvalue()
 
 
 def csv_cell(value: str) -> str:
@@ -92,9 +102,15 @@ def csv_cell(value: str) -> str:
 
 
 def entries_csv(survey: Survey, url_of: Any) -> str:
-    """``entries.csv``: one row per entry; text cells are protected against formula injection."""
+    """``entries.csv`` as a string."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    write_entries_csv(survey, url_of, buffer)
+    return buffer.getvalue()
+
+
+def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
+    """``entries.csv``, streamed: one row per entry; text cells are protected against formula injection."""
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = survey.library.references.get(entry.key)
@@ -125,7 +141,6 @@ def entries_csv(survey: Survey, url_of: Any) -> str:
             row[CSV_COLUMNS.index("x")] = repr(entry.position[0])
             row[CSV_COLUMNS.index("y")] = repr(entry.position[1])
         writer.writerow(row)
-    return buffer.getvalue()
 
 
 def bib_subset(survey: Survey, keys: list[str]) -> str:

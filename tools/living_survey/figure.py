@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import re
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .survey import Survey
 
-FIGURE_VERSION = "5"
+FIGURE_VERSION = "6"
 """Bump when the drawing code changes, so caches are invalidated."""
 ROOT = "@@ROOT@@"
 """Placeholder for the relative path from the page showing the figure to the site root."""
@@ -31,7 +32,7 @@ NAMES = ("figure1.svg", "figure1.png", "figure1.pdf")
 
 
 def figure_inputs(survey: Survey) -> dict[str, Any]:
-    """Exactly what the figure draws; its hash is the cache key."""
+    """Exactly what the figure draws (``cache_key`` hashes the same fields)."""
     fw = survey.framework
     entries = []
     for entry in sorted(survey.entries, key=lambda e: e.id):
@@ -53,14 +54,32 @@ def figure_inputs(survey: Survey) -> dict[str, Any]:
     }
 
 
-def cache_key(inputs: dict[str, Any]) -> str:
-    """Hash of the drawn inputs, the figure code's version and matplotlib's version."""
+@lru_cache(maxsize=1)
+def _matplotlib_version() -> str:
     try:
-        mpl = metadata.version("matplotlib")
+        return metadata.version("matplotlib")
     except metadata.PackageNotFoundError:
-        mpl = "none"
-    blob = json.dumps([inputs, FIGURE_VERSION, mpl], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+        return "none"
+
+
+def cache_key(survey: Survey) -> str:
+    """A hash of what the figure draws, the figure code's version and matplotlib's version.
+
+    The entries' drawn fields were serialised when they were loaded and the labels and titles
+    hashed when the bibliography was parsed, so a cache hit costs a join, not a walk over every
+    entry. Editing a rationale or a quote leaves the key, and the figure, as they are.
+    """
+    fw = survey.framework
+    head = repr(
+        (
+            FIGURE_VERSION, _matplotlib_version(), survey.library.labels_digest,
+            (fw.x.name, fw.x.negative.label, fw.x.positive.label), (fw.y.name, fw.y.negative.label, fw.y.positive.label),
+            [(q.id, q.title, q.x, q.y) for q in fw.quadrants],
+        )
+    )
+    digest = hashlib.sha256(head.encode())
+    digest.update(b"".join(sorted(e.drawn for e in survey.entries)))
+    return digest.hexdigest()[:32]
 
 
 def auto_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
@@ -361,27 +380,37 @@ def _svg_titles(svg: str, inputs: dict[str, Any]) -> str:
     return re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", svg, flags=re.S)
 
 
-def ensure_figure(survey: Survey, cache_dir: Path) -> dict[str, bytes]:
-    """The figure's three files, from the cache when the drawn inputs are unchanged."""
-    inputs = figure_inputs(survey)
-    key = cache_key(inputs)
+def ensure_figure_files(survey: Survey, cache_dir: Path) -> dict[str, Path]:
+    """The figure's three files in the cache, drawn first only if the drawn inputs changed."""
+    key = cache_key(survey)
     folder = cache_dir / key
-    if all((folder / name).is_file() for name in NAMES):
-        return {name: (folder / name).read_bytes() for name in NAMES}
-    files = _draw(inputs)
+    paths = {name: folder / name for name in NAMES}
+    if all(path.is_file() for path in paths.values()):
+        return paths
+    files = _draw(figure_inputs(survey))
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         tmp = folder / f".{name}.tmp"
         tmp.write_bytes(data)
         tmp.replace(folder / name)
     (folder / "manifest.json").write_text(json.dumps({"key": key, "files": sorted(files)}, indent=1), encoding="utf-8")
-    return files
+    return paths
 
 
-def svg_for_page(svg: bytes, root: str) -> str:
-    """The SVG for inline embedding in a page whose path to the site root is ``root``."""
+def ensure_figure(survey: Survey, cache_dir: Path) -> dict[str, bytes]:
+    """The figure's three files' bytes, from the cache when the drawn inputs are unchanged."""
+    return {name: path.read_bytes() for name, path in ensure_figure_files(survey, cache_dir).items()}
+
+
+def compact_svg(svg: bytes) -> str:
+    """The SVG on one line, links still holding the root placeholder: prepared once per build."""
     # one line: blank lines or indentation inside raw HTML would turn into Markdown code blocks
-    return re.sub(r">\s+<", "><", svg.decode("utf-8").replace(ROOT, root)).replace("\n", " ")
+    return re.sub(r">\s+<", "><", svg.decode("utf-8")).replace("\n", " ")
+
+
+def svg_for_page(svg: bytes | str, root: str) -> str:
+    """The SVG for inline embedding in a page whose path to the site root is ``root``."""
+    return (compact_svg(svg) if isinstance(svg, bytes) else svg).replace(ROOT, root)
 
 
 def numbered_key(survey: Survey) -> list[tuple[int, str, str]]:

@@ -16,7 +16,8 @@ from .survey import Survey
 
 def current_ids(survey: Survey) -> list[str]:
     """The ids of every generated page: quadrants, then entries."""
-    return [f"quadrants/{q.id}" for q in survey.framework.quadrants] + [f"entries/{e.id}" for e in sorted(survey.entries, key=lambda e: e.id)]
+    quadrants = [f"quadrants/{q.id}" for q in survey.framework.quadrants]
+    return quadrants + [f"entries/{e.id}" for e in sorted(survey.entries, key=lambda e: e.id)]
 
 
 def read_ids(text: str) -> list[tuple[int, str]]:

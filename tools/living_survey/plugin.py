@@ -8,9 +8,11 @@ citations everywhere) in ``on_page_markdown``; hand entry pages their pre-render
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -25,9 +27,9 @@ from mkdocs.utils import get_relative_url
 
 from .citing import SiteInfo, cite_box_html, dataset_jsonld, load_site_info, page_citation, scholar_meta
 from .entries import Entry
-from .exports import bib_subset, entries_csv, entries_json, export_schema, schema_json
+from .exports import bib_subset, export_schema, schema_json, write_entries_csv, write_entries_json
 from .figure import NAMES as FIGURE_NAMES
-from .figure import ensure_figure, numbered_key, svg_for_page, text_alternative
+from .figure import compact_svg, ensure_figure_files, numbered_key, svg_for_page, text_alternative
 from .framework import Quadrant
 from .markup import esc
 from .pages import REFERENCES_SRC, EntryPage, PageBuilder, entry_src, quadrant_src
@@ -39,7 +41,9 @@ log = get_plugin_logger(__name__)
 
 CSS_SRC = "assets/living-survey.css"
 GRID_MARK = "<!-- living-survey:grid -->"
+_ID = re.compile(r'\sid="([^"]+)"')
 FIGURE_MARK = "<!-- living-survey:figure -->"
+FIGURE_SLOT = "<!--living-survey:figure-slot-->"
 
 
 class LivingSurveyConfig(base.Config):
@@ -72,9 +76,12 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self._entry_by_src: dict[str, Entry] = {}
         self._quadrant_by_src: dict[str, Quadrant] = {}
         self._entry_pages: dict[str, EntryPage] = {}
-        self._figure: dict[str, bytes] = {}
+        self._svg = ""
+        """Figure 1's SVG on one line, its links still holding the root placeholder."""
         self.info: SiteInfo | None = None
         self._downloads: list[tuple[str, str, str]] = []
+        self._figure_pages: dict[str, str | None] = {}
+        """Pages awaiting the figure in on_post_page: src → the quadrant to highlight, if any."""
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -98,7 +105,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         assert self.survey is not None
         root = get_relative_url(".", page.url)
         root = "" if root == "." else root.rstrip("/") + "/"
-        svg = svg_for_page(self._figure["figure1.svg"], root)
+        svg = svg_for_page(self._svg, root)
         svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="ls-figure-caption" ', 1)
         style = ""
         if highlight:
@@ -183,26 +190,35 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             raise PluginError(f"docs/ already has files the survey generates: {', '.join(clashes)}")
         for src, content, inclusion in generated:
             files.append(File.generated(config, src, content=content, inclusion=inclusion))
-        self._figure = ensure_figure(self.survey, self.root / self.config.cache_dir / "figure")
-        for name in FIGURE_NAMES:
-            data = self._figure[name]
-            if name.endswith(".svg"):
-                data = svg_for_page(data, "../").encode("utf-8")
-            files.append(File.generated(config, f"assets/{name}", content=data))
+        figure = ensure_figure_files(self.survey, self.root / self.config.cache_dir / "figure")
+        self._svg = compact_svg(figure["figure1.svg"].read_bytes())
+        for name, path in figure.items():
+            if name.endswith(".svg"):  # links relative to assets/
+                files.append(File.generated(config, f"assets/{name}", content=svg_for_page(self._svg, "../").encode("utf-8")))
+            else:  # copied from the cache by MkDocs, never held in memory
+                files.append(File.generated(config, f"assets/{name}", abs_src_path=str(path)))
         css = resources.files(__package__).joinpath("assets/living-survey.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_SRC, content=css))
         self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
-        for path, content in self._data_files().items():
-            files.append(File.generated(config, path, content=content))
+        self._downloads = [
+            ("data/entries.json", "application/json", "Every entry with its reference and quadrant (JSON)"),
+            ("data/entries.csv", "text/csv", "Every entry, one row each (CSV)"),
+            ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
+            ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
+        ]
         self._entry_pages = {}
+        self._figure_pages = {}
         return files
 
     def _absolute(self, src: str) -> str:
         assert self.info is not None
         return self.info.url + self._urls[src]
 
-    def _data_files(self) -> dict[str, str]:
-        """The downloads: entries as JSON and CSV, BibTeX of the surveyed works, the schemas."""
+    def _data_files(self) -> Iterator[tuple[str, Callable[[TextIO], object]]]:
+        """The downloads as (path, writer): entries as JSON and CSV, BibTeX of the works, the schemas.
+
+        Writers stream into the open file, so a survey of thousands of entries is never held whole.
+        """
         assert self.survey is not None and self.info is not None
         survey, info = self.survey, self.info
 
@@ -218,22 +234,23 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             "count": len(survey.entries),
             "schema": info.url + "data/entries.schema.json",
         }
-        out = {
-            "data/entries.json": entries_json(survey, url_of, meta),
-            "data/entries.csv": entries_csv(survey, url_of),
-            "data/references.bib": bib_subset(survey, [e.key for e in survey.entries]),
-            "data/entry.schema.json": schema_json(survey),
-            "data/entries.schema.json": json.dumps(export_schema(), indent=1) + "\n",
-        }
+        yield "data/entries.json", lambda out: write_entries_json(survey, url_of, meta, out)
+        yield "data/entries.csv", lambda out: write_entries_csv(survey, url_of, out)
+        yield "data/references.bib", lambda out: out.write(bib_subset(survey, [e.key for e in survey.entries]))
+        yield "data/entry.schema.json", lambda out: out.write(schema_json(survey))
+        yield "data/entries.schema.json", lambda out: out.write(json.dumps(export_schema(), indent=1) + "\n")
         for q in survey.framework.quadrants:
-            out[f"data/{q.id}.bib"] = bib_subset(survey, [e.key for e in survey.entries_in(q.id)])
-        self._downloads = [
-            ("data/entries.json", "application/json", "Every entry with its reference and quadrant (JSON)"),
-            ("data/entries.csv", "text/csv", "Every entry, one row each (CSV)"),
-            ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
-            ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
-        ]
-        return out
+            keys = [e.key for e in survey.entries_in(q.id)]
+            yield f"data/{q.id}.bib", lambda out, keys=keys: out.write(bib_subset(survey, keys))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the downloads once every page is built, each streamed into its file."""
+        site = Path(config.site_dir)
+        for path, write in self._data_files():
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8", newline="") as out:
+                write(out)
 
     def _downloads_html(self, page: Page, quadrant: Quadrant | None) -> str:
         root = get_relative_url(".", page.url)
@@ -262,6 +279,15 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             page.meta["title"] = str(esc(rendered.title))
             edit = self.builder.edit_url(entry)
             page.edit_url = edit
+
+            def render(config: MkDocsConfig, files: Files) -> None:
+                # the page is already HTML: skip building a Markdown converter for an empty source
+                page.content = rendered.html
+                page.toc = get_toc([])
+                page.present_anchor_ids = set(_ID.findall(rendered.html))
+                del page.render  # back to the class's method; frees this closure and its HTML
+
+            page.render = render  # type: ignore[method-assign]
             return ""
         if src == REFERENCES_SRC and page.file.generated_by:
             markdown = self.builder.references_markdown(link)
@@ -281,8 +307,11 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if rendered is None:
             quadrant = self._quadrant_by_src.get(page.file.src_uri) if page.file.generated_by else None
             if FIGURE_MARK in html:
-                # inserted after Markdown: raw SVG inside Markdown is not reliably left alone
-                html = html.replace(FIGURE_MARK, self._figure_html(page, quadrant.id if quadrant else None))
+                # The figure goes in after Markdown (raw SVG inside Markdown is not reliably left
+                # alone) and after search indexing, in on_post_page: its paths, tooltips and lists
+                # would otherwise be parsed and indexed on every page that shows it.
+                html = html.replace(FIGURE_MARK, FIGURE_SLOT)
+                self._figure_pages[page.file.src_uri] = quadrant.id if quadrant else None
             if quadrant is not None or page.is_homepage:
                 extra = self._downloads_html(page, quadrant) + self._cite_html(page, quadrant.title if quadrant else None)
                 page.toc.items.extend(get_toc([
@@ -308,6 +337,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             head = dataset_jsonld(self.info, downloads, len(self.survey.entries))
         if head and "</head>" in output:
             output = output.replace("</head>", head + "</head>", 1)
+        if page.file.src_uri in self._figure_pages and FIGURE_SLOT in output:
+            highlight = self._figure_pages.pop(page.file.src_uri)
+            output = output.replace(FIGURE_SLOT, self._figure_html(page, highlight), 1)
         return output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

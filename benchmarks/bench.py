@@ -1,0 +1,342 @@
+"""`make bench`: the plugin's build against plain MkDocs + Material on the same machine.
+
+For each size (20, 1,000 and 10,000 entries by default) it writes a synthetic survey and builds
+it twice, each build in its own process:
+
+- **plugin**: entries/*.yaml + references.bib + the `living-survey` plugin;
+- **plain**: the same pages written out by hand as Markdown (same page count, same text),
+  built by MkDocs + Material with no plugin but search.
+
+It reports wall time, peak memory (max RSS of the build process), the ratio of the two, entry
+page size, search index bytes per entry, validation time and Figure 1's time cold and cached,
+and writes the table to docs/benchmarks.md with a line describing the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = (
+    "preference feedback annotators guidelines helpful harmless honest summary dialogue model "
+    "comparison rating crowdworkers policy definition trait behaviour dataset label quality "
+    "instruction response values culture safety truthful concise relevant fluent coherent"
+).split()
+SURNAMES = ("Smith", "Chen", "Garcia", "Okafor", "Nguyen", "Müller", "Kowalski", "Haddad", "Ivanova", "Tanaka")
+
+MKDOCS_COMMON = """\
+site_name: Benchmark survey
+site_url: https://example.org/bench/
+theme:
+  name: material
+  font: false
+  features: [content.code.copy]
+markdown_extensions: [admonition, attr_list, md_in_html, toc, tables, pymdownx.highlight, pymdownx.superfences]
+"""
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def synthetic(n: int, seed: int = 7) -> list[dict]:
+    """n works with their entries; deterministic for a seed."""
+    rng = random.Random(seed)
+    quadrants = [
+        ("broad-prescriptive", -1, 1), ("specific-prescriptive", 1, 1), ("broad-descriptive", -1, -1), ("specific-descriptive", 1, -1)
+    ]
+    works = []
+    for i in range(n):
+        qid, sx, sy = quadrants[i % 4]
+        authors = [f"{rng.choice(SURNAMES)}, {rng.choice('ABCDEFGHJK')}." for _ in range(rng.randint(1, 6))]
+        works.append(
+            {
+                "id": f"work-{i:05d}",
+                "key": f"work{i:05d}",
+                "authors": authors,
+                "title": sentence(rng, 8).rstrip("."),
+                "year": str(2015 + i % 10),
+                "quadrant": qid,
+                "position": [round(sx * rng.uniform(0.05, 1), 3), round(sy * rng.uniform(0.05, 1), 3)],
+                "quotes": [(sentence(rng, 18), str(rng.randint(1, 40))) for _ in range(2)],
+                "rationale": " ".join(sentence(rng, 14) for _ in range(4)),
+            }
+        )
+    return works
+
+
+def bibtex(work: dict) -> str:
+    return (
+        f"@misc{{{work['key']},\n  author = {{{' and '.join(work['authors'])}}},\n  title = {{{work['title']}}},\n"
+        f"  year = {{{work['year']}}},\n  eprint = {{2401.{work['key'][-5:]}}},\n  archiveprefix = {{arXiv}}\n}}\n"
+    )
+
+
+def write_plugin_project(folder: Path, works: list[dict]) -> None:
+    shutil.copy(ROOT / "framework.yml", folder / "framework.yml")
+    (folder / "references.bib").write_text("\n".join(bibtex(w) for w in works), encoding="utf-8")
+    entries = folder / "entries"
+    entries.mkdir()
+    for w in works:
+        quotes = "".join(f'  - text: "{t}"\n    page: "{p}"\n' for t, p in w["quotes"])
+        (entries / f"{w['id']}.yaml").write_text(
+            f"key: {w['key']}\nquadrant: {w['quadrant']}\nposition: [{w['position'][0]}, {w['position'][1]}]\n"
+            f"quotes:\n{quotes}rationale: >-\n  {w['rationale']}\nsignal: [comparisons]\nplaced_by: bench\n",
+            encoding="utf-8",
+        )
+    docs = folder / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Benchmark survey\n\n<!-- living-survey:figure -->\n\n<!-- living-survey:grid -->\n", encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(
+        MKDOCS_COMMON + "plugins:\n  - search\n  - living-survey\n", encoding="utf-8"
+    )
+
+
+def write_plain_project(folder: Path, works: list[dict]) -> None:
+    """The same pages as hand-written Markdown: index, four quadrant pages, references, one page per entry."""
+    docs = folder / "docs"
+    (docs / "entries").mkdir(parents=True)
+    (docs / "quadrants").mkdir()
+    (docs / "index.md").write_text("# Benchmark survey\n\n![Figure 1](figure.svg)\n", encoding="utf-8")
+    (docs / "figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
+    by_quadrant: dict[str, list[dict]] = {}
+    for w in works:
+        by_quadrant.setdefault(w["quadrant"], []).append(w)
+        label = f"{w['authors'][0].split(',')[0]}{' et al.' if len(w['authors']) > 2 else ''}, {w['year']}"
+        quotes = "\n\n".join(f"> “{t}”\n>\n> — {label}, p. {p}" for t, p in w["quotes"])
+        (docs / "entries" / f"{w['id']}.md").write_text(
+            textwrap.dedent(
+                f"""\
+                # {w['title']}
+
+                {'; '.join(w['authors'])} ({w['year']}). arXiv:2401.{w['key'][-5:]}.
+
+                Quadrant
+                :   [{w['quadrant']}](../quadrants/{w['quadrant']}.md)
+
+                Position
+                :   {w['position'][0]}, {w['position'][1]}
+
+                ## Quotes
+
+                """
+            )
+            + quotes
+            + f"\n\n## Rationale\n\n{w['rationale']}\n\n## Reference\n\n{'; '.join(w['authors'])} ({w['year']}). *{w['title']}*.\n\n"
+            + "```bibtex\n" + bibtex(w) + "```\n\n## Cite this page\n\n```bibtex\n@misc{bench,\n  title = {" + w["title"] + "}\n}\n```\n",
+            encoding="utf-8",
+        )
+    for qid, members in by_quadrant.items():
+        items = "\n".join(f"- [{m['title']}](../entries/{m['id']}.md) — “{m['quotes'][0][0]}”" for m in members)
+        (docs / "quadrants" / f"{qid}.md").write_text(f"# {qid}\n\n## Entries\n\n{items}\n", encoding="utf-8")
+    refs = "\n".join(f"1. {'; '.join(w['authors'])} ({w['year']}). *{w['title']}*." for w in works)
+    (docs / "references.md").write_text(f"# References\n\n{refs}\n", encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(
+        MKDOCS_COMMON + "plugins:\n  - search\nnot_in_nav: |\n  /entries/\n", encoding="utf-8"
+    )
+
+
+BUILD = (
+    "import sys, pathlib\n"
+    "from mkdocs.commands.build import build\n"
+    "from mkdocs.config import load_config\n"
+    "build(load_config(sys.argv[1], site_dir=sys.argv[2]))\n"
+    # VmHWM is this process's own peak RSS; getrusage would include the parent's RSS at fork
+    "status = pathlib.Path('/proc/self/status').read_text().splitlines()\n"
+    "print(next(int(l.split()[1]) for l in status if l.startswith('VmHWM')))\n"
+)
+
+
+def timed_build(project: Path) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one build in a fresh process.
+
+    Peak memory is the child's own VmHWM (getrusage's maxrss would include the parent's RSS at
+    fork); CPU time is user + system time of the child from wait4.
+    """
+    site = project / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", BUILD, str(project / "mkdocs.yml"), str(site)],
+        cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"build of {project} failed:\n{err[-3000:]}")
+    return wall, _cpu_of_last_child(), int(out.split()[-1]) / 1024
+
+
+_CHILD_CPU = [0.0]
+
+
+def _cpu_of_last_child() -> float:
+    """CPU seconds used by children since the previous call (the build just waited for)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = usage.ru_utime + usage.ru_stime
+    spent, _CHILD_CPU[0] = total - _CHILD_CPU[0], total
+    return spent
+
+
+def measure(n: int, repeats: int, work_dir: Path) -> dict:
+    works = synthetic(n)
+    plugin_dir, plain_dir = work_dir / f"plugin-{n}", work_dir / f"plain-{n}"
+    plugin_dir.mkdir()
+    plain_dir.mkdir()
+    write_plugin_project(plugin_dir, works)
+    write_plain_project(plain_dir, works)
+
+    from living_survey import load_survey
+    from living_survey.figure import ensure_figure, ensure_figure_files
+
+    start = time.perf_counter()
+    survey = load_survey(plugin_dir, plugin_dir / "framework.yml", plugin_dir / "entries", plugin_dir / "references.bib")
+    validation = time.perf_counter() - start
+    cache = plugin_dir / ".cache" / "living-survey" / "figure"
+    start = time.perf_counter()
+    ensure_figure(survey, cache)
+    figure_cold = time.perf_counter() - start
+    hits = []
+    for _ in range(5):  # what a build does on a hit: hash the drawn fields, read the SVG to inline it
+        start = time.perf_counter()
+        ensure_figure_files(survey, cache)["figure1.svg"].read_bytes()
+        hits.append(time.perf_counter() - start)
+
+    # interleaved, so that a slow spell of the machine hits both kinds alike; the figure cache
+    # is warm, as in any rebuild
+    plugin, plain = [], []
+    _cpu_of_last_child()
+    for _ in range(repeats):
+        plugin.append(timed_build(plugin_dir))
+        plain.append(timed_build(plain_dir))
+    site = plugin_dir / "site"
+    pages = [p.stat().st_size for p in (site / "entries").glob("*/index.html")]
+    plugin_index = (site / "search" / "search_index.json").stat().st_size
+    plain_index = (plain_dir / "site" / "search" / "search_index.json").stat().st_size
+    return {
+        "n": n,
+        # the fastest of the repeats: noise on a shared machine only ever adds time
+        "plugin_s": min(w for w, _, _ in plugin),
+        "plain_s": min(w for w, _, _ in plain),
+        "plugin_cpu": min(c for _, c, _ in plugin),
+        "plain_cpu": min(c for _, c, _ in plain),
+        "plugin_mb": max(m for _, _, m in plugin),
+        "plain_mb": max(m for _, _, m in plain),
+        "entry_kb_mean": statistics.mean(pages) / 1024,
+        "entry_kb_max": max(pages) / 1024,
+        "index_per_entry": plugin_index / n,
+        "plain_index_per_entry": plain_index / n,
+        "validate_s": validation,
+        "figure_cold_s": figure_cold,
+        "figure_hit_ms": statistics.median(hits) * 1000,
+        "repeats": repeats,
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("mkdocs", "mkdocs-material", "matplotlib"))
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}, {versions}"
+
+
+def verdicts(rows: list[dict]) -> list[str]:
+    by_n = {r["n"]: r for r in rows}
+    out = []
+
+    def check(ok: bool, text: str) -> None:
+        out.append(f"- {'met' if ok else '**missed**'}: {text}")
+
+    for n in (1000, 10000):
+        if n in by_n:
+            r = by_n[n]
+            ratio = r["plugin_s"] / r["plain_s"]
+            check(ratio <= 1.0, f"plugin build at most 1.0× plain at {n:,} entries (measured {ratio:.2f}×)")
+    if 1000 in by_n and 10000 in by_n:
+        growth = by_n[10000]["plugin_s"] / by_n[1000]["plugin_s"]
+        check(growth <= 11, f"t(10,000) / t(1,000) ≤ 11 (measured {growth:.1f})")
+    if 10000 in by_n:
+        check(by_n[10000]["plugin_mb"] <= 400, f"peak memory ≤ 400 MB at 10,000 (measured {by_n[10000]['plugin_mb']:.0f} MB)")
+    if 1000 in by_n:
+        check(by_n[1000]["validate_s"] < 1.0, f"1,000 entries validate in under 1 s (measured {by_n[1000]['validate_s']:.2f} s)")
+        check(by_n[1000]["figure_cold_s"] < 2.0, f"1,000-entry figure renders in under 2 s (measured {by_n[1000]['figure_cold_s']:.2f} s)")
+    worst = max(r["entry_kb_max"] for r in rows)
+    check(worst <= 30, f"entry pages ≤ 30 KB (largest {worst:.1f} KB)")
+    hit = max(r["figure_hit_ms"] for r in rows)
+    check(hit <= 10, f"figure cache hit ≤ 10 ms (slowest {hit:.1f} ms)")
+    return out
+
+
+def report(rows: list[dict]) -> str:
+    head = (
+        "| entries | plugin build | plain build | ratio | CPU time (plugin / plain) | plugin peak | plain peak "
+        "| entry page (mean / max) | search index / entry (plugin / plain) | validate | figure cold | figure cached |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    body = "".join(
+        f"| {r['n']:,} | {r['plugin_s']:.2f} s | {r['plain_s']:.2f} s | {r['plugin_s'] / r['plain_s']:.2f}× "
+        f"| {r['plugin_cpu']:.2f} / {r['plain_cpu']:.2f} s "
+        f"| {r['plugin_mb']:.0f} MB | {r['plain_mb']:.0f} MB | {r['entry_kb_mean']:.1f} / {r['entry_kb_max']:.1f} KB "
+        f"| {r['index_per_entry']:,.0f} / {r['plain_index_per_entry']:,.0f} B | {r['validate_s']:.2f} s "
+        f"| {r['figure_cold_s']:.2f} s | {r['figure_hit_ms']:.1f} ms |\n"
+        for r in rows
+    )
+    return head + body
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 1000, 10000])
+    parser.add_argument("--repeats", type=int, default=5, help="builds per size and kind below 10,000 entries (fastest kept)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="living-survey-bench-") as tmp:
+        for n in args.sizes:
+            print(f"{n:,} entries …", file=sys.stderr, flush=True)
+            row = measure(n, args.repeats if n < 10000 else 2, Path(tmp))
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    table = report(rows)
+    text = (
+        "# Benchmarks\n\n"
+        "How fast the survey builds as it grows, measured by `make bench`: each size is built "
+        "with the `living-survey` plugin, and again as the same pages written out as Markdown and "
+        "built by plain MkDocs + Material. Each build runs in a fresh process; the two kinds are "
+        "built in turn, and the fastest run of each is kept, because noise on a shared machine only "
+        "adds time. The figure cache is warm, as in any rebuild; the cold figure is timed separately.\n\n"
+        f"Machine: {machine()}.\n\n"
+        f"{table}\n"
+        "## Targets\n\n" + "\n".join(verdicts(rows)) + "\n"
+    )
+    print(table)
+    print("\n".join(verdicts(rows)))
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
