@@ -13,8 +13,6 @@ import unicodedata
 from .bibliography import Library, Reference
 from .framework import Framework
 
-TODO = "TODO"
-
 
 def _one_line(text: str) -> str:
     """Contributed text for a YAML comment: one line, no control characters."""
