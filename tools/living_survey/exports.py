@@ -6,7 +6,6 @@ Every export is a pure function of the Survey, so the files are identical for id
 from __future__ import annotations
 
 import csv
-import io
 import json
 from importlib import resources
 from typing import Any, TextIO
@@ -89,23 +88,9 @@ def write_entries_json(survey: Survey, url_of: Any, meta: dict[str, Any], out: T
     out.write("\n ]\n}\n")
 
 
-def entries_json(survey: Survey, url_of: Any, meta: dict[str, Any]) -> str:
-    """``entries.json`` as a string."""
-    buffer = io.StringIO()
-    write_entries_json(survey, url_of, meta, buffer)
-    return buffer.getvalue()
-
-
 def csv_cell(value: str) -> str:
     """A text cell that a spreadsheet will not run as a formula."""
     return "'" + value if value.startswith(CSV_FORMULA_START) else value
-
-
-def entries_csv(survey: Survey, url_of: Any) -> str:
-    """``entries.csv`` as a string."""
-    buffer = io.StringIO()
-    write_entries_csv(survey, url_of, buffer)
-    return buffer.getvalue()
 
 
 def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:

@@ -46,6 +46,21 @@ FIGURE_MARK = "<!-- living-survey:figure -->"
 FIGURE_SLOT = "<!--living-survey:figure-slot-->"
 
 
+DOWNLOADS = (
+    ("data/entries.json", "application/json", "Every entry with its reference and quadrant (JSON)"),
+    ("data/entries.csv", "text/csv", "Every entry, one row each (CSV)"),
+    ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
+    ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
+)
+"""(path, media type, name) of the downloads every home and quadrant page links."""
+
+
+def _root_from(page: Page) -> str:
+    """The relative path from ``page`` to the site root: ``""`` or ``"../../"``."""
+    root = get_relative_url(".", page.url)
+    return "" if root == "." else root.rstrip("/") + "/"
+
+
 class LivingSurveyConfig(base.Config):
     """Options of the ``living-survey`` plugin (paths relative to ``mkdocs.yml``)."""
 
@@ -79,7 +94,6 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self._svg = ""
         """Figure 1's SVG on one line, its links still holding the root placeholder."""
         self.info: SiteInfo | None = None
-        self._downloads: list[tuple[str, str, str]] = []
         self._figure_pages: dict[str, str | None] = {}
         """Pages awaiting the figure in on_post_page: src → the quadrant to highlight, if any."""
 
@@ -103,8 +117,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     def _figure_html(self, page: Page, highlight: str | None = None) -> str:
         """Figure 1 inline (so its links work), with a text alternative listing every entry."""
         assert self.survey is not None
-        root = get_relative_url(".", page.url)
-        root = "" if root == "." else root.rstrip("/") + "/"
+        root = _root_from(page)
         svg = svg_for_page(self._svg, root)
         svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="ls-figure-caption" ', 1)
         style = ""
@@ -200,12 +213,6 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         css = resources.files(__package__).joinpath("assets/living-survey.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_SRC, content=css))
         self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
-        self._downloads = [
-            ("data/entries.json", "application/json", "Every entry with its reference and quadrant (JSON)"),
-            ("data/entries.csv", "text/csv", "Every entry, one row each (CSV)"),
-            ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
-            ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
-        ]
         self._entry_pages = {}
         self._figure_pages = {}
         return files
@@ -253,9 +260,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 write(out)
 
     def _downloads_html(self, page: Page, quadrant: Quadrant | None) -> str:
-        root = get_relative_url(".", page.url)
-        root = "" if root == "." else root.rstrip("/") + "/"
-        items = list(self._downloads)
+        root = _root_from(page)
+        items = list(DOWNLOADS)
         if quadrant is not None:
             items.insert(3, (f"data/{quadrant.id}.bib", "application/x-bibtex", f"The works in {quadrant.title} (BibTeX)"))
         links = "".join(f'<li><a href="{root}{path}" download>{esc(name)}</a></li>' for path, _, name in items)
@@ -333,8 +339,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             ref = self.survey.library.references.get(entry.key)
             head = scholar_meta(ref) if ref else ""
         elif page.is_homepage:
-            downloads = [(p, m, n) for p, m, n in self._downloads]
-            head = dataset_jsonld(self.info, downloads, len(self.survey.entries))
+            head = dataset_jsonld(self.info, list(DOWNLOADS), len(self.survey.entries))
         if head and "</head>" in output:
             output = output.replace("</head>", head + "</head>", 1)
         if page.file.src_uri in self._figure_pages and FIGURE_SLOT in output:

@@ -35,17 +35,6 @@ def suggested_ids(ref: Reference) -> list[str]:
     return out
 
 
-def _comment(text: str, width: int = 96) -> list[str]:
-    lines, line = [], "#"
-    for word in text.split():
-        if len(line) + 1 + len(word) > width and line != "#":
-            lines.append(line)
-            line = "#"
-        line += " " + word
-    lines.append(line)
-    return lines
-
-
 def scaffold(ref: Reference, framework: Framework, placed_by: str = "") -> str:
     """The text of a new entry file for ``ref``."""
     x, y = framework.x, framework.y
