@@ -33,11 +33,11 @@ def test_two_renders_are_byte_identical_and_link_every_entry() -> None:
     first, second = _draw(inputs), _draw(inputs)
     assert first == second
     svg = first["figure1.svg"].decode()
-    entry_links = re.findall(r'xlink:href="@@ROOT@@entries/([^/]+)/"', svg)
+    entry_links = re.findall(r'xlink:href="@@ls:entries/([^@/]+)@@"', svg)
     # each entry links twice: its marker and its label
     assert sorted(set(entry_links)) == sorted(e["id"] for e in inputs["entries"])
     assert all(entry_links.count(i) == 2 for i in set(entry_links))
-    assert len(set(re.findall(r'xlink:href="@@ROOT@@quadrants/([^/]+)/"', svg))) == 4
+    assert len(set(re.findall(r'xlink:href="@@ls:quadrants/([^@/]+)@@"', svg))) == 4
     assert svg.count("<title>") >= 2 * len(inputs["entries"]) + 4
     assert first["figure1.png"].startswith(b"\x89PNG") and first["figure1.pdf"].startswith(b"%PDF")
 
@@ -71,7 +71,7 @@ def test_hostile_labels_stay_plain_text(tmp_path: Path) -> None:
     dom = xml.dom.minidom.parseString(svg)  # still well-formed
     assert dom.getElementsByTagName("script") == []
     hrefs = [a.getAttribute("xlink:href") for a in dom.getElementsByTagName("a")]
-    assert hrefs and all(h.startswith("@@ROOT@@") for h in hrefs)
+    assert hrefs and all(h.startswith("@@ls:") and h.endswith("@@") for h in hrefs)
     titles = [t.firstChild.data for t in dom.getElementsByTagName("title")]
     assert '$x^2$ <a href="javascript:x"> ]]>' in titles
 
@@ -122,7 +122,7 @@ def test_crowded_corner_still_has_no_overlap() -> None:
 def test_past_the_label_limit_markers_are_numbered_and_linked() -> None:
     inputs = synthetic_inputs(LABEL_LIMIT + 1, 5)
     svg = _draw(inputs)["figure1.svg"].decode()
-    links = re.findall(r'xlink:href="@@ROOT@@entries/([^/]+)/"', svg)
+    links = re.findall(r'xlink:href="@@ls:entries/([^@/]+)@@"', svg)
     assert sorted(set(links)) == sorted(e["id"] for e in inputs["entries"])
     # numbered: no author–year label is drawn, each number's link goes to its entry
     assert "et al." not in svg

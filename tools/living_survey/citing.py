@@ -19,7 +19,6 @@ from typing import Any
 from markupsafe import Markup
 
 from .bibliography import Reference
-from .markup import esc
 from .problems import Problem, SurveyError
 from .yamlio import load_yaml
 
@@ -174,11 +173,17 @@ def _key_part(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def page_citation(info: SiteInfo, page_title: str | None, path: str) -> PageCitation:
-    """The citation of the page at ``path`` (relative to the site root, e.g. ``quadrants/x/``)."""
-    url = info.url + path
+def page_citation(info: SiteInfo, page_title: str | None, url: str, page_id: str = "") -> PageCitation:
+    """The citation of one page of the survey.
+
+    Args:
+        info: the survey's citation metadata.
+        page_title: the page's title; ``None`` for the home page (cited as the survey).
+        url: the page's published URL (from the router).
+        page_id: the page's permanent id (``entries/x``); its last part tells cite keys apart.
+    """
     title = f"{page_title} — {info.title}" if page_title else info.title
-    key = _key_part(info.title)[:24] + info.year + (_key_part(path.rsplit("/", 2)[-2] if "/" in path else path)[:32] if path else "")
+    key = _key_part(info.title)[:24] + info.year + _key_part(page_id.rsplit("/", 1)[-1])[:32]
     fields = []
     if info.authors:
         fields.append(("author", " and ".join(info.authors)))
@@ -193,21 +198,8 @@ def page_citation(info: SiteInfo, page_title: str | None, path: str) -> PageCita
     return PageCitation(key=key, title=title, url=url, bibtex=bibtex, text=text)
 
 
-def cite_box_html(citation: PageCitation) -> Markup:
-    """The "Cite this page" section: a formatted line and a BibTeX record, both copyable."""
-    return Markup(
-        # data-search-exclude: the same boilerplate on every page would only add noise to search
-        '<section class="ls-cite" aria-labelledby="cite-this-page" data-search-exclude="true">\n'
-        '<h2 id="cite-this-page">Cite this page</h2>\n'
-        "<p>Permanent URL: <a href=\"{url}\">{url}</a></p>\n"
-        '<div class="language-text highlight"><pre><span></span><code>{text}</code></pre></div>\n'
-        '<div class="language-bibtex highlight"><pre><span></span><code>{bibtex}</code></pre></div>\n'
-        "</section>"
-    ).format(url=citation.url, text=citation.text, bibtex=citation.bibtex)
-
-
-def scholar_meta(ref: Reference) -> str:
-    """Google Scholar ``citation_*`` meta tags describing a surveyed work."""
+def scholar_meta(ref: Reference) -> list[tuple[str, str]]:
+    """Google Scholar ``citation_*`` meta tags, as (name, content), describing a surveyed work."""
     tags: list[tuple[str, str]] = [("citation_title", ref.title)]
     for name in ref.authors:
         if not name.is_others:
@@ -233,10 +225,10 @@ def scholar_meta(ref: Reference) -> str:
         tags.append(("citation_arxiv_id", ref.arxiv))
     if ref.link:
         tags.append(("citation_abstract_html_url", ref.link))
-    return "".join(f'<meta name="{esc(n)}" content="{esc(v)}">\n' for n, v in tags)
+    return tags
 
 
-def dataset_jsonld(info: SiteInfo, downloads: list[tuple[str, str, str]], count: int) -> str:
+def dataset_jsonld(info: SiteInfo, downloads: list[tuple[str, str, str]], count: int) -> Markup:
     """schema.org ``Dataset`` JSON-LD for the home page; downloads are (path, media type, name)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -266,4 +258,5 @@ def dataset_jsonld(info: SiteInfo, downloads: list[tuple[str, str, str]], count:
         data["isBasedOn"] = info.repository
     if info.keywords:
         data["keywords"] = list(info.keywords)
-    return '<script type="application/ld+json">\n' + json_for_html(data) + "\n</script>\n"
+    # json_for_html leaves no '<', '>' or '&': the text cannot close its script element
+    return Markup(json_for_html(data))

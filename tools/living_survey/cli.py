@@ -39,13 +39,14 @@ def _redirect_maps(root: Path) -> list[str]:
 def validate(args: argparse.Namespace) -> int:
     """Validate framework, entries and bibliography; unknown keys count as errors here."""
     from .permanence import permanence_problems
+    from .routes import site_pages
 
     root = Path(args.root).resolve()
     try:
         survey = load_survey(root, root / args.framework, root / args.entries, root / args.bibliography)
         problems = list(survey.warnings)
         if (root / args.ids).is_file():
-            problems += permanence_problems(root / args.ids, args.ids, survey, _redirect_maps(root))
+            problems += permanence_problems(root / args.ids, args.ids, site_pages(survey), _redirect_maps(root))
         count = len(survey.entries)
     except SurveyError as exc:
         problems = list(exc.problems)
@@ -128,16 +129,19 @@ def new(args: argparse.Namespace) -> int:
         return 1
     print(target.relative_to(root).as_posix())
     from .permanence import append_id
+    from .routes import entry_page_id
 
-    if (root / args.ids).is_file() and append_id(root / args.ids, f"entries/{free[0]}"):
-        print(f"Added entries/{free[0]} to {args.ids}: once published, its URL is permanent.", file=sys.stderr)
+    page_id = entry_page_id(free[0])
+    if (root / args.ids).is_file() and append_id(root / args.ids, page_id):
+        print(f"Added {page_id} to {args.ids}: once published, its URL is permanent.", file=sys.stderr)
     print("Fill in the fields marked TODO, then run: living-survey validate", file=sys.stderr)
     return 0
 
 
 def ids(args: argparse.Namespace) -> int:
     """Print every page id, or with --write add the ones missing from the permanent list."""
-    from .permanence import append_id, current_ids
+    from .permanence import append_id
+    from .routes import site_pages
 
     root = Path(args.root).resolve()
     try:
@@ -146,7 +150,7 @@ def ids(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
-    for page_id in current_ids(survey):
+    for page_id in site_pages(survey).permanent_ids():
         if not args.write:
             print(page_id)
         elif append_id(root / args.ids, page_id):

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any, TextIO
 
 from .bibliography import Reference
+from .citing import SiteInfo
 from .entries import Entry, entry_schema
 from .formatting import name_list
+from .framework import Quadrant
+from .routes import Router, entry_page_id
 from .survey import Survey
 
 CSV_COLUMNS = (
@@ -144,3 +148,48 @@ def bib_subset(survey: Survey, keys: list[str]) -> str:
 def schema_json(survey: Survey) -> str:
     """The entry schema with this survey's quadrants and vocabularies, for editors."""
     return json.dumps(entry_schema(survey.framework), ensure_ascii=False, indent=1) + "\n"
+
+
+DOWNLOADS: tuple[tuple[str, str, str], ...] = (
+    ("data/entries.json", "application/json", "Every entry with its reference and quadrant (JSON)"),
+    ("data/entries.csv", "text/csv", "Every entry, one row each (CSV)"),
+    ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
+    ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
+)
+"""(path in the site, media type, name) of the downloads every home and quadrant page links."""
+
+
+def quadrant_download(quadrant: Quadrant) -> tuple[str, str, str]:
+    """(path, media type, name) of one quadrant's BibTeX file."""
+    return (f"data/{quadrant.id}.bib", "application/x-bibtex", f"The works in {quadrant.title} (BibTeX)")
+
+
+Writer = Callable[[TextIO], object]
+
+
+def data_files(survey: Survey, info: SiteInfo, router: Router) -> Iterator[tuple[str, Writer]]:
+    """The downloads as (path in the site, writer), each writer streaming into an open file.
+
+    A survey of thousands of entries is never held whole in memory.
+    """
+
+    def url_of(entry: Entry) -> str:
+        return router.absolute(entry_page_id(entry.id))
+
+    meta = {
+        "title": info.title,
+        "url": info.url,
+        "version": info.version,
+        "commit": info.commit,
+        "date": info.date,
+        "count": len(survey.entries),
+        "schema": info.url + "data/entries.schema.json",
+    }
+    yield "data/entries.json", lambda out: write_entries_json(survey, url_of, meta, out)
+    yield "data/entries.csv", lambda out: write_entries_csv(survey, url_of, out)
+    yield "data/references.bib", lambda out: out.write(bib_subset(survey, [e.key for e in survey.entries]))
+    yield "data/entry.schema.json", lambda out: out.write(schema_json(survey))
+    yield "data/entries.schema.json", lambda out: out.write(json.dumps(export_schema(), indent=1) + "\n")
+    for q in survey.framework.quadrants:
+        keys = [e.key for e in survey.entries_in(q.id)]
+        yield quadrant_download(q)[0], lambda out, keys=keys: out.write(bib_subset(survey, keys))

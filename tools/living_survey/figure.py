@@ -1,8 +1,8 @@
 """Survey → Figure 1 (SVG, PNG, PDF): the map, regenerated from the entries, cached by content.
 
 matplotlib is imported only when the figure must be drawn: a build whose drawn inputs are
-unchanged reads the cache and never imports it. Links in the SVG use a root placeholder that
-each page replaces with its own relative path to the site root.
+unchanged reads the cache and never imports it. Links in the SVG are tokens naming page ids,
+which the router resolves for each page that shows the figure.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from .routes import entry_page_id, quadrant_page_id, token
 from .survey import Survey
 
-FIGURE_VERSION = "6"
+FIGURE_VERSION = "7"
 """Bump when the drawing code changes, so caches are invalidated."""
-ROOT = "@@ROOT@@"
-"""Placeholder for the relative path from the page showing the figure to the site root."""
 LABEL_LIMIT = 60
 """Above this many entries, labels give way to numbered markers with a key on the page."""
 INK = "#1c1c1c"
@@ -263,7 +262,7 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
             q["x"] * 0.55, q["y"] * 1.06, q["title"], ha="center", va="center", fontsize=11, fontweight="bold",
             color=colour[q["id"]], parse_math=False,
         )
-        text.set_url(f"{ROOT}quadrants/{q['id']}/")
+        text.set_url(token(quadrant_page_id(q["id"])))
         text.set_gid(f"ls-quadrant-{q['id']}")
         titles.append(text)
     texts: list[Any] = []
@@ -280,10 +279,10 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
                 [p[0] for _, _, p in members], [p[1] for _, _, p in members], s=NUMBERED_AREA,
                 color=colour[quadrant], edgecolors=INK, linewidths=0.4, zorder=3,
             )
-            dots.set_urls([f"{ROOT}entries/{e['id']}/" for _, e, _ in members])
+            dots.set_urls([token(entry_page_id(e["id"])) for _, e, _ in members])
             dots.set_gid(f"ls-marker-{quadrant}-all")
         for number, e, (px, py) in members:
-            url = f"{ROOT}entries/{e['id']}/"
+            url = token(entry_page_id(e["id"]))
             if numbered:
                 text = ax.text(px, py, str(number), fontsize=3.5, ha="center", va="center", color=INK, parse_math=False, zorder=4)
                 text.set_url(url)
@@ -318,7 +317,7 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
         )
         points = [p for _, _, p in order]
         for (number, e, _), text in zip(order, texts, strict=True):
-            text.set_url(f"{ROOT}entries/{e['id']}/")
+            text.set_url(token(entry_page_id(e["id"])))
             text.set_gid(f"ls-label-{e['quadrant']}-{number}")
         _repair(fig, ax, texts, points, titles)
         _leaders(fig, ax, texts, points)
@@ -363,8 +362,8 @@ def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
 
 def _svg_titles(svg: str, inputs: dict[str, Any]) -> str:
     """Give every link a tooltip and let the ink follow the page's colour scheme."""
-    titles = {f"{ROOT}entries/{e['id']}/": e["title"] for e in inputs["entries"]}
-    titles.update({f"{ROOT}quadrants/{q['id']}/": q["title"] for q in inputs["quadrants"]})
+    titles = {token(entry_page_id(e["id"])): e["title"] for e in inputs["entries"]}
+    titles.update({token(quadrant_page_id(q["id"])): q["title"] for q in inputs["quadrants"]})
 
     def add_title(match: re.Match[str]) -> str:
         href = match.group(1).replace("&amp;", "&")
@@ -403,14 +402,9 @@ def ensure_figure(survey: Survey, cache_dir: Path) -> dict[str, bytes]:
 
 
 def compact_svg(svg: bytes) -> str:
-    """The SVG on one line, links still holding the root placeholder: prepared once per build."""
+    """The SVG on one line, links still tokens (see :func:`.routes.token`): prepared once per build."""
     # one line: blank lines or indentation inside raw HTML would turn into Markdown code blocks
     return re.sub(r">\s+<", "><", svg.decode("utf-8")).replace("\n", " ")
-
-
-def svg_for_page(svg: bytes | str, root: str) -> str:
-    """The SVG for inline embedding in a page whose path to the site root is ``root``."""
-    return (compact_svg(svg) if isinstance(svg, bytes) else svg).replace(ROOT, root)
 
 
 def numbered_key(survey: Survey) -> list[tuple[int, str, str]]:

@@ -20,10 +20,11 @@ from .formatting import name_list, reference_html
 from .framework import Quadrant
 from .markup import SafeMarkdown, esc, md_escape, template_env
 from .problems import Problem
+from .routes import entry_page_id, quadrant_page_id
 from .survey import Survey
 
 Link = Callable[[str], str]
-"""Maps a generated page's source path (``entries/x.md``) to a URL relative to the current page."""
+"""Maps a page id (``entries/x``, from :mod:`.routes`) to its URL relative to the current page."""
 
 SHORT_QUOTE = 220
 
@@ -31,19 +32,6 @@ SHORT_QUOTE = 220
 def anchor(key: str) -> str:
     """An HTML id for a BibTeX key (keys may hold ``:`` or ``/``)."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", key)
-
-
-def entry_src(entry_id: str) -> str:
-    """The virtual source path of an entry page."""
-    return f"entries/{entry_id}.md"
-
-
-def quadrant_src(quadrant_id: str) -> str:
-    """The virtual source path of a quadrant page."""
-    return f"quadrants/{quadrant_id}.md"
-
-
-REFERENCES_SRC = "references.md"
 
 
 @dataclass
@@ -140,10 +128,10 @@ class PageBuilder:
         """The 2×2 grid of quadrants with entry counts, top row first."""
         framework = self.survey.framework
         ordered = sorted(framework.quadrants, key=lambda q: (-q.y, q.x))
-        cells = [{"quadrant": q, "url": link(quadrant_src(q.id)), "count": len(self.survey.entries_in(q.id))} for q in ordered]
+        cells = [{"quadrant": q, "url": link(quadrant_page_id(q.id)), "count": len(self.survey.entries_in(q.id))} for q in ordered]
         return Markup(self.env.get_template("grid.html").render(framework=framework, cells=cells))
 
-    def quadrant_markdown(self, quadrant: Quadrant, link: Link, *, figure: str = "", extra: str = "") -> str:
+    def quadrant_markdown(self, quadrant: Quadrant, link: Link, *, figure: str = "") -> str:
         """A quadrant page: description, guiding questions, figure, its entries."""
         items = []
         for entry in sorted(self.survey.entries_in(quadrant.id), key=self.survey.sort_key):
@@ -151,7 +139,7 @@ class PageBuilder:
             quote = entry.quotes[0]
             items.append(
                 {
-                    "url": link(entry_src(entry.id)),
+                    "url": link(entry_page_id(entry.id)),
                     "label": ref.label if ref else entry.key,
                     "title": ref.title if ref else entry.id,
                     "quote": _shorten(quote.text),
@@ -164,7 +152,6 @@ class PageBuilder:
             description=Markup(quadrant.description),
             entries=items,
             figure=Markup(figure),
-            extra=Markup(extra),
         )
 
     def references_markdown(self, link: Link) -> str:
@@ -172,7 +159,7 @@ class PageBuilder:
         items = []
         for ref in self.survey.library:  # the library is already in label order
             entries = [
-                {"url": link(entry_src(e.id)), "title": e.id} for e in self.survey.entries_for_key(ref.key)
+                {"url": link(entry_page_id(e.id)), "title": e.id} for e in self.survey.entries_for_key(ref.key)
             ]
             items.append({"anchor": anchor(ref.key), "html": reference_html(ref), "entries": entries})
         return self.env.get_template("references.md").render(items=items, path=self.survey.library.path)
@@ -183,7 +170,7 @@ class PageBuilder:
             return esc(entry.placed_by)
         return Markup('<a href="#ref-{}">{}</a>').format(anchor(ref.key), ref.label)
 
-    def entry_page(self, entry: Entry, link: Link, *, extra: str = "") -> EntryPage:
+    def entry_page(self, entry: Entry, link: Link) -> EntryPage:
         """An entry page, rendered straight to HTML."""
         survey = self.survey
         library = survey.library
@@ -212,7 +199,7 @@ class PageBuilder:
         toc = [("quotes", "Quotes"), ("rationale", "Rationale")]
         if ref:
             toc.append(("reference", "Reference"))
-        references = ""
+        references = Markup("")
         if cited.keys:
             references = Markup('<h2 id="references">References</h2>\n') + self.reference_list(cited.keys)
             toc.append(("references", "References"))
@@ -223,14 +210,14 @@ class PageBuilder:
             authors=name_list(ref.authors) if ref and ref.authors else (ref.get("organization") if ref else ""),
             framework=survey.framework,
             quadrant=survey.framework.quadrant(entry.quadrant),
-            quadrant_url=link(quadrant_src(entry.quadrant)),
+            quadrant_url=link(quadrant_page_id(entry.quadrant)),
             signal=terms,
             placed_by=self._placed_by(entry),
             quotes=quotes,
             rationale=rationale,
             edge_case=edge_case,
             reference=reference_html(ref) if ref else "",
-            extra=Markup(extra) + references,
+            references=references,
             edit_url=self.edit_url(entry),
         )
         return EntryPage(

@@ -1,7 +1,7 @@
 """Permanent URLs: every published page id keeps resolving, as itself or through a redirect.
 
-The list of published ids is a plain text file in the repository (one ``quadrants/<id>`` or
-``entries/<id>`` per line, ``#`` comments). An id that disappears without a redirect, and a
+The list of published ids is a plain text file in the repository (one page id per line, as
+:mod:`.routes` makes them, ``#`` comments). An id that disappears without a redirect, and a
 page that is not yet listed, are both reported with the line or the text to add.
 """
 
@@ -11,13 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .problems import Problem
-from .survey import Survey
-
-
-def current_ids(survey: Survey) -> list[str]:
-    """The ids of every generated page: quadrants, then entries."""
-    quadrants = [f"quadrants/{q.id}" for q in survey.framework.quadrants]
-    return quadrants + [f"entries/{e.id}" for e in sorted(survey.entries, key=lambda e: e.id)]
+from .routes import SitePages
 
 
 def read_ids(text: str) -> list[tuple[int, str]]:
@@ -35,13 +29,14 @@ def _redirected(page_id: str, redirects: Iterable[str]) -> bool:
     return bool({f"{page_id}.md", f"{page_id}/index.md", f"{page_id}.html", f"{page_id}/index.html"} & sources)
 
 
-def permanence_problems(ids_file: Path, display: str, survey: Survey, redirects: Iterable[str]) -> list[Problem]:
+def permanence_problems(ids_file: Path, display: str, pages: SitePages, redirects: Iterable[str]) -> list[Problem]:
     """Listed ids that no longer resolve, and pages missing from the list."""
     if not ids_file.is_file():
         return [Problem(display, 0, "", "the list of published ids is missing; `living-survey ids --write` creates it")]
     listed = read_ids(ids_file.read_text(encoding="utf-8"))
     redirects = list(redirects)
-    now = set(current_ids(survey))
+    current = pages.permanent_ids()
+    now = set(current)
     problems = []
     for line, page_id in listed:
         if page_id not in now and not _redirected(page_id, redirects):
@@ -55,7 +50,7 @@ def permanence_problems(ids_file: Path, display: str, survey: Survey, redirects:
                 )
             )
     known = {page_id for _, page_id in listed}
-    for page_id in current_ids(survey):
+    for page_id in current:
         if page_id not in known:
             problems.append(Problem(display, 0, "", f"{page_id!r} is not listed yet: add the line `{page_id}`"))
     return problems

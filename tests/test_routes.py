@@ -1,0 +1,102 @@
+"""One owner for pages and addresses: the router, and sites built with either URL style."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from mkdocs.utils import get_relative_url
+
+from living_survey.routes import Router, SitePages, relative_url, root_from, site_pages, token
+
+from .conftest import write_sample
+
+URLS = ["", ".", "./", "index.html", "entries/x/", "entries/x.html", "quadrants/a/", "a/b/c.html", "references/", "data/e.json"]
+
+
+@pytest.mark.parametrize(("url", "other"), list(itertools.product(URLS, URLS)))
+def test_relative_urls_follow_the_mkdocs_rule(url: str, other: str) -> None:
+    assert relative_url(url, other) == get_relative_url(url, other)
+
+
+def test_root_from_a_page() -> None:
+    assert root_from("") == "" and root_from("index.html") == ""
+    assert root_from("entries/x/") == "../../" and root_from("entries/x.html") == "../"
+
+
+def test_tokens_resolve_per_page_and_unknown_pages_become_inert() -> None:
+    router = Router(SitePages([]), {"entries/x.md": ("entries/x.html", "entries/x.html")}, "https://example.org/")
+    text = f'<a href="{token("entries/x")}">x</a><a href="{token("entries/gone")}">y</a>@@ls:unterminated'
+    assert router.resolve_tokens(text, "quadrants/q.html") == '<a href="../entries/x.html">x</a><a href="#">y</a>@@ls:unterminated'
+    assert router.absolute("entries/x") == "https://example.org/entries/x.html"
+    assert router.site_path("entries/x") == "entries/x.html"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "xlink:href") and value and tag in ("a", "link"):
+                self.links.append(value)
+
+
+def _internal_targets(site: Path, page: Path) -> list[Path]:
+    """The file each same-site link of a page points at."""
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    base = "file://" + page.as_posix()
+    out = []
+    for href in parser.links:
+        if href.startswith(("#", "mailto:")) or urlsplit(href).scheme in ("http", "https"):
+            continue
+        target = Path(unquote(urlsplit(urljoin(base, href)).path))
+        if href.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        out.append(target)
+    return out
+
+
+@pytest.mark.parametrize("directory_urls", [False, True])
+def test_every_generated_link_reaches_a_file_with_either_url_style(tmp_path: Path, build_site, directory_urls: bool) -> None:
+    root = write_sample(tmp_path / "p")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"use_directory_urls: {str(directory_urls).lower()}\n", encoding="utf-8")
+    site = build_site(root)
+    from living_survey.survey import load_survey
+
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    pages = site_pages(survey)
+    suffix = "/index.html" if directory_urls else ".html"
+    checked = 0
+    shown = [site / "index.html"] + [site / (r.id + suffix) for r in pages if r.kind != "entry"]
+    for page in shown + [site / (r.id + suffix) for r in pages.of_kind("entry")]:
+        assert page.is_file(), page
+        for target in _internal_targets(site, page):
+            assert target.is_file(), f"{page.relative_to(site)} links to missing {target}"
+            checked += 1
+    # the figure's markers and titles are among the links checked, on every page that shows it
+    home = (site / "index.html").read_text(encoding="utf-8")
+    marker_links = re.findall(r'xlink:href="([^"]+)"', home)
+    assert any("entries/" in h for h in marker_links) and any("quadrants/" in h for h in marker_links)
+    assert "@@ls:" not in home
+    standalone = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    for href in re.findall(r'xlink:href="([^"]+)"', standalone):
+        target = Path(unquote(urlsplit(urljoin("file://" + (site / "assets" / "figure1.svg").as_posix(), href)).path))
+        assert (target / "index.html" if href.endswith("/") else target).is_file(), href
+    assert checked > 20
+    # every entry page cites itself under a key of its own
+    keys = set()
+    for record in pages.of_kind("entry"):
+        html = (site / (record.id + suffix)).read_text(encoding="utf-8")
+        box = html[html.index('<section class="ls-cite"') :]
+        key = re.search(r"@misc\{([^,]+),", box.replace("&#64;", "@")).group(1)
+        assert key not in keys
+        keys.add(key)
+        assert f"https://example.org/survey/{record.id}{'/' if directory_urls else '.html'}" in html
