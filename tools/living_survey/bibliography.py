@@ -88,6 +88,24 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Creators:
+    """The people (or the body) responsible for a work, and in which role."""
+
+    people: tuple[Name, ...]
+    role: str
+    """``author``, ``editor``, ``organization``, or ``""`` when the record names nobody."""
+    body: str = ""
+    """The organisation or institution, when no person is named."""
+
+    @property
+    def full_names(self) -> list[str]:
+        """Each creator's full name (``Given Family``), or the body's name; ``and others`` left out."""
+        if self.people:
+            return [n.full_form() for n in self.people if not n.is_others]
+        return [self.body] if self.body else []
+
+
+@dataclass(frozen=True)
 class Reference:
     """One BibTeX record, with its display fields decoded."""
 
@@ -111,6 +129,19 @@ class Reference:
     def year(self) -> str:
         """The year with its a/b suffix, as used in the label."""
         return self.label.rsplit(", ", 1)[-1] if ", " in self.label else self.get("year", "n.d.")
+
+    @property
+    def creators(self) -> Creators:
+        """Who made the work: its authors, else its editors, else its organisation or institution.
+
+        The one rule every output follows (label, byline, reference, exports, meta tags, scaffold).
+        """
+        if self.authors:
+            return Creators(self.authors, "author")
+        if self.editors:
+            return Creators(self.editors, "editor")
+        body = self.get("organization") or self.get("institution")
+        return Creators((), "organization" if body else "", body)
 
     @property
     def label_authors(self) -> str:
@@ -168,7 +199,6 @@ class Library:
     path: str
     references: dict[str, Reference]
     problems: tuple[Problem, ...] = ()
-    digest: str = ""
     labels_digest: str = ""
     """A hash of every record's key, label and title: what a figure of the works shows."""
 
@@ -353,7 +383,6 @@ def parse_bibliography(text: str, path: str) -> Library:
         path=path,
         references=labelled,
         problems=tuple(problems),
-        digest=hashlib.sha256(text.encode()).hexdigest(),
         labels_digest=hashlib.sha256(repr([(r.key, r.label, r.title) for r in labelled.values()]).encode()).hexdigest(),
     )
 
@@ -376,7 +405,8 @@ def _duplicate_works(refs: dict[str, Reference], path: str) -> list[Problem]:
 def _with_labels(refs: dict[str, Reference]) -> dict[str, Reference]:
     groups: dict[str, list[Reference]] = defaultdict(list)
     for ref in refs.values():
-        who = label_authors(ref.authors) or label_authors(ref.editors) or ref.get("organization") or ref.title
+        creators = ref.creators
+        who = label_authors(creators.people) or creators.body or ref.title
         groups[f"{who}, {ref.get('year', 'n.d.')}"].append(ref)
     labelled = {}
     for base, members in groups.items():

@@ -201,11 +201,7 @@ def page_citation(info: SiteInfo, page_title: str | None, url: str, page_id: str
 def scholar_meta(ref: Reference) -> list[tuple[str, str]]:
     """Google Scholar ``citation_*`` meta tags, as (name, content), describing a surveyed work."""
     tags: list[tuple[str, str]] = [("citation_title", ref.title)]
-    for name in ref.authors:
-        if not name.is_others:
-            tags.append(("citation_author", name.full_form()))
-    if not ref.authors and ref.get("organization"):
-        tags.append(("citation_author", ref.get("organization")))
+    tags += [("citation_author", name) for name in ref.creators.full_names]
     if ref.get("year"):
         tags.append(("citation_publication_date", ref.get("year")))
     venue_tag = {"article": "citation_journal_title", "inproceedings": "citation_conference_title"}.get(ref.type)

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from .bibliography import Reference
 from .citing import SiteInfo
 from .entries import Entry, entry_schema
-from .formatting import name_list
+from .formatting import creators_text
 from .framework import Quadrant
 from .routes import Router, entry_page_id
 from .survey import Survey
@@ -44,8 +44,7 @@ def _reference(ref: Reference | None, key: str) -> dict[str, Any]:
         "type": ref.type,
         "label": ref.label,
         "title": ref.title,
-        "authors": [n.full_form() for n in ref.authors if not n.is_others]
-        or ([ref.get("organization")] if ref.get("organization") else []),
+        "authors": ref.creators.full_names,
         "year": ref.get("year"),
     }
     for name, value in (("venue", ref.venue), ("doi", ref.doi), ("arxiv", ref.arxiv), ("link", ref.link)):
@@ -104,14 +103,13 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = survey.library.references.get(entry.key)
         quadrant = survey.framework.quadrant(entry.quadrant)
-        authors = name_list(ref.authors) if ref and ref.authors else (ref.get("organization") if ref else "")
         text = {
             "id": entry.id,
             "url": url_of(entry),
             "key": entry.key,
             "label": ref.label if ref else "",
             "title": ref.title if ref else "",
-            "authors": authors,
+            "authors": creators_text(ref) if ref else "",
             "year": ref.get("year") if ref else "",
             "venue": ref.venue if ref else "",
             "doi": ref.doi if ref else "",

@@ -38,15 +38,18 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+def creators_text(ref: Reference) -> str:
+    """The creators as a reference list prints them: ``Alpha, A., & Beta, B.``, ``Eds.`` marked."""
+    creators = ref.creators
+    if creators.role == "editor":
+        return name_list(creators.people) + (" (Ed.)" if len(creators.people) == 1 else " (Eds.)")
+    return name_list(creators.people) if creators.people else creators.body
+
+
 def reference_parts(ref: Reference) -> list[Part]:
     """The formatted reference as styled parts, before any escaping."""
     parts: list[Part] = []
-    if ref.authors:
-        who = name_list(ref.authors)
-    elif ref.editors:
-        who = name_list(ref.editors) + (" (Ed.)" if len(ref.editors) == 1 else " (Eds.)")
-    else:
-        who = ref.get("organization") or ref.get("institution")
+    who = creators_text(ref)
     year = ref.year
     if who:
         parts.append(("", f"{_sentence(who)} ({year}). "))

@@ -5,8 +5,6 @@ Nothing in the engine knows the source paper's 2×2: every name comes from the f
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,8 +70,6 @@ class Framework:
     y: Axis
     quadrants: tuple[Quadrant, ...]
     vocabularies: dict[str, tuple[Term, ...]]
-    digest: str
-    """A hash of the framework's content, for caches."""
 
     def quadrant(self, quadrant_id: str) -> Quadrant:
         """The quadrant with this id (KeyError if there is none)."""
@@ -165,5 +161,4 @@ def load_framework(path: Path, display: str) -> Framework:
             name: tuple(Term(t["id"], t["label"], t.get("description", "")) for t in terms)
             for name, terms in raw.get("vocabularies", {}).items()
         },
-        digest=hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest(),
     )

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .bibliography import Reference
 from .citations import Citation, replace_citations
 from .entries import Entry
-from .formatting import name_list, reference_html
+from .formatting import creators_text, reference_html
 from .framework import Quadrant
 from .markup import SafeMarkdown, esc, md_escape, template_env
 from .problems import Problem
@@ -207,7 +207,7 @@ class PageBuilder:
             ids={"title": "title"},
             entry=entry,
             ref=ref,
-            authors=name_list(ref.authors) if ref and ref.authors else (ref.get("organization") if ref else ""),
+            authors=creators_text(ref) if ref else "",
             framework=survey.framework,
             quadrant=survey.framework.quadrant(entry.quadrant),
             quadrant_url=link(quadrant_page_id(entry.quadrant)),

@@ -26,7 +26,8 @@ def _slug(text: str) -> str:
 
 def suggested_ids(ref: Reference) -> list[str]:
     """Ids to try, in order: ``surname-year``, then ``surname-year-firstword`` of the title."""
-    who = ref.authors[0].surname if ref.authors else (ref.get("organization") or ref.label_authors)
+    creators = ref.creators
+    who = creators.people[0].surname if creators.people else (creators.body or ref.label_authors)
     base = "-".join(p for p in (_slug(who)[:30].strip("-"), _slug(ref.get("year"))) if p) or _slug(ref.key)
     words = [w for w in _slug(ref.title).split("-") if len(w) > 3]
     out = [base]

@@ -5,7 +5,6 @@ One pass reads every input; every output (pages, figure, exports) is a function 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,15 +44,6 @@ class Survey:
         """Entries sort by their work's label (``Bai et al., 2022a``), then id."""
         ref = self.library.references.get(entry.key)
         return ((ref.label if ref else entry.key).lower(), entry.id)
-
-    @property
-    def digest(self) -> str:
-        """A hash of every input, for caches and version notes."""
-        h = hashlib.sha256(self.framework.digest.encode())
-        h.update(self.library.digest.encode())
-        for e in self.entries:
-            h.update(repr((e.id, e.key, e.quadrant, e.position, e.quotes, e.rationale, e.signal, e.edge_case, e.placed_by)).encode())
-        return h.hexdigest()
 
 
 def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
