@@ -189,5 +189,8 @@ def data_files(survey: Survey, info: SiteInfo, router: Router) -> Iterator[tuple
     yield "data/entry.schema.json", lambda out: out.write(schema_json(survey))
     yield "data/entries.schema.json", lambda out: out.write(json.dumps(export_schema(), indent=1) + "\n")
     for q in survey.framework.quadrants:
-        keys = [e.key for e in survey.entries_in(q.id)]
-        yield quadrant_download(q)[0], lambda out, keys=keys: out.write(bib_subset(survey, keys))
+        yield quadrant_download(q)[0], _bib_writer(survey, [e.key for e in survey.entries_in(q.id)])
+
+
+def _bib_writer(survey: Survey, keys: list[str]) -> Writer:
+    return lambda out: out.write(bib_subset(survey, keys))

@@ -50,7 +50,7 @@ _SECTIONS = (("download-the-data", "Download the data"), ("cite-this-page", "Cit
 
 def _toc(items: list[tuple[str, str]]) -> Any:
     """A flat table of contents of second-level sections (id, title)."""
-    return get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in items])  # type: ignore[typeddict-item]
+    return get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in items])
 
 
 class LivingSurveyConfig(base.Config):
