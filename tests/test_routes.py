@@ -100,3 +100,17 @@ def test_every_generated_link_reaches_a_file_with_either_url_style(tmp_path: Pat
         assert key not in keys
         keys.add(key)
         assert f"https://example.org/survey/{record.id}{'/' if directory_urls else '.html'}" in html
+
+
+def test_a_figure_slot_removed_by_another_plugin_is_reported(tmp_path: Path, build_site, caplog: pytest.LogCaptureFixture) -> None:
+    root = write_sample(tmp_path / "p")
+    (root / "strip_comments.py").write_text(
+        "import re\n\n\ndef on_page_content(html, page, config, files):\n    return re.sub(r'<!--.*?-->', '', html)\n",
+        encoding="utf-8",
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks: [strip_comments.py]\n", encoding="utf-8")
+    build_site(root, strict=False)
+    messages = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("index.md" in m and "placeholder was removed" in m for m in messages), messages
+    assert any("quadrants/" in m and "placeholder was removed" in m for m in messages), messages
