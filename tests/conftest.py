@@ -157,6 +157,7 @@ def write_hostile(root: Path) -> Path:
         '    page: "3"\n'
         f'  - text: "{quoted}"\n'
         "    cite: source2023map\n"
+        '    page: "4"\n'
         "rationale: |\n"
         f'  {markdown.replace(chr(92) * 2, chr(92))} [click](javascript:{PWN}) <b onclick="{PWN}">x</b>\n'
         f"  ![img](javascript:{PWN}) [ok](https://example.org/)\n"

@@ -111,3 +111,11 @@ def test_unknown_quote_source_is_a_located_warning(tmp_path: Path) -> None:
     root = write_sample(tmp_path / "p", entries={"cites": entry})
     survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
     assert [str(w) for w in survey.warnings] == ["entries/cites.yaml:4: quotes[0].cite: 'nobody1999' is not in references.bib"]
+
+
+def test_unknown_quote_via_is_a_located_warning(tmp_path: Path) -> None:
+    entry = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")
+    entry = entry.replace('    page: "3"\n', '    page: "3"\n    cite: delta2021named\n    via: nowhere1999\n')
+    root = write_sample(tmp_path / "p", entries={"second-hand": entry})
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    assert [str(w) for w in survey.warnings] == ["entries/second-hand.yaml:4: quotes[0].via: 'nowhere1999' is not in references.bib"]

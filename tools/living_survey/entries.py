@@ -20,11 +20,16 @@ ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class Quote:
-    """A verbatim passage supporting a placement."""
+    """A verbatim passage supporting a placement.
+
+    ``cite`` is the work whose words these are. ``via`` is set when the passage was read in another
+    work that quotes it; ``page`` is then the page in ``via``, otherwise the page in ``cite``.
+    """
 
     text: str
     cite: str
-    page: str | None = None
+    page: str
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def load_entry(
             path=display,
             key=value["key"],
             quadrant=value["quadrant"],
-            quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q.get("page")) for q in value["quotes"]),
+            quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via")) for q in value["quotes"]),
             rationale=value["rationale"],
             placed_by=value["placed_by"],
             position=tuple(value["position"]) if "position" in value else None,  # type: ignore[arg-type]

@@ -21,9 +21,11 @@ from .survey import Survey
 
 CSV_COLUMNS = (
     "id", "url", "key", "label", "title", "authors", "year", "venue", "doi", "link",
-    "quadrant", "quadrant_title", "x", "y", "signal", "placed_by", "edge_case", "quotes", "pages", "rationale",
+    "quadrant", "quadrant_title", "x", "y", "signal", "placed_by", "edge_case", "quotes", "pages", "quote_cites", "quote_vias", "rationale",
 )
-"""Columns of ``entries.csv``; list-valued fields are joined with `` | ``."""
+"""Columns of ``entries.csv``; list-valued fields are joined with `` | ``. The four quote columns
+run in step: the n-th quote, its page, the key of its author and the key of the work it was read
+in (empty when it was read in its author's own work)."""
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these gets a leading ``'`` so spreadsheets show it as text."""
 JOIN = " | "
@@ -62,7 +64,7 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
         "key": entry.key,
         "quadrant": {"id": quadrant.id, "title": quadrant.title},
         "position": list(entry.position) if entry.position else None,
-        "quotes": [{"text": q.text, "page": q.page, "cite": q.cite} for q in entry.quotes],
+        "quotes": [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via} for q in entry.quotes],
         "rationale": entry.rationale,
         "signal": list(entry.signal),
         "edge_case": entry.edge_case,
@@ -120,7 +122,9 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
             "placed_by": entry.placed_by,
             "edge_case": entry.edge_case or "",
             "quotes": JOIN.join(q.text for q in entry.quotes),
-            "pages": JOIN.join(q.page or "" for q in entry.quotes),
+            "pages": JOIN.join(q.page for q in entry.quotes),
+            "quote_cites": JOIN.join(q.cite for q in entry.quotes),
+            "quote_vias": JOIN.join(q.via or "" for q in entry.quotes),
             "rationale": entry.rationale,
         }
         row = [csv_cell(text[c]) if c in text else "" for c in CSV_COLUMNS]

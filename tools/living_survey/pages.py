@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from markupsafe import Markup
 
 from .bibliography import Reference
 from .citations import Citation, replace_citations
-from .entries import Entry
+from .entries import Entry, Quote
 from .formatting import creators_text, reference_html
 from .framework import Quadrant
 from .markup import SafeMarkdown, esc, md_escape, template_env
@@ -58,6 +57,13 @@ def _shorten(text: str, limit: int = SHORT_QUOTE) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def card_quote(entry: Entry) -> Quote:
+    """The quote a card shows: the work's own words read in the work itself, else its own words read
+    elsewhere, else the first quote (which the card then attributes to its real author)."""
+    own = [q for q in entry.quotes if q.cite == entry.key]
+    return next((q for q in own if q.via is None), own[0] if own else entry.quotes[0])
 
 
 class PageBuilder:
@@ -122,6 +128,27 @@ class PageBuilder:
             out = out.rstrip("\n") + "\n\n## References\n\n" + str(self.reference_list(cited.keys)) + "\n"
         return out, cited.problems
 
+    def attribution(self, quote: Quote, *, linked: bool = False) -> Markup:
+        """Whose words a quote is, where it was read and its page.
+
+        ``Stiennon et al. (2020), quoted in Kirk et al. (2023b), p. 5``; with ``linked``, each name
+        links to its reference on the same page.
+        """
+        library = self.survey.library
+
+        def name(key: str) -> Markup:
+            ref = library.references.get(key)
+            if ref is None:
+                return esc(key)
+            if linked:
+                return Markup('<a href="#ref-{}">{}</a>').format(anchor(key), ref.narrative)
+            return esc(ref.narrative)
+
+        out = name(quote.cite)
+        if quote.via:
+            out += Markup(", quoted in ") + name(quote.via)
+        return out + Markup(", p. ") + esc(quote.page)
+
     # -- pages ---------------------------------------------------------------------------------
 
     def grid_html(self, link: Link) -> Markup:
@@ -136,14 +163,14 @@ class PageBuilder:
         items = []
         for entry in sorted(self.survey.entries_in(quadrant.id), key=self.survey.sort_key):
             ref = self.survey.library.references.get(entry.key)
-            quote = entry.quotes[0]
+            quote = card_quote(entry)
             items.append(
                 {
                     "url": link(entry_page_id(entry.id)),
                     "label": ref.label if ref else entry.key,
                     "title": ref.title if ref else entry.id,
                     "quote": _shorten(quote.text),
-                    "page": quote.page,
+                    "source": self.attribution(quote),
                     "edge": bool(entry.edge_case),
                 }
             )
@@ -183,11 +210,10 @@ class PageBuilder:
             edge_case = self.safe_md.convert(self._cite(entry.edge_case, entry.path, entry.line("edge_case"), cited))
         quotes = []
         for quote in entry.quotes:
-            source = library.references.get(quote.cite)
-            if quote.cite != entry.key and source is not None and quote.cite not in cited.keys:
-                cited.keys.append(quote.cite)
-            label: Any = Markup('<a href="#ref-{}">{}</a>').format(anchor(quote.cite), source.label) if source else quote.cite
-            quotes.append({"text": quote.text, "page": quote.page, "source": label})
+            for key in (quote.cite, quote.via):
+                if key and key != entry.key and key in library and key not in cited.keys:
+                    cited.keys.append(key)
+            quotes.append({"text": quote.text, "source": self.attribution(quote, linked=True)})
         if entry.placed_by in library and entry.placed_by not in cited.keys:
             cited.keys.append(entry.placed_by)
         terms = []

@@ -54,6 +54,8 @@ def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
         for i, quote in enumerate(entry.quotes):
             if quote.cite != entry.key and quote.cite not in library:
                 found.append(Problem(entry.path, entry.line("quotes"), f"quotes[{i}].cite", f"{quote.cite!r} is not in {library.path}"))
+            if quote.via is not None and quote.via not in library:
+                found.append(Problem(entry.path, entry.line("quotes"), f"quotes[{i}].via", f"{quote.via!r} is not in {library.path}"))
     return found
 
 
