@@ -13,7 +13,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_6f8f7659ff73131a.txt"
+SEED_PATH = Path("shared") / "seeds" / "000_6f8f7659ff73131a.txt"
+# the source paper's text sits beside the checkout (/work/main → /work/shared), one level higher for a worktree
+SEED = next((p / SEED_PATH for p in (ROOT.parent, ROOT.parent.parent) if (p / SEED_PATH).is_file()), ROOT.parent / SEED_PATH)
 
 SAMPLE_BIB = r"""
 @misc{alpha2020open,

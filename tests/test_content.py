@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import pytest
+import yaml
 
 from living_survey import load_survey
 
@@ -63,3 +64,149 @@ def test_hedged_placements_sit_near_a_divider_and_extremes_deep(survey) -> None:
             assert min(abs(entry.position[0]), abs(entry.position[1])) <= 0.5, entry.id
     extreme = survey.entry("liu-2023")
     assert extreme.position == (-0.95, -0.95)
+
+
+# -- pages of the source ---------------------------------------------------------------------
+#
+# The source's text is plain text with no page markers or form feeds, but four traces of the
+# PDF's layout survive in it, and each shows where a page ends (checked by reading the text):
+# - p. 1 ends with the NeurIPS style's first-page footer ("37th Conference on Neural Information
+#   Processing Systems"), set under footnote 1; the sentence it cuts ("... appeal") goes on with
+#   "to vague and fuzzy ideals", the first words of p. 2.
+# - p. 2 ends in mid-sentence at "suffers from incompleteness": the empty figure block and the
+#   caption of Figure 1 come next, then the rest of the sentence ("in ways that alignment datasets
+#   ..."), so Figure 1 heads p. 3.
+# - p. 3 ends with footnotes 2 and 3, which cut "The first level of our framework contends with"
+#   from "the one or more dimensions": footnotes sit at the foot of a page, so p. 4 starts there.
+# - p. 4 ends with footnotes 4-6, under the last paragraph of Section 2.2; Table 1 comes next in the
+#   text, ahead of Section 3, so it is on p. 5 (about 1,000 words of small print: a page of its own).
+# From "3 Discussion" on nothing in the text marks a page end, so a page there cannot be checked.
+# The word counts per page this gives (about 500, 780, 430 beside Figure 1, 770, 990) fit a
+# NeurIPS page.
+PAGE_STARTS = (
+    (2, "to vague and fuzzy ideals"),
+    (3, "Figure 1: A mapping"),
+    (4, "the one or more *dimensions*"),
+    (5, "Table 1: Empirical literature"),
+    (None, "3 Discussion"),
+)
+PAGE_MARK = re.compile(r"\bp\.\s?(\d+(?:-\d+)?)")
+"""How the source gives a page of the work it quotes: "(p.4)", "[p.21, 62]", "(p.8-9)"."""
+NEAR = 200
+"""How far (in characters) a page mark may sit from the quote it belongs to."""
+
+
+def source_pages(text: str) -> list[tuple[int, int | None]]:
+    """(offset where a page starts, its number or None when unknown) in the normalised text."""
+    starts = [(0, 1)]
+    for number, anchor in PAGE_STARTS:
+        at = text.find(normalise(anchor))
+        assert at > starts[-1][0], f"page anchor {anchor!r} is missing or out of order in the source's text"
+        starts.append((at, number))
+    return starts
+
+
+def page_at(starts: list[tuple[int, int | None]], offset: int) -> int | None:
+    return [number for at, number in starts if at <= offset][-1]
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    found, at = [], text.find(quote)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found
+
+
+def mark_near(line: str, start: int, end: int) -> str | None:
+    """The page mark nearest to a quote in its paragraph, if one is within NEAR characters."""
+    best = None
+    for mark in PAGE_MARK.finditer(line):
+        distance = mark.start() - end if mark.start() >= end else start - mark.end()
+        if 0 <= distance <= NEAR and (best is None or distance < best[0]):
+            best = (distance, mark.group(1))
+    return best[1] if best else None
+
+
+@pytest.fixture(scope="module")
+def seed() -> str:
+    if not SEED.is_file():
+        pytest.skip(f"the source paper's text is not at {SEED}; quote pages cannot be checked here")
+    return SEED.read_text(encoding="utf-8")
+
+
+def test_the_page_anchors_split_the_source_where_its_layout_shows(seed: str) -> None:
+    text = normalise(seed)
+    starts = source_pages(text)
+    # each anchor opens its page: the footer, the figure and the footnotes come just before it
+    assert text.rfind("Neural Information Processing Systems", 0, starts[1][0]) > starts[0][0]
+    assert text[: starts[2][0]].rstrip().endswith("suffers from incompleteness")
+    page_3 = text[starts[2][0] : starts[3][0]]
+    assert page_3.index("our framework contends with") < page_3.index("There are established norms")  # footnote 2
+    assert page_3.rstrip().endswith("(p.18).")  # the end of footnote 3
+    assert text[starts[3][0] : starts[4][0]].rstrip().endswith("resolve all the practical difficulties with ambiguity\" (*Prescriptive*).")
+
+
+def test_every_shipped_quote_has_a_page() -> None:
+    for path in sorted((ROOT / "entries").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for i, quote in enumerate(data["quotes"]):
+            assert str(quote.get("page", "")).strip(), f"{path.name}: quotes[{i}] has no page"
+
+
+def test_every_quote_is_on_the_page_it_claims(survey, seed: str) -> None:
+    """A quote read in the source (its words, or a work it quotes with via) is on that page of the
+    source; a quote of a surveyed work with no via carries the page the source gives next to it."""
+    text = normalise(seed)
+    starts = source_pages(text)
+    lines = [normalise(line) for line in seed.splitlines()]
+    checked = 0
+    for entry in survey.entries:
+        if entry.placed_by != SOURCE_KEY:
+            continue
+        for quote in entry.quotes:
+            words = normalise(quote.text)
+            page = quote.page.replace("–", "-")
+            where = (entry.id, quote.text[:50], page)
+            if SOURCE_KEY in (quote.cite, quote.via):
+                pages = {page_at(starts, at) for at in occurrences(text, words)}
+                assert pages, where
+                known = pages - {None}
+                if known:
+                    assert int(page) in known, (*where, "found on", sorted(known))
+                else:  # only past the last page the text lets us tell apart
+                    assert int(page) > max(n for _, n in starts if n), where
+            else:
+                given = {mark_near(line, at, at + len(words)) for line in lines for at in occurrences(line, words)}
+                assert page in given, (*where, "the source gives", given, "- if it gives none, the quote needs via")
+            checked += 1
+    assert checked == sum(len(e.quotes) for e in survey.entries if e.placed_by == SOURCE_KEY)
+
+
+# -- our own words ---------------------------------------------------------------------------
+
+RUN = 8
+"""A run of this many words shared with the source counts as copied."""
+
+
+def prose_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", normalise(text).lower())
+
+
+def test_no_prose_repeats_eight_words_of_the_source(seed: str, survey) -> None:
+    # only the source's own prose counts: its title, authors, footer and reference list are
+    # bibliographic data that our pages rightly repeat
+    body = seed[seed.index("Abstract") : seed.index("\nReferences\n")]
+    body = "\n".join(line for line in body.splitlines() if "Neural Information Processing Systems" not in line)
+    words = prose_words(body)
+    runs = {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md"))}
+    texts["framework.yml"] = (ROOT / "framework.yml").read_text(encoding="utf-8")
+    for entry in survey.entries:
+        texts[f"{entry.path}: rationale"] = entry.rationale
+        texts[f"{entry.path}: edge_case"] = entry.edge_case or ""
+    copied = []
+    for name, text in texts.items():
+        mine = prose_words(text)
+        copied += [f"{name}: {' '.join(mine[i : i + RUN])}" for i in range(len(mine) - RUN + 1) if tuple(mine[i : i + RUN]) in runs]
+    assert not copied, copied
