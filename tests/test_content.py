@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 from living_survey import load_survey
+from living_survey.bibliography import parse_bibliography
+from living_survey.formatting import name_list
 
 from .conftest import ROOT, SEED
 
@@ -210,3 +212,45 @@ def test_no_prose_repeats_eight_words_of_the_source(seed: str, survey) -> None:
         mine = prose_words(text)
         copied += [f"{name}: {' '.join(mine[i : i + RUN])}" for i in range(len(mine) - RUN + 1) if tuple(mine[i : i + RUN]) in runs]
     assert not copied, copied
+
+
+# -- people's names ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "family", "given", "suffix", "full"),
+    [
+        # the source's reference list misspells, swaps or mis-splits these; our records do not
+        ("durmus2023towards", "Nguyen", "Karina", "", "Nguyen, Karina"),
+        ("koster2022human", "Balaguer", "Jan", "", "Balaguer, Jan"),
+        ("bai2022constitutional", "Lukošiūtė", "Kamilė", "", "Lukošiūtė, Kamilė"),
+        ("bowman2022measuring", "Lukošiūtė", "Kamilė", "", "Lukošiūtė, Kamilė"),
+        ("gebru2021datasheets", "Daumé", "Hal", "III", "Daumé, Hal, III"),
+        ("scheurer2022training", "Campos", "Jon Ander", "", "Campos, Jon Ander"),
+    ],
+)
+def test_people_are_named_right(key: str, family: str, given: str, suffix: str, full: str) -> None:
+    library = parse_bibliography((ROOT / "references.bib").read_text(encoding="utf-8"), "references.bib")
+    people = library[key].authors
+    person = next(n for n in people if n.surname == family)
+    assert (person.first, person.jr, person.full_form()) == (given, suffix, full)
+    assert not {n.surname for n in people} & {"Nyugen", "Jan", "Lukosuite", "Iii", "Daumé Iii", "Ander Campos"}
+
+
+def test_a_name_suffix_is_printed_after_the_initials() -> None:
+    library = parse_bibliography((ROOT / "references.bib").read_text(encoding="utf-8"), "references.bib")
+    assert "Wallach, H., Daumé, H., III, & Crawford, K." in name_list(library["gebru2021datasheets"].authors)
+
+
+def test_every_work_the_source_placed_links_to_the_work(survey) -> None:
+    for entry in survey.entries:
+        if entry.placed_by == SOURCE_KEY:
+            assert survey.library[entry.key].link.startswith("https://"), entry.key
+
+
+def test_the_source_is_cited_as_the_workshop_paper_it_is(survey) -> None:
+    venue = survey.library[SOURCE_KEY].venue
+    assert "Socially Responsible Language Modelling Research" in venue and "SoLaR" in venue and "NeurIPS 2023" in venue
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    (source,) = [r for r in cff["references"] if r["url"].endswith("2310.02457")]
+    assert "SoLaR" in source["conference"]["name"] and "Workshop" in source["conference"]["name"]

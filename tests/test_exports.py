@@ -59,14 +59,21 @@ def test_entries_json_validates_against_its_published_schema_and_matches_the_ent
         assert record["url"] == f"{SITE_URL}entries/{entry.id}/"
         assert record["quadrant"]["id"] == entry.quadrant
         assert record["reference"]["title"] == survey.library[entry.key].title
-        assert [q["text"] for q in record["quotes"]] == [q.text for q in entry.quotes]
+        # each quote carries whose words it is, the work it was read in and the page
+        assert record["quotes"] == [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via} for q in entry.quotes]
         assert record["position"] == (list(entry.position) if entry.position else None)
 
 
 def test_the_export_schema_rejects_a_broken_record(real_site: Path) -> None:
     data = json.loads((real_site / "data" / "entries.json").read_text(encoding="utf-8"))
     schema = json.loads((real_site / "data" / "entries.schema.json").read_text(encoding="utf-8"))
+    position = data["entries"][0]["position"]
     data["entries"][0]["position"] = [2, 0]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    data["entries"][0]["position"] = position
+    jsonschema.validate(data, schema)
+    data["entries"][0]["quotes"][0].pop("cite")  # a quote must say whose words it is
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
 
@@ -79,6 +86,9 @@ def test_entries_csv_has_one_row_per_entry_with_the_same_values(real_site: Path,
         assert row["key"] == entry.key and row["quadrant"] == entry.quadrant
         assert (float(row["x"]), float(row["y"])) == entry.position
         assert row["quotes"].split(" | ") == [q.text for q in entry.quotes]
+        assert row["pages"].split(" | ") == [q.page for q in entry.quotes]
+        assert row["quote_cites"].split(" | ") == [q.cite for q in entry.quotes]
+        assert row["quote_vias"].split(" | ") == [q.via or "" for q in entry.quotes]
         assert row["rationale"] == entry.rationale
         assert row["signal"].split(" | ") == list(entry.signal)
 
