@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -115,9 +116,16 @@ def survey():
 def test_every_quote_on_every_page_names_its_author_and_page(real_site: Path, survey) -> None:
     source_label = survey.library[SOURCE_KEY].narrative
     seen = 0
+    sources_words = [squash(q.text)[:60] for e in survey.entries for q in e.quotes if q.cite == SOURCE_KEY]
     for page in sorted(real_site.rglob("*.html")):
         where = page.relative_to(real_site).as_posix()
-        for shown, attribution in displayed_quotes(parse(page.read_text(encoding="utf-8"))):
+        html = page.read_text(encoding="utf-8")
+        shown_here = displayed_quotes(parse(html))
+        # the source's words appear nowhere on the page (not even in a meta tag) but in a quote element
+        anywhere = squash(unescape(html))
+        for words in sources_words:
+            assert anywhere.count(words) == sum(shown.startswith(words) for shown, _ in shown_here), (where, words)
+        for shown, attribution in shown_here:
             candidates = matching_quotes(survey, shown)
             assert candidates, (where, shown)
             assert attribution is not None, (where, shown, "has no attribution next to it")
