@@ -95,7 +95,8 @@ def displayed_quotes(root: Node) -> list[tuple[str, str | None]]:
 
 def expected_attribution(survey, quote) -> str:
     refs = survey.library.references
-    out = f"— {refs[quote.cite].narrative}"
+    cited = refs[quote.cite]
+    out = f"— {cited.label_authors} ({cited.year}, p. {quote.cited_page})" if quote.cited_page else f"— {cited.narrative}"
     if quote.via:
         out += f", quoted in {refs[quote.via].narrative}"
     return f"{out}, p. {quote.page}"
@@ -149,7 +150,8 @@ def test_each_card_prefers_the_works_own_words_and_otherwise_names_the_source(re
             ((shown, attribution),) = displayed_quotes(card)
             own = [q for q in entry.quotes if q.cite == entry.key]
             if own:
-                assert attribution.startswith(f"— {survey.library[entry.key].narrative}"), (entry.id, attribution)
+                ref = survey.library[entry.key]
+                assert attribution.startswith((f"— {ref.narrative}", f"— {ref.label_authors} ({ref.year}, p. ")), (entry.id, attribution)
             else:
                 assert attribution.startswith(f"— {survey.library[SOURCE_KEY].narrative},"), (entry.id, attribution)
 

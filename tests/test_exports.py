@@ -60,7 +60,7 @@ def test_entries_json_validates_against_its_published_schema_and_matches_the_ent
         assert record["quadrant"]["id"] == entry.quadrant
         assert record["reference"]["title"] == survey.library[entry.key].title
         # each quote carries whose words it is, the work it was read in and the page
-        assert record["quotes"] == [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via} for q in entry.quotes]
+        assert record["quotes"] == [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes]
         assert record["position"] == (list(entry.position) if entry.position else None)
 
 
@@ -89,6 +89,7 @@ def test_entries_csv_has_one_row_per_entry_with_the_same_values(real_site: Path,
         assert row["pages"].split(" | ") == [q.page for q in entry.quotes]
         assert row["quote_cites"].split(" | ") == [q.cite for q in entry.quotes]
         assert row["quote_vias"].split(" | ") == [q.via or "" for q in entry.quotes]
+        assert row["quote_cited_pages"].split(" | ") == [q.cited_page or "" for q in entry.quotes]
         assert row["rationale"] == entry.rationale
         assert row["signal"].split(" | ") == list(entry.signal)
 

@@ -30,6 +30,8 @@ class Quote:
     cite: str
     page: str
     via: str | None = None
+    cited_page: str | None = None
+    """With ``via``: the page in ``cite``, as the ``via`` work gives it (if it gives one)."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ def load_entry(
             path=display,
             key=value["key"],
             quadrant=value["quadrant"],
-            quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via")) for q in value["quotes"]),
+            quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via"), q.get("cited_page"))
+                for q in value["quotes"]),
             rationale=value["rationale"],
             placed_by=value["placed_by"],
             position=tuple(value["position"]) if "position" in value else None,  # type: ignore[arg-type]

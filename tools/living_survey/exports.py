@@ -21,7 +21,8 @@ from .survey import Survey
 
 CSV_COLUMNS = (
     "id", "url", "key", "label", "title", "authors", "year", "venue", "doi", "link",
-    "quadrant", "quadrant_title", "x", "y", "signal", "placed_by", "edge_case", "quotes", "pages", "quote_cites", "quote_vias", "rationale",
+    "quadrant", "quadrant_title", "x", "y", "signal", "placed_by", "edge_case", "quotes", "pages", "quote_cites", "quote_vias",
+    "quote_cited_pages", "rationale",
 )
 """Columns of ``entries.csv``; list-valued fields are joined with `` | ``. The four quote columns
 run in step: the n-th quote, its page, the key of its author and the key of the work it was read
@@ -64,7 +65,7 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
         "key": entry.key,
         "quadrant": {"id": quadrant.id, "title": quadrant.title},
         "position": list(entry.position) if entry.position else None,
-        "quotes": [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via} for q in entry.quotes],
+        "quotes": [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes],
         "rationale": entry.rationale,
         "signal": list(entry.signal),
         "edge_case": entry.edge_case,
@@ -125,6 +126,7 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
             "pages": JOIN.join(q.page for q in entry.quotes),
             "quote_cites": JOIN.join(q.cite for q in entry.quotes),
             "quote_vias": JOIN.join(q.via or "" for q in entry.quotes),
+            "quote_cited_pages": JOIN.join(q.cited_page or "" for q in entry.quotes),
             "rationale": entry.rationale,
         }
         row = [csv_cell(text[c]) if c in text else "" for c in CSV_COLUMNS]

@@ -131,7 +131,7 @@ class PageBuilder:
     def attribution(self, quote: Quote, *, linked: bool = False) -> Markup:
         """Whose words a quote is, where it was read and its page.
 
-        ``Stiennon et al. (2020), quoted in Kirk et al. (2023b), p. 5``; with ``linked``, each name
+        ``Stiennon et al. (2020, p. 21), quoted in Kirk et al. (2023b), p. 5``; with ``linked``, each name
         links to its reference on the same page.
         """
         library = self.survey.library
@@ -145,6 +145,12 @@ class PageBuilder:
             return esc(ref.narrative)
 
         out = name(quote.cite)
+        if quote.via and quote.cited_page:
+            # "Stiennon et al. (2020, p. 21)": the original page, as the via work gives it
+            ref = library.references.get(quote.cite)
+            if ref is not None:
+                text = Markup("{} ({}, p. {})").format(ref.label_authors, ref.year, quote.cited_page)
+                out = Markup('<a href="#ref-{}">{}</a>').format(anchor(quote.cite), text) if linked else text
         if quote.via:
             out += Markup(", quoted in ") + name(quote.via)
         return out + Markup(", p. ") + esc(quote.page)
