@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve build test validate bench clean
+OUT ?= site
+
+.PHONY: serve build test validate bench clean versions
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -31,6 +33,11 @@ build: $(STAMP)
 	rm -rf site.partial
 	$(BIN)/mkdocs build --strict --site-dir site.partial
 	rm -rf site && mv site.partial site
+
+## versions: the living site into OUT (default site/) and every vX.Y.Z tag into OUT/v/X.Y/, with
+## OUT/v/versions.json: exactly what the publishing workflow deploys (offline; each tag with its own code)
+versions: $(STAMP)
+	$(BIN)/living-survey versions --out $(OUT)
 
 ## validate: check entries, framework and references.bib without building
 validate: $(STAMP)

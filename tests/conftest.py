@@ -255,3 +255,91 @@ def served_hostile(hostile_site: Path):
     server = _Quiet(hostile_site)
     yield server.url
     server.close()
+
+
+# -- a throwaway git repository with two releases, built with `living-survey versions` ----------
+
+
+class Versioned:
+    """A copy of the project with tags v0.1.0 and v0.2.0 (one entry moved between them), built."""
+
+    def __init__(self, root: Path, out: Path, moved: str, before: tuple[str, list[float]], after: tuple[str, list[float]]):
+        self.root = root
+        self.out = out
+        self.moved = moved
+        """The id of the entry moved in v0.2.0."""
+        self.before = before
+        """Its (quadrant id, position) in v0.1.0."""
+        self.after = after
+
+
+def _git(root: Path, *args: str) -> str:
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    import os
+
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True, env={**os.environ, **env})
+    return done.stdout
+
+
+def set_field(path: Path, name: str, value: str) -> None:
+    """Replace the top-level line ``name: …`` of a YAML file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    hits = [i for i, line in enumerate(lines) if line.startswith(f"{name}:")]
+    assert len(hits) == 1, (path, name)
+    lines[hits[0]] = f"{name}: {value}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def make_versioned_repo(root: Path) -> tuple[str, tuple[str, list[float]], tuple[str, list[float]]]:
+    """Copy the project's files (tracked and new, not ignored) into ``root``; commit and tag twice.
+
+    v0.1.0 is the project as it is (CITATION.cff version 0.1.0); v0.2.0 moves the first entry to
+    another quadrant and position and bumps CITATION.cff to 0.2.0.
+    """
+    import json
+
+    from living_survey import load_survey
+
+    files = _git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+    _git(root, "init", "-q", "-b", "main")
+    set_field(root / "CITATION.cff", "version", '"0.1.0"')
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "first release")
+    _git(root, "tag", "v0.1.0")
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    entry = survey.entries[0]
+    target = next(q for q in survey.framework.quadrants if q.id != entry.quadrant)
+    position = [round(0.37 * target.x, 2), round(0.41 * target.y, 2)]
+    set_field(root / entry.path, "quadrant", target.id)
+    set_field(root / entry.path, "position", json.dumps(position))
+    set_field(root / "CITATION.cff", "version", '"0.2.0"')
+    _git(root, "commit", "-q", "-a", "-m", "move an entry")
+    _git(root, "tag", "-a", "v0.2.0", "-m", "second release")  # annotated: both kinds of tag are read
+    return entry.id, (entry.quadrant, list(entry.position or [])), (target.id, position)
+
+
+@pytest.fixture(scope="session")
+def versioned(tmp_path_factory: pytest.TempPathFactory) -> Versioned:
+    """The project in a throwaway repository with two releases, built by the versions CLI."""
+    from living_survey.cli import main
+
+    root = tmp_path_factory.mktemp("versioned") / "repo"
+    root.mkdir()
+    moved, before, after = make_versioned_repo(root)
+    out = root.parent / "out"
+    assert main(["versions", "--root", str(root), "--out", str(out)]) == 0
+    return Versioned(root, out, moved, before, after)
+
+
+@pytest.fixture(scope="session")
+def served_versions(versioned: Versioned):
+    server = _Quiet(versioned.out)
+    yield server.url
+    server.close()

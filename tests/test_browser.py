@@ -145,10 +145,11 @@ def test_bibtex_blocks_have_working_copy_buttons(served: str, browser: Any) -> N
     watched = Watched(page)
     page.goto(served + PAGES["entry"])
     blocks = page.locator(".language-bibtex pre")
-    assert blocks.count() == 2  # the work's own record and the cite-this-page record
+    # the work's own record and the cite box's: the living page's, and this version's once there is a release
+    assert blocks.count() == 1 + page.locator("section.ls-cite .language-bibtex pre").count() >= 2
     for i in range(blocks.count()):
         assert blocks.nth(i).locator(COPY).count() == 1
-    cite = page.locator("section.ls-cite .language-bibtex pre")
+    cite = page.locator("section.ls-cite .ls-cite-living .language-bibtex pre")
     cite.hover()
     cite.locator(COPY).click()
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -197,3 +198,36 @@ def test_hostile_strings_never_run_in_the_browser(served_hostile: str, watched: 
     assert watched.dialogs == []
     assert PWN in page.content().replace("&lt;", "<")  # the text is shown, as text
     shot(page, f"hostile-{path.strip('/').replace('/', '-') or 'home'}")
+
+
+def test_the_version_selector_opens_a_release_and_returns_to_the_living_page(served_versions: str, versioned: Any, watched: Watched) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    entry = f"entries/{versioned.moved}/"
+    page.goto(served_versions + entry)
+    current = page.locator(".md-header__topic .md-version .md-version__current")
+    current.wait_for(timeout=15000)
+    assert current.inner_text() == "living"
+    links = page.locator(".md-version__link")
+    assert [links.nth(i).inner_text() for i in range(links.count())] == ["living (current)", "0.2.0 (latest release)", "0.1.0"]
+    # by keyboard: the button opens the menu, Tab reaches the release, Enter opens the same page there
+    current.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "0.1.0"
+    page.keyboard.press("Enter")
+    page.wait_for_url(served_versions + "v/0.1/" + entry)
+    old_quadrant = page.locator("dl.ls-facts dd a").first.inner_text()
+    assert page.locator(".md-version__current").inner_text() == "version 0.1"
+    shot(page, "version-selector-release")
+    results = Axe().run(page)
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    # and by mouse back to the living page, where the entry has moved since
+    page.locator(".md-version__current").hover()
+    page.locator(".md-version__link", has_text="living").click()
+    page.wait_for_url(served_versions + entry)
+    assert page.locator("dl.ls-facts dd a").first.inner_text() != old_quadrant
+    assert watched.errors == []

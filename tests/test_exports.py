@@ -36,11 +36,12 @@ def bib_keys(text: str) -> list[str]:
 
 
 def cite_box(page: str) -> tuple[str, str, str]:
-    """(permanent URL, formatted line, BibTeX) of a page's "Cite this page" section."""
+    """(permanent URL, formatted line, BibTeX) of the living page's part of a "Cite this page" section."""
     section = re.search(r'<section class="ls-cite".*?</section>', page, re.S)
     assert section, "no cite box"
-    url = re.search(r'Permanent URL: <a href="([^"]+)"', section.group(0)).group(1)
-    codes = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", section.group(0), re.S)]
+    living = section.group(0)[section.group(0).index('<div class="ls-cite-living">') :]
+    url = re.search(r'Permanent URL: <a href="([^"]+)"', living).group(1)
+    codes = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", living, re.S)]
     return html.unescape(url), codes[0], codes[1]
 
 

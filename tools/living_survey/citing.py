@@ -72,6 +72,8 @@ class SiteInfo:
     description: str = ""
     repository: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    doi: str = ""
+    """The survey's DOI from ``CITATION.cff`` (``10.5281/zenodo.…``), if it has one."""
 
     @property
     def year(self) -> str:
@@ -155,6 +157,7 @@ def load_site_info(
         description=str(data.get("abstract", "")).strip() or description,
         repository=str(data.get("repository-code", "")) or repository,
         keywords=tuple(str(k) for k in data.get("keywords") or ()),
+        doi=str(data.get("doi") or "").strip(),
     )
 
 
@@ -196,6 +199,35 @@ def page_citation(info: SiteInfo, page_title: str | None, url: str, page_id: str
     version = f" ({info.note})" if info.note else ""
     text = f"{who} ({info.year}). {title}{version}. {url} (accessed {info.date})."
     return PageCitation(key=key, title=title, url=url, bibtex=bibtex, text=text)
+
+
+def version_citation(info: SiteInfo, page_title: str | None, url: str, page_id: str, *, version: str, released: str) -> PageCitation:
+    """The citation of one page as it is in a release: its frozen URL, version and release date.
+
+    Args:
+        info: the survey's citation metadata (its DOI, when it has one, is cited too).
+        page_title: the page's title; ``None`` for the home page.
+        url: the page's URL inside the release (``<site>/v/0.2/…``).
+        page_id: the page's permanent id.
+        version: the release (``0.2.0``).
+        released: the release date, ISO ``YYYY-MM-DD``.
+    """
+    title = f"{page_title} — {info.title}" if page_title else info.title
+    year = released[:4] or info.year
+    key = _key_part(info.title)[:24] + year + _key_part(page_id.rsplit("/", 1)[-1])[:32] + "v" + _key_part(version)
+    note = f"Version {version}" + (f", released {released}" if released else "")
+    fields = []
+    if info.authors:
+        fields.append(("author", " and ".join(info.authors)))
+    fields += [("title", "{" + bibtex_escape(title) + "}"), ("year", year), ("version", bibtex_escape(version))]
+    fields += [("url", bibtex_url(url)), ("note", bibtex_escape(note))]
+    if info.doi:
+        fields.append(("doi", bibtex_escape(info.doi)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    who = "; ".join(info.display_authors) or info.title
+    doi = f" https://doi.org/{info.doi}." if info.doi else ""
+    text = f"{who} ({year}). {title} ({note}). {url}.{doi}"
+    return PageCitation(key=key, title=title, url=url, bibtex=f"@misc{{{key},\n{body}\n}}", text=text)
 
 
 def scholar_meta(ref: Reference) -> list[tuple[str, str]]:

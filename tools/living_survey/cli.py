@@ -158,6 +158,31 @@ def ids(args: argparse.Namespace) -> int:
     return 0
 
 
+def versions(args: argparse.Namespace) -> int:
+    """Build the living site and every release tag into one folder, as the publishing workflow does."""
+    from .versions import VersionsError, build_versions
+
+    try:
+        built = build_versions(Path(args.root), Path(args.out), config=args.config_file, log=lambda line: print(line, file=sys.stderr))
+    except VersionsError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"OK: the living site and {len(built)} release(s) in {args.out}", file=sys.stderr)
+    return 0
+
+
+def check_release(args: argparse.Namespace) -> int:
+    """Exit 1 with a message naming both when the tag is not CITATION.cff's version."""
+    from .versions import check_release_tag
+
+    problem = check_release_tag(args.tag, Path(args.root) / args.citation_file)
+    if problem:
+        print(f"::error file={args.citation_file}::{problem}" if args.format == "github" else problem, file=sys.stderr)
+        return 1
+    print(f"OK: {args.tag} matches {args.citation_file}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``living-survey`` command."""
     parser = argparse.ArgumentParser(prog="living-survey", description=__doc__)
@@ -188,6 +213,17 @@ def main(argv: list[str] | None = None) -> int:
     listing.add_argument("--bibliography", default="references.bib")
     listing.add_argument("--ids", default="permanent-ids.txt")
     listing.set_defaults(run=ids)
+    built = sub.add_parser("versions", help="build the living site into OUT and every vX.Y.Z tag into OUT/v/X.Y/, with versions.json")
+    built.add_argument("--out", required=True, help="the folder to write (replaced only when every build succeeds)")
+    built.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is), inside a git work tree")
+    built.add_argument("-f", "--config-file", default="mkdocs.yml")
+    built.set_defaults(run=versions)
+    release = sub.add_parser("check-release", help="check that a tag vX.Y.Z matches CITATION.cff's version")
+    release.add_argument("tag", help="the pushed tag, e.g. v1.2.0")
+    release.add_argument("--root", default=".", help="the project folder")
+    release.add_argument("--citation-file", default="CITATION.cff")
+    release.add_argument("--format", choices=("text", "github"), default="text", help="github: an Actions annotation")
+    release.set_defaults(run=check_release)
     args = parser.parse_args(argv)
     code: int = args.run(args)
     return code

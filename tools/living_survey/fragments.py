@@ -6,17 +6,20 @@ Each comes from an autoescaped template in ``templates/``; every address comes f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .citing import SiteInfo, dataset_jsonld, page_citation, scholar_meta
+from .citing import PageCitation, SiteInfo, dataset_jsonld, page_citation, scholar_meta, version_citation
 from .exports import DOWNLOADS, quadrant_download
 from .figure import NAMES as FIGURE_NAMES
 from .figure import numbered_key, text_alternative
 from .markup import template_env
-from .routes import HOME, PageRecord, Router, entry_page_id
+from .releases import History
+from .routes import HOME, RELEASES, PageRecord, Router, entry_page_id, release_path, root_from
 from .survey import Survey
+from .versions import VERSIONS_JSON, BuildContext
 
 
 @dataclass(frozen=True)
@@ -28,10 +31,14 @@ class Download:
 class Fragments:
     """Renders the fragments of one build; one instance per build, reused for every page."""
 
-    def __init__(self, survey: Survey, info: SiteInfo, router: Router):
+    def __init__(
+        self, survey: Survey, info: SiteInfo, router: Router, *, history: History | None = None, context: BuildContext | None = None
+    ):
         self.survey = survey
         self.info = info
         self.router = router
+        self.history = history or History()
+        self.context = context or BuildContext(living_url=info.url)
         self.env = template_env()
         self._figure_t = self.env.get_template("figure.html")
         self._downloads_t = self.env.get_template("downloads.html")
@@ -69,15 +76,67 @@ class Fragments:
         downloads = [Download(self.router.asset(path, from_url=page_url), name) for path, _, name in items]
         return Markup(self._downloads_t.render(downloads=downloads))
 
-    def cite_box(self, record: PageRecord | None) -> Markup:
-        """The "Cite this page" section of a generated page, or of the home page (``None``)."""
-        if record is None:
-            citation = page_citation(self.info, None, self.router.absolute(HOME), "")
-        else:
-            citation = page_citation(self.info, record.title, self.router.absolute(record.id), record.id)
-        return Markup(self._cite_t.render(citation=citation))
+    def living_root(self, page_url: str) -> str:
+        """The living site's root as seen from a page of this build (a release sits two folders down)."""
+        return root_from(page_url) + ("../" * len(release_path("x").strip("/").split("/")) if self.context.release else "")
 
-    def head(self, record: PageRecord | None, *, homepage: bool) -> Markup:
+    def release_url(self, series: str, page_url: str) -> str:
+        """A release's frozen copy: relative inside a versioned site, else its published URL."""
+        if self.context.selector:
+            return self.living_root(page_url) + release_path(series)
+        return self.context.living_url + release_path(series)
+
+    def release_url_from(self, page_url: str) -> Callable[[str], str]:
+        """:meth:`release_url` for one page."""
+        return lambda series: self.release_url(series, page_url)
+
+    def _version(self, record: PageRecord | None) -> tuple[PageCitation | None, str]:
+        """The citation of this page in a release (this one, or the living site's latest), or why there is none."""
+        page_id = HOME if record is None else record.id
+        title, key_id = (None, "") if record is None else (record.title, record.id)
+        if self.context.release:
+            url = self.router.absolute(page_id)
+            return version_citation(self.info, title, url, key_id, version=self.context.release, released=self.context.release_date), ""
+        latest = self.history.latest
+        if latest is None:
+            return None, "No release yet: cite the living page below."
+        if record is not None and record.kind == "entry" and not self.history.has_entry(latest, record.subject):
+            return None, f"This page is not in a release yet (the latest is {latest.version}): cite the living page below."
+        url = self.context.living_url + release_path(latest.series) + self.router.path(page_id)
+        return version_citation(self.info, title, url, key_id, version=latest.version, released=latest.date), ""
+
+    def cite_box(self, record: PageRecord | None) -> Markup:
+        """The "Cite this page" section of a generated page, or of the home page (``None``).
+
+        It offers this version (the frozen URL, version and release date) and the living page
+        (the permanent URL and the access date), each as text and BibTeX.
+        """
+        page_id = HOME if record is None else record.id
+        living_url = self.context.living_url + self.router.path(page_id)
+        if record is None:
+            citation = page_citation(self.info, None, living_url, "")
+        else:
+            citation = page_citation(self.info, record.title, living_url, record.id)
+        version, no_version = self._version(record)
+        release = self.context.release or (self.history.latest.version if self.history.latest else "")
+        released = self.context.release_date if self.context.release else (self.history.latest.date if self.history.latest else "")
+        return Markup(
+            self._cite_t.render(
+                citation=citation, version=version, no_version=no_version, release=release, released=released, doi=self.info.doi
+            )
+        )
+
+    def version_meta(self, page_url: str) -> Markup:
+        """What the version selector script reads: this build's version and where versions.json is."""
+        if not self.context.selector:
+            return Markup("")
+        living = self.living_root(page_url)
+        current = self.context.number
+        return Markup('<meta name="living-survey-version" content="{}" data-versions="{}" data-living="{}">').format(
+            f"{current[0]}.{current[1]}" if current else "", f"{living}{RELEASES}/{VERSIONS_JSON}", living or "./"
+        )
+
+    def head(self, record: PageRecord | None, *, homepage: bool, page_url: str = "") -> Markup:
         """Metadata for ``<head>``: Scholar tags on entry pages, Dataset JSON-LD on the home page."""
         meta: list[tuple[str, str]] = []
         jsonld: Markup | None = None
@@ -86,6 +145,7 @@ class Fragments:
             meta = scholar_meta(ref) if ref else []
         elif homepage:
             jsonld = dataset_jsonld(self.info, list(DOWNLOADS), len(self.survey.entries))
+        selector = self.version_meta(page_url)
         if not meta and jsonld is None:
-            return Markup("")
-        return Markup(self._head_t.render(meta=meta, jsonld=jsonld))
+            return selector
+        return Markup(self._head_t.render(meta=meta, jsonld=jsonld)) + selector

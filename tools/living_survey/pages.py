@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from .bibliography import Reference
+from .changes import entry_history
 from .citations import Citation, replace_citations
 from .entries import Entry, Quote
 from .formatting import creators_text, reference_html
 from .framework import Quadrant
 from .markup import SafeMarkdown, esc, md_escape, template_env
 from .problems import Problem
+from .releases import History
 from .routes import entry_page_id, quadrant_page_id
 from .survey import Survey
 
@@ -69,9 +71,10 @@ def card_quote(entry: Entry) -> Quote:
 class PageBuilder:
     """Renders every generated page of one Survey; holds the reusable renderers."""
 
-    def __init__(self, survey: Survey, *, edit_url: Callable[[Entry], str | None] = lambda e: None):
+    def __init__(self, survey: Survey, *, edit_url: Callable[[Entry], str | None] = lambda e: None, history: History | None = None):
         self.survey = survey
         self.edit_url = edit_url
+        self.history = history
         self.env = template_env()
         self.safe_md = SafeMarkdown()
         self._entry_template = self.env.get_template("entry.html")
@@ -251,6 +254,7 @@ class PageBuilder:
             reference=reference_html(ref) if ref else "",
             references=references,
             edit_url=self.edit_url(entry),
+            history=entry_history(self.history.entry(entry.id)) if self.history is not None else "",
         )
         return EntryPage(
             title=ref.title if ref else entry.key,

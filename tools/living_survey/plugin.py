@@ -9,6 +9,7 @@ in ``on_post_build``; watch the inputs in ``on_serve``. This is the only module 
 
 from __future__ import annotations
 
+import os
 import re
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .changes import changes_markdown
 from .citing import SiteInfo, load_site_info
 from .entries import Entry
 from .exports import data_files
@@ -33,12 +35,15 @@ from .markup import esc
 from .pages import PageBuilder
 from .permanence import permanence_problems
 from .problems import Problem, SurveyError
-from .routes import PageRecord, Router, SitePages, site_pages
+from .releases import History
+from .routes import CHANGES, PageRecord, Router, SitePages, site_pages
 from .survey import Survey, load_survey
+from .versions import BuildContext, load_build
 
 log = get_plugin_logger(__name__)
 
 CSS_SRC = "assets/living-survey.css"
+VERSIONS_JS = "assets/living-survey-versions.js"
 GRID_MARK = "<!-- living-survey:grid -->"
 FIGURE_MARK = "<!-- living-survey:figure -->"
 FIGURE_SLOT = "<!--living-survey:figure-slot-->"
@@ -103,6 +108,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self.router: Router | None = None
         self.fragments: Fragments | None = None
         self.root = Path(".")
+        self.context = BuildContext()
+        self.history = History()
         self._svg = ""
         """Figure 1's SVG on one line, its links still tokens."""
 
@@ -147,9 +154,18 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             maps = redirects.config.get("redirect_maps", {}) if redirects is not None else {}
             ids_file = self.root / self.config.permanent_ids
             self._warn(permanence_problems(ids_file, self.config.permanent_ids, self.pages, maps))
-        self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config))
+        inputs, cache = (self.config.framework, self.config.entries, self.config.bibliography), self.root / self.config.cache_dir
+        try:
+            self.context, self.history = load_build(os.environ, self.root, self.info.url, inputs, cache, self.survey)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        for problem in self.history.problems:  # an old release's data are not today's fault: shown on the Changes page
+            log.info(str(problem))
+        self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config), history=self.history)
         if CSS_SRC not in config.extra_css:
             config.extra_css.append(CSS_SRC)
+        if self.context.selector and VERSIONS_JS not in config.extra_javascript:
+            config.extra_javascript.append(VERSIONS_JS)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -165,7 +181,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 EntryPage(record, file, config, self)  # assigns itself to file.page
         urls = {f.src_uri: (f.url, f.dest_uri) for f in files.documentation_pages()}
         self.router = Router(self.pages, urls, self.info.url)
-        self.fragments = Fragments(self.survey, self.info, self.router)
+        self.fragments = Fragments(self.survey, self.info, self.router, history=self.history, context=self.context)
         figure = ensure_figure_files(self.survey, self.root / self.config.cache_dir / "figure")
         self._svg = compact_svg(figure["figure1.svg"].read_bytes())
         for name, path in figure.items():
@@ -176,6 +192,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 files.append(File.generated(config, f"assets/{name}", abs_src_path=str(path)))
         css = resources.files(__package__).joinpath("assets/living-survey.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_SRC, content=css))
+        if self.context.selector:
+            js = resources.files(__package__).joinpath(VERSIONS_JS).read_text(encoding="utf-8")
+            files.append(File.generated(config, VERSIONS_JS, content=js))
         return files
 
     def render_entry(self, page: EntryPage) -> tuple[str, list[tuple[str, str]]]:
@@ -189,6 +208,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.survey is not None and self.builder is not None and self.pages is not None and self.router is not None
+        assert self.fragments is not None
         if isinstance(page, EntryPage):
             # Material prints page.meta.title unfiltered in <title>: the escaped title, never raw
             page.meta["title"] = page.title
@@ -199,6 +219,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             markdown = self.builder.references_markdown(link)
         elif record is not None and record.kind == "quadrant":
             markdown = self.builder.quadrant_markdown(self.survey.framework.quadrant(record.subject), link, figure=FIGURE_MARK)
+        elif record is not None and record.kind == CHANGES:
+            markdown = changes_markdown(self.history, self.router.link_if_present(page.url), self.fragments.release_url_from(page.url))
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         where = page.file.src_uri
@@ -231,7 +253,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         """Figure 1 into its slot; citation metadata into the head."""
         assert self.pages is not None and self.fragments is not None
         record = self.pages.by_src(page.file.src_uri) if page.file.generated_by else None
-        head = self.fragments.head(record, homepage=page.is_homepage)
+        head = self.fragments.head(record, homepage=page.is_homepage, page_url=page.url)
         if head and "</head>" in output:
             output = output.replace("</head>", str(head) + "</head>", 1)
         if page.meta.pop(FIGURE_PENDING, False):

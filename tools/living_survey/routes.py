@@ -22,7 +22,10 @@ from .survey import Survey
 ENTRIES = "entries"
 QUADRANTS = "quadrants"
 REFERENCES = "references"
+CHANGES = "changes"
 HOME = "index"
+RELEASES = "v"
+"""The folder of frozen releases: ``v/<X.Y>/`` beside the living site."""
 
 RESERVED_IDS = frozenset({"index"})
 """Entry ids that would collide with a folder's own page (``entries/index.md`` is ``entries/``)."""
@@ -39,6 +42,11 @@ def entry_page_id(entry_id: str) -> str:
 def quadrant_page_id(quadrant_id: str) -> str:
     """The page id of a quadrant: ``quadrants/<quadrant id>``."""
     return f"{QUADRANTS}/{quadrant_id}"
+
+
+def release_path(series: str) -> str:
+    """The folder of a release inside the published site: ``v/0.2/``."""
+    return f"{RELEASES}/{series}/"
 
 
 def src_of(page_id: str) -> str:
@@ -85,13 +93,17 @@ def _reference_pages(survey: Survey) -> Iterator[PageRecord]:
     yield PageRecord(REFERENCES, REFERENCES, "References", permanent=False)
 
 
+def _changes_pages(survey: Survey) -> Iterator[PageRecord]:
+    yield PageRecord(CHANGES, CHANGES, "What changed")
+
+
 def _entry_pages(survey: Survey) -> Iterator[PageRecord]:
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = survey.library.references.get(entry.key)
         yield PageRecord("entry", entry_page_id(entry.id), ref.title if ref else entry.key, subject=entry.id, in_nav=False)
 
 
-PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _entry_pages]
+PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _changes_pages, _entry_pages]
 """Every kind of generated page. A feature adding pages appends its source here."""
 
 
@@ -193,10 +205,18 @@ class Router:
         """A function giving each page's URL as seen from one page."""
         return lambda target: self.url(target, from_url=from_url)
 
+    def link_if_present(self, from_url: str) -> Callable[[str], str | None]:
+        """Like :meth:`link_from`, but ``None`` for a page this site does not have."""
+        return lambda target: self.url(target, from_url=from_url) if self.has(target) else None
+
     def absolute(self, target: str) -> str:
         """The published URL of a page (the home page's is the site's URL itself)."""
+        return self.site_url + self.path(target)
+
+    def path(self, target: str) -> str:
+        """The URL of a page relative to the site root, ``""`` for the home page."""
         url = self.page_url(target)
-        return self.site_url + ("" if url in (".", "./") else url)
+        return "" if url in (".", "./") else url
 
     def site_path(self, target: str) -> str:
         """The file of a page inside the built site (``entries/x/index.html``)."""

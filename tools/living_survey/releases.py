@@ -1,0 +1,318 @@
+"""Releases and what changed between them, computed from the data at each git tag.
+
+A release is a tag ``vX.Y.Z``; it is published at ``v/X.Y/`` (the newest patch of a series wins).
+For each release the data as they were at its tag (framework, entries, bibliography) are read
+with ``git archive`` through the project's own loader and reduced to a :class:`Snapshot`: which
+work each placement is about, its quadrant and position. Snapshots are cached by tag commit
+under the plugin's cache folder, so an ordinary build pays one ``git for-each-ref`` and a JSON
+read per release. Without git or tags the history is empty ("no releases yet").
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem, SurveyError
+from .survey import Survey, load_survey
+
+TAG = re.compile(r"v(\d{1,6})\.(\d{1,6})\.(\d{1,6})")
+"""A release tag; anything else starting with ``v`` (``v1.0-rc1``) is not a release."""
+SNAPSHOT_FORMAT = 1
+"""Bumped when :class:`Snapshot`'s cached form changes, so old cache files are not read."""
+GIT_TIMEOUT = 60
+
+
+@dataclass(frozen=True, order=True)
+class Release:
+    """One release tag."""
+
+    number: tuple[int, int, int]
+    tag: str = field(compare=False)
+    commit: str = field(compare=False)
+    date: str = field(compare=False)
+    """The tag's date (ISO ``YYYY-MM-DD``): the tagger's for annotated tags, else the commit's."""
+
+    @property
+    def version(self) -> str:
+        """``0.2.0``."""
+        return ".".join(map(str, self.number))
+
+    @property
+    def series(self) -> str:
+        """``0.2``: the folder ``v/0.2/`` this release is published in."""
+        return f"{self.number[0]}.{self.number[1]}"
+
+
+def parse_tag(tag: str) -> tuple[int, int, int] | None:
+    """The version of a release tag (``v0.2.0`` → ``(0, 2, 0)``), or ``None`` if it is not one."""
+    match = TAG.fullmatch(tag)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+def git(repo: Path, *args: str, binary: bool = False) -> bytes | str | None:
+    """Run git in ``repo``; its output, or ``None`` when git is missing or the command fails."""
+    try:
+        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, timeout=GIT_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout if binary else done.stdout.decode("utf-8", "replace").strip()
+
+
+def list_releases(repo: Path) -> list[Release]:
+    """Every release tag of the repository holding ``repo``, oldest first (empty without git)."""
+    out = git(repo, "for-each-ref", "--format=%(refname:short)%09%(objectname)%09%(*objectname)%09%(creatordate:short)", "refs/tags/v*")
+    releases = []
+    for line in str(out or "").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 4:
+            continue
+        tag, obj, peeled, date = parts
+        number = parse_tag(tag)
+        if number is not None:
+            releases.append(Release(number, tag, peeled or obj, date))
+    return sorted(releases)
+
+
+def newest_per_series(releases: Iterable[Release]) -> list[Release]:
+    """The release published in each ``v/X.Y/`` folder (its newest patch), oldest series first."""
+    chosen: dict[str, Release] = {}
+    for release in sorted(releases):
+        chosen[release.series] = release
+    return list(chosen.values())
+
+
+# -- the data at a tag --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One entry as it was at a release."""
+
+    id: str
+    key: str
+    label: str
+    """The work's author–year label at that release (``Bai et al., 2022a``)."""
+    quadrant: str
+    quadrant_title: str
+    position: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The placements of one release (or of the current tree), by entry id."""
+
+    placements: dict[str, Placement]
+    problems: tuple[str, ...] = ()
+    """Why the data at the tag could not be read (then ``placements`` is empty)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "problems": list(self.problems),
+            "placements": [[p.id, p.key, p.label, p.quadrant, p.quadrant_title, p.position] for p in self.placements.values()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Snapshot:
+        rows = data["placements"]
+        assert isinstance(rows, list) and isinstance(data["problems"], list)
+        placements = {}
+        for eid, key, label, quadrant, title, position in rows:
+            placements[eid] = Placement(eid, key, label, quadrant, title, tuple(position) if position else None)
+        return cls(placements, tuple(data["problems"]))
+
+
+def snapshot_of(survey: Survey) -> Snapshot:
+    """The placements of a loaded survey."""
+    placements = {}
+    for entry in survey.entries:
+        ref = survey.library.references.get(entry.key)
+        quadrant = survey.framework.quadrant(entry.quadrant)
+        label = ref.label if ref else entry.key
+        placements[entry.id] = Placement(entry.id, entry.key, label, entry.quadrant, quadrant.title, entry.position)
+    return Snapshot(placements)
+
+
+@dataclass(frozen=True)
+class SurveyPaths:
+    """Where the survey's inputs are, relative to the project folder (the one holding mkdocs.yml)."""
+
+    framework: str = "framework.yml"
+    entries: str = "entries"
+    bibliography: str = "references.bib"
+
+
+def _read_snapshot(repo: Path, commit: str, paths: SurveyPaths) -> Snapshot:
+    prefix = str(git(repo, "rev-parse", "--show-prefix") or "")
+    wanted = [prefix + p for p in (paths.framework, paths.entries, paths.bibliography)]
+    archive = git(repo, "archive", "--format=tar", commit, "--", *wanted, binary=True)
+    if not isinstance(archive, bytes):
+        return Snapshot({}, (f"git archive {commit[:10]} found no {', '.join(wanted)}",))
+    with tempfile.TemporaryDirectory(prefix="living-survey-release-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        root = Path(tmp) / prefix
+        try:
+            survey = load_survey(root, root / paths.framework, root / paths.entries, root / paths.bibliography)
+        except SurveyError as exc:
+            return Snapshot({}, tuple(str(p) for p in exc.problems[:20]))
+    return snapshot_of(survey)
+
+
+def release_snapshot(repo: Path, release: Release, paths: SurveyPaths, cache: Path) -> Snapshot:
+    """The placements at a release's tag, from the cache (keyed by commit) or read once from git."""
+    file = cache / f"{release.commit}-{SNAPSHOT_FORMAT}.json"
+    try:
+        return Snapshot.from_json(json.loads(file.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        pass  # absent or unreadable: computed again below and rewritten
+    snapshot = _read_snapshot(repo, release.commit, paths)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = file.with_suffix(".partial")
+    partial.write_text(json.dumps(snapshot.to_json(), ensure_ascii=False), encoding="utf-8")
+    partial.replace(file)
+    return snapshot
+
+
+# -- what changed ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """A placement whose quadrant or position changed in a release."""
+
+    before: Placement
+    after: Placement
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one release changed since the one before it (``release`` is ``None`` for unreleased changes)."""
+
+    release: Release | None
+    works_added: tuple[Placement, ...]
+    """The placements of works new to the survey."""
+    works_removed: tuple[Placement, ...]
+    """The placements of works no longer in the survey."""
+    moved: tuple[Move, ...]
+    placements_added: tuple[Placement, ...]
+    """New placements of works already in the survey (a second reading of a paper)."""
+    placements_removed: tuple[Placement, ...]
+    """Placements removed from works that stay in the survey."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.works_added or self.works_removed or self.moved or self.placements_added or self.placements_removed)
+
+
+def compare(before: Snapshot, after: Snapshot, release: Release | None) -> Changes:
+    """What changed from ``before`` to ``after``."""
+    old, new = before.placements, after.placements
+    old_keys, new_keys = {p.key for p in old.values()}, {p.key for p in new.values()}
+
+    def order(items: Iterable[Placement]) -> tuple[Placement, ...]:
+        return tuple(sorted(items, key=lambda p: (p.label.lower(), p.id)))
+
+    moved = [
+        Move(old[i], new[i])
+        for i in sorted(old.keys() & new.keys())
+        if (old[i].quadrant, old[i].position) != (new[i].quadrant, new[i].position)
+    ]
+    added, removed = [new[i] for i in new.keys() - old.keys()], [old[i] for i in old.keys() - new.keys()]
+    return Changes(
+        release=release,
+        works_added=order(p for p in added if p.key not in old_keys),
+        works_removed=order(p for p in removed if p.key not in new_keys),
+        moved=tuple(sorted(moved, key=lambda m: (m.after.label.lower(), m.after.id))),
+        placements_added=order(p for p in added if p.key in old_keys),
+        placements_removed=order(p for p in removed if p.key in new_keys),
+    )
+
+
+@dataclass(frozen=True)
+class EntryHistory:
+    """When one entry was added and moved."""
+
+    added: Release | None
+    """``None``: not in any release yet (or in none up to the one being built)."""
+    moves: tuple[tuple[Release | None, Move], ...] = ()
+
+
+@dataclass(frozen=True)
+class History:
+    """Every release up to the one being built, and what each changed, newest first."""
+
+    releases: tuple[Release, ...] = ()
+    """Oldest first."""
+    changes: tuple[Changes, ...] = ()
+    """Newest first; the first is the unreleased changes when the living site has any."""
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def latest(self) -> Release | None:
+        return self.releases[-1] if self.releases else None
+
+    def entry(self, entry_id: str) -> EntryHistory:
+        """When an entry was added (the last time it appeared) and every move since."""
+        added: Release | None = None
+        moves: list[tuple[Release | None, Move]] = []
+        for changes in reversed(self.changes):  # oldest first
+            if any(p.id == entry_id for p in changes.placements_added + changes.works_added):
+                added, moves = changes.release, []
+            moves += [(changes.release, m) for m in changes.moved if m.after.id == entry_id]
+        return EntryHistory(added, tuple(moves))
+
+    def has_entry(self, release: Release, entry_id: str) -> bool:
+        """Whether the entry existed at ``release``."""
+        present = False
+        for changes in reversed(self.changes):
+            if changes.release is not None and changes.release > release:
+                break
+            if any(p.id == entry_id for p in changes.placements_added + changes.works_added):
+                present = True
+            if any(p.id == entry_id for p in changes.placements_removed + changes.works_removed):
+                present = False
+        return present
+
+
+def load_history(
+    repo: Path | None, paths: SurveyPaths, cache: Path, *, current: Survey | None = None, upto: tuple[int, int, int] | None = None
+) -> History:
+    """The history of the survey in the repository holding ``repo``.
+
+    Args:
+        repo: the project folder inside a git work tree; ``None``: no history.
+        paths: where the inputs are, relative to the project folder.
+        cache: the folder for cached snapshots.
+        current: the survey being built; its changes since the last release are listed as unreleased.
+        upto: build the history as of this release (a released build does not know later ones).
+    """
+    releases = list_releases(repo) if repo is not None else []
+    if upto is not None:
+        releases = [r for r in releases if r.number <= upto]
+    if repo is None or not releases:
+        return History()
+    changes: list[Changes] = []
+    problems: list[Problem] = []
+    before = Snapshot({})
+    for release in releases:
+        snapshot = release_snapshot(repo, release, paths, cache)
+        for message in snapshot.problems:
+            problems.append(Problem(release.tag, 0, "", f"the data at this release do not load: {message}"))
+        changes.append(compare(before, snapshot, release))
+        before = snapshot
+    if current is not None:
+        unreleased = compare(before, snapshot_of(current), None)
+        if not unreleased.empty:
+            changes.append(unreleased)
+    return History(tuple(releases), tuple(reversed(changes)), tuple(problems))
