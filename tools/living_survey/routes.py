@@ -94,7 +94,7 @@ def _reference_pages(survey: Survey) -> Iterator[PageRecord]:
 
 
 def _changes_pages(survey: Survey) -> Iterator[PageRecord]:
-    yield PageRecord(CHANGES, CHANGES, "What changed")
+    yield PageRecord(CHANGES, CHANGES, "What changed", permanent=False)
 
 
 def _entry_pages(survey: Survey) -> Iterator[PageRecord]:
