@@ -14,12 +14,25 @@ import pytest
 import yaml
 
 from living_survey import load_survey
+from living_survey.changes import changes_markdown, entry_history
 from living_survey.citing import SiteInfo, load_site_info, version_citation
 from living_survey.cli import main
-from living_survey.releases import History, SurveyPaths, list_releases, load_history, parse_tag
+from living_survey.releases import (
+    EntryHistory,
+    History,
+    Move,
+    Placement,
+    Release,
+    Snapshot,
+    SurveyPaths,
+    compare,
+    list_releases,
+    load_history,
+    parse_tag,
+)
 from living_survey.versions import check_release_tag, versions_json
 
-from .conftest import ROOT, Versioned, write_sample
+from .conftest import HOSTILE, ROOT, Versioned, write_sample
 from .test_contributing import runs, tool, uses, workflow
 
 SITE_URL = "https://alignment-coordinates.github.io/alignment-coordinates/"
@@ -183,8 +196,6 @@ def test_a_failing_release_build_writes_nothing(versioned: Versioned, tmp_path: 
 
 
 def test_versions_json_keeps_one_folder_per_minor_release() -> None:
-    from living_survey.releases import Release
-
     rel = [Release(parse_tag(t), t, "c" + t, "2026-01-01") for t in ("v1.0.0", "v1.0.1", "v0.9.0")]
     assert versions_json(rel) == [{"version": "1.0", "title": "1.0.1", "aliases": ["latest"]}, {"version": "0.9", "title": "0.9.0", "aliases": []}]
     assert [parse_tag(t) for t in ("v1.2.3", "v1.2", "1.2.3", "v1.2.3-rc1", "v01.2.3x")] == [(1, 2, 3), None, None, None, None]
@@ -286,3 +297,55 @@ def test_actionlint_rejects_a_write_permission_typo(tmp_path: Path) -> None:
     bad.write_text(text)
     result = subprocess.run([tool("actionlint"), "-color=false", str(bad)], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1 and "content" in result.stdout
+
+
+# -- what changed, from snapshots ---------------------------------------------------------------
+
+
+def placement(eid: str, key: str, quadrant: str = "q1", position: tuple[float, float] | None = (0.5, 0.5), label: str = "") -> Placement:
+    return Placement(eid, key, label or key, quadrant, quadrant.upper(), position)
+
+
+def test_compare_tells_works_from_placements_and_moves() -> None:
+    before = Snapshot({p.id: p for p in (placement("a", "ka"), placement("b", "kb"), placement("c", "kc"), placement("d", "kd"))})
+    after = Snapshot(
+        {
+            p.id: p
+            for p in (
+                placement("a", "ka", "q2", (-0.5, 0.5)),  # moved quadrant
+                placement("b", "kb", position=(0.6, 0.5)),  # moved within its quadrant
+                placement("b2", "kb"),  # a second placement of a work already surveyed
+                placement("e", "ke"),  # a new work
+                placement("d", "kd"),  # unchanged; c's work is gone
+            )
+        }
+    )
+    changes = compare(before, after, None)
+    assert [(m.before.id, m.before.quadrant, m.after.quadrant) for m in changes.moved] == [("a", "q1", "q2"), ("b", "q1", "q1")]
+    assert [p.id for p in changes.works_added] == ["e"] and [p.id for p in changes.works_removed] == ["c"]
+    assert [p.id for p in changes.placements_added] == ["b2"] and changes.placements_removed == ()
+    assert compare(after, after, None).empty
+
+
+def test_entry_history_follows_releases(tmp_path: Path) -> None:
+    r1, r2, r3 = (Release(parse_tag(t), t, t, f"2026-0{i}-01") for i, t in enumerate(("v0.1.0", "v0.2.0", "v0.3.0"), 1))
+    s1 = Snapshot({"a": placement("a", "ka")})
+    s2 = Snapshot({"a": placement("a", "ka", "q2", (-0.5, 0.5)), "b": placement("b", "kb")})
+    s3 = Snapshot({"b": placement("b", "kb")})
+    history = History((r1, r2, r3), (compare(s2, s3, r3), compare(s1, s2, r2), compare(Snapshot({}), s1, r1)))
+    a, b = history.entry("a"), history.entry("b")
+    assert a.added == r1 and [(r, m.after.quadrant) for r, m in a.moves] == [(r2, "q2")]
+    assert b.added == r2 and b.moves == ()
+    assert history.has_entry(r1, "a") and history.has_entry(r2, "a") and not history.has_entry(r3, "a")
+    assert not history.has_entry(r1, "b") and history.has_entry(r3, "b")
+    assert history.entry("nobody").added is None
+    line = text_of(str(entry_history(a)))
+    assert line == "Added in 0.1.0 (2026-01-01). Moved in 0.2.0 (2026-02-01) from Q1 (+0.50, +0.50) to Q2 (-0.50, +0.50)."
+
+
+def test_the_changes_page_keeps_hostile_labels_as_text() -> None:
+    hostile = placement("h", "kh", label=HOSTILE)
+    history = History((), (compare(Snapshot({}), Snapshot({"h": hostile}), None),))
+    page = changes_markdown(history, lambda page_id: None, lambda series: "")
+    assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
+    assert "<script>" not in str(entry_history(EntryHistory(None, ((None, Move(hostile, hostile)),))))
