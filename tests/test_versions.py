@@ -165,6 +165,12 @@ def test_release_history_is_cached_by_tag_commit(versioned: Versioned, tmp_path:
     first = load_history(versioned.root, SurveyPaths(), cache)
     assert sorted(p.name for p in cache.iterdir()) == sorted(f"{r.commit}-{releases.SNAPSHOT_FORMAT}.json" for r in releases_)
 
+    # a damaged cache file is read again from git and rewritten
+    damaged = cache / f"{releases_[0].commit}-{releases.SNAPSHOT_FORMAT}.json"
+    damaged.write_text('{"format": 1, "placements": [["x"]]')
+    assert load_history(versioned.root, SurveyPaths(), cache) == first
+    assert json.loads(damaged.read_text())["format"] == releases.SNAPSHOT_FORMAT
+
     def no_git(*args: object, **kwargs: object) -> None:
         raise AssertionError("a cached release was read from git again")
 

@@ -124,12 +124,13 @@ class Snapshot:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Snapshot:
-        rows = data["placements"]
-        assert isinstance(rows, list) and isinstance(data["problems"], list)
+        rows, problems = data["placements"], data["problems"]
+        if data.get("format") != SNAPSHOT_FORMAT or not isinstance(rows, list) or not isinstance(problems, list):
+            raise ValueError("not a snapshot of this format")
         placements = {}
         for eid, key, label, quadrant, title, position in rows:
             placements[eid] = Placement(eid, key, label, quadrant, title, tuple(position) if position else None)
-        return cls(placements, tuple(data["problems"]))
+        return cls(placements, tuple(str(p) for p in problems))
 
 
 def snapshot_of(survey: Survey) -> Snapshot:
@@ -174,7 +175,7 @@ def release_snapshot(repo: Path, release: Release, paths: SurveyPaths, cache: Pa
     file = cache / f"{release.commit}-{SNAPSHOT_FORMAT}.json"
     try:
         return Snapshot.from_json(json.loads(file.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+    except (OSError, ValueError, KeyError, TypeError):
         pass  # absent or unreadable: computed again below and rewritten
     snapshot = _read_snapshot(repo, release.commit, paths)
     cache.mkdir(parents=True, exist_ok=True)

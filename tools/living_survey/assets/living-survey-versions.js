@@ -15,8 +15,9 @@
   var source = new URL(meta.getAttribute("data-versions") || "", document.baseURI);
   if (living.origin !== location.origin || source.origin !== location.origin) return;
 
+  // releases sit beside versions.json, one folder each (as mike lays them out)
   function rootOf(series) {
-    return series ? new URL("v/" + series + "/", living) : living;
+    return series ? new URL(series + "/", source) : living;
   }
 
   // this page's path below its own build's root, to open the same page in another version
