@@ -120,6 +120,8 @@ def test_a_released_page_cites_its_own_version_and_the_living_page(versioned: Ve
     # the living site's "this version" is the latest release
     url, text, _ = cite_parts(read(versioned.out, entry))["version"]
     assert url == f"{SITE_URL}v/0.2/{entry}" and "Version 0.2.0" in text
+    assert "This is the latest release" in text_of(read(versioned.out, entry))
+    assert "This is the latest release" not in text_of(read(versioned.out / "v" / "0.2", entry))
     # the home page too
     assert cite_parts((versioned.out / "v" / "0.1" / "index.html").read_text(encoding="utf-8"))["version"][0] == f"{SITE_URL}v/0.1/"
 

@@ -122,7 +122,13 @@ class Fragments:
         released = self.context.release_date if self.context.release else (self.history.latest.date if self.history.latest else "")
         return Markup(
             self._cite_t.render(
-                citation=citation, version=version, no_version=no_version, release=release, released=released, doi=self.info.doi
+                citation=citation,
+                version=version,
+                no_version=no_version,
+                release=release,
+                released=released,
+                latest=not self.context.release,
+                doi=self.info.doi,
             )
         )
 
