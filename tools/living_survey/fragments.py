@@ -17,9 +17,9 @@ from .figure import NAMES as FIGURE_NAMES
 from .figure import numbered_key, text_alternative
 from .markup import template_env
 from .releases import History
-from .routes import HOME, RELEASES, PageRecord, Router, entry_page_id, release_path, root_from
+from .routes import HOME, PageRecord, Router, entry_page_id, release_path, root_from, up_from_release, versions_file
 from .survey import Survey
-from .versions import VERSIONS_JSON, BuildContext
+from .versions import BuildContext
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Fragments:
 
     def living_root(self, page_url: str) -> str:
         """The living site's root as seen from a page of this build (a release sits two folders down)."""
-        return root_from(page_url) + ("../" * len(release_path("x").strip("/").split("/")) if self.context.release else "")
+        return root_from(page_url) + (up_from_release() if self.context.release else "")
 
     def release_url(self, series: str, page_url: str) -> str:
         """A release's frozen copy: relative inside a versioned site, else its published URL."""
@@ -139,7 +139,7 @@ class Fragments:
         living = self.living_root(page_url)
         current = self.context.number
         return Markup('<meta name="living-survey-version" content="{}" data-versions="{}" data-living="{}">').format(
-            f"{current[0]}.{current[1]}" if current else "", f"{living}{RELEASES}/{VERSIONS_JSON}", living or "./"
+            f"{current[0]}.{current[1]}" if current else "", living + versions_file(), living or "./"
         )
 
     def head(self, record: PageRecord | None, *, homepage: bool, page_url: str = "") -> Markup:

@@ -49,6 +49,16 @@ def release_path(series: str) -> str:
     return f"{RELEASES}/{series}/"
 
 
+def versions_file() -> str:
+    """The list of releases Material's selector format uses: ``v/versions.json``, beside the releases."""
+    return f"{RELEASES}/versions.json"
+
+
+def up_from_release() -> str:
+    """From a release's root to the living site's root: ``../../`` (out of ``v/X.Y/``)."""
+    return "../" * (RELEASES.count("/") + 2)
+
+
 def src_of(page_id: str) -> str:
     """The virtual source path of a page id (``entries/x`` → ``entries/x.md``)."""
     return page_id + ".md"

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from .releases import History, Release, SurveyPaths, git, list_releases, load_history, newest_per_series, parse_tag
-from .routes import RELEASES, release_path
+from .routes import RELEASES, release_path, versions_file
 from .survey import Survey
 
 ENV_RELEASE = "LIVING_SURVEY_RELEASE"
@@ -40,7 +40,6 @@ ENV_REPOSITORY = "LIVING_SURVEY_REPOSITORY"
 """The project folder inside the git work tree, for the history of a release built from an archive."""
 ENV_SELECTOR = "LIVING_SURVEY_VERSION_SELECTOR"
 """``1``: the build is part of a versioned site, so its pages carry the version selector."""
-VERSIONS_JSON = "versions.json"
 OVERRIDE = ".living-survey-version.yml"
 """The config file written beside a release's ``mkdocs.yml``: it inherits it and sets ``site_url``."""
 
@@ -191,7 +190,7 @@ def build_versions(root: Path, out: Path, *, config: str = "mkdocs.yml", log: Ca
             _mkdocs(override, staging / release_path(release.series), env, str(tools) if tools.is_dir() else "")
         if published:
             data = json.dumps(versions_json(releases), indent=2) + "\n"
-            (staging / RELEASES / VERSIONS_JSON).write_text(data, encoding="utf-8")
+            (staging / versions_file()).write_text(data, encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
