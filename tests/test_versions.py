@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -201,6 +202,15 @@ def test_a_failing_release_build_writes_nothing(versioned: Versioned, tmp_path: 
     assert main(["versions", "--root", str(root), "--out", str(tmp_path / "out")]) == 1
     assert "site_url is not set" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.partial").exists()
+
+
+def test_every_build_is_strict(tmp_path: Path) -> None:
+    from living_survey.versions import VersionsError, _mkdocs
+
+    root = write_sample(tmp_path / "p")
+    (root / "docs" / "extra.md").write_text("# Extra\n\nSee [@nobody1999].\n", encoding="utf-8")
+    with pytest.raises(VersionsError, match="nobody1999"):
+        _mkdocs(root / "mkdocs.yml", tmp_path / "site", dict(os.environ))
 
 
 def test_versions_json_keeps_one_folder_per_minor_release() -> None:

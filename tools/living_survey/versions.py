@@ -137,7 +137,8 @@ def _extract(repo: Path, release: Release, into: Path) -> Path:
 def _mkdocs(config_file: Path, site_dir: Path, env: dict[str, str], python_path: str = "") -> None:
     if python_path:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (python_path, env.get("PYTHONPATH", "")) if p)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "--site-dir", str(site_dir)]
+    # never --quiet: it silences the warnings that --strict counts, and the build would pass
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "--site-dir", str(site_dir)]
     done = subprocess.run(command, cwd=config_file.parent, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise VersionsError(f"mkdocs build of {config_file} failed:\n{done.stdout}{done.stderr}".rstrip())
