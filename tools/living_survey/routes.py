@@ -22,6 +22,8 @@ from .survey import Survey
 ENTRIES = "entries"
 QUADRANTS = "quadrants"
 REFERENCES = "references"
+CONTESTED = "contested"
+CONTESTED_TITLE = "Contested placements"
 HOME = "index"
 
 RESERVED_IDS = frozenset({"index"})
@@ -39,6 +41,11 @@ def entry_page_id(entry_id: str) -> str:
 def quadrant_page_id(quadrant_id: str) -> str:
     """The page id of a quadrant: ``quadrants/<quadrant id>``."""
     return f"{QUADRANTS}/{quadrant_id}"
+
+
+def contested_page_id() -> str:
+    """The page id of the list of contested works: ``contested``."""
+    return CONTESTED
 
 
 def src_of(page_id: str) -> str:
@@ -85,13 +92,19 @@ def _reference_pages(survey: Survey) -> Iterator[PageRecord]:
     yield PageRecord(REFERENCES, REFERENCES, "References", permanent=False)
 
 
+def _contested_pages(survey: Survey) -> Iterator[PageRecord]:
+    # always present, so its URL holds when the last contested work is settled; not in the
+    # permanent-id ledger, like the references page: it is a view, not a citable record
+    yield PageRecord(CONTESTED, contested_page_id(), CONTESTED_TITLE, permanent=False)
+
+
 def _entry_pages(survey: Survey) -> Iterator[PageRecord]:
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = survey.library.references.get(entry.key)
         yield PageRecord("entry", entry_page_id(entry.id), ref.title if ref else entry.key, subject=entry.id, in_nav=False)
 
 
-PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _entry_pages]
+PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _entry_pages, _contested_pages]
 """Every kind of generated page. A feature adding pages appends its source here."""
 
 
