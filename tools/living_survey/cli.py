@@ -198,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     scaffold.add_argument("key", help="the work's BibTeX key")
     scaffold.add_argument("--id", help="the entry id (file name and URL); default: surname-year")
     scaffold.add_argument(
-        "--placed-by", default="", help="your GitHub handle (@you), filled into placed_by; on a work already placed, adds your own placement"
+        "--placed-by",
+        default="",
+        help="your GitHub handle (@you), filled into placed_by; on a work already placed, adds your own placement",
     )
     scaffold.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
     scaffold.add_argument("--framework", default="framework.yml")

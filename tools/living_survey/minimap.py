@@ -7,8 +7,6 @@ Text in it comes from the framework and the data and is escaped by the autoescap
 
 from __future__ import annotations
 
-from typing import Any
-
 from markupsafe import Markup
 
 from .bibliography import Library

@@ -247,7 +247,10 @@ class PageBuilder:
         if entry.position is None:
             return "not given"
         fw = self.survey.framework
-        return ", ".join(f"{axis.name} {value:+.2f} ({axis.pole(1 if value > 0 else -1).label})" for axis, value in zip((fw.x, fw.y), entry.position, strict=True))
+        return ", ".join(
+            f"{axis.name} {value:+.2f} ({axis.pole(1 if value > 0 else -1).label})"
+            for axis, value in zip((fw.x, fw.y), entry.position, strict=True)
+        )
 
     def _placement_row(self, entry: Entry, link: Link) -> dict[str, Any]:
         """One placement as the tables of placements show it."""
