@@ -151,3 +151,38 @@ def test_one_placement_per_work_shows_no_contested_section(tmp_path: Path, build
     assert "No work is contested" in contested and '<h2 id="work-' not in contested
     entry = article(page(site, "entries/alpha-2020"))
     assert 'id="placements"' not in entry and "ls-minimap" not in entry
+
+
+def test_hostile_placers_stay_text_in_the_small_map_and_the_contested_list(tmp_path: Path, build_site) -> None:
+    from .conftest import HOSTILE, PWN, write_hostile
+
+    root = write_hostile(tmp_path / "p")
+    first = (root / "entries" / "hostile.yaml").read_text(encoding="utf-8")
+    second = first.replace("quadrant: broad-descriptive", "quadrant: specific-prescriptive").replace("[-0.4, -0.6]", "[0.4, 0.6]")
+    second = second.replace('placed_by: "', 'placed_by: "@x ', 1)
+    (root / "entries" / "hostile-x.yaml").write_text(second, encoding="utf-8")
+    site = build_site(root)
+    from html.parser import HTMLParser
+
+    class Elements(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bad: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "script" or any(name.startswith("on") for name, _ in attrs):
+                self.bad.append(tag)
+
+    for path in ("entries/hostile", "entries/hostile-x", "contested", "quadrants/specific-prescriptive"):
+        html = article(page(site, path))
+        parser = Elements()
+        parser.feed(html)
+        assert parser.bad == [] and PWN in html, path
+    entry = article(page(site, "entries/hostile"))
+    svg = re.search(r'<svg class="ls-minimap".*?</svg>', entry, re.S).group(0)
+    dom = xml.dom.minidom.parseString(svg)  # well-formed, the placers' names inside <title> as text
+    assert dom.getElementsByTagName("script") == []
+    titles = [t.firstChild.data for t in dom.getElementsByTagName("title") if t.firstChild]
+    assert any(HOSTILE.replace("&#64;", "@") in t.replace("&#64;", "@") or f"<script>{PWN}</script>" in t for t in titles)
+    figure = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    assert "ls-join-hostile2020" in xml.dom.minidom.parseString(figure).toxml()
