@@ -186,3 +186,27 @@ def test_hostile_placers_stay_text_in_the_small_map_and_the_contested_list(tmp_p
     assert any(HOSTILE.replace("&#64;", "@") in t.replace("&#64;", "@") or f"<script>{PWN}</script>" in t for t in titles)
     figure = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
     assert "ls-join-hostile2020" in xml.dom.minidom.parseString(figure).toxml()
+
+
+def test_past_the_label_limit_a_work_placed_twice_is_keyed_once(tmp_path: Path, build_site) -> None:
+    from living_survey.figure import LABEL_LIMIT
+
+    from .conftest import SAMPLE_BIB, SAMPLE_ENTRY
+
+    works = LABEL_LIMIT  # plus one second placement: LABEL_LIMIT + 1 markers, numbered
+    bib = SAMPLE_BIB + "".join(f"@misc{{w{i:03d}, author = {{Writer{i:03d}, Ann}}, title = {{Work {i}}}, year = {{2020}}}}\n" for i in range(works))
+    entries = {
+        f"w-{i:03d}": SAMPLE_ENTRY.format(key=f"w{i:03d}", quadrant="broad-descriptive", position=f"[-0.{i % 9 + 1}, -0.{(i * 7) % 9 + 1}]", quote="q")
+        for i in range(works)
+    }
+    entries["w-000-someone"] = SAMPLE_ENTRY.format(key="w000", quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="q").replace(
+        "placed_by: source2023map", 'placed_by: "@someone"'
+    )
+    site = build_site(write_sample(tmp_path / "p", entries=entries, bib=bib))
+    home = (site / "index.html").read_text(encoding="utf-8")
+    key = re.search(r'<details class="ls-figure-key">(.*?)</details>', home, re.S).group(1)
+    items = re.findall(r'<li value="(\d+)"><a href="entries/([a-z0-9-]+)/">', key)
+    assert [int(n) for n, _ in items] == list(range(1, works + 1))
+    assert "w-000-someone" not in [i for _, i in items]
+    svg = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    assert "ls-join-w000" in svg and "../entries/w-000-someone/" in svg
