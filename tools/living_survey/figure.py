@@ -489,9 +489,11 @@ def numbered_key(survey: Survey) -> list[tuple[int, str, str]]:
     inputs = figure_inputs(survey)
     if len(inputs["entries"]) <= LABEL_LIMIT:
         return []
-    seen: set[int] = set()
     # a work is keyed once, by its first placement
-    return [(n, e["id"], e["label"]) for n, e in numbering(inputs) if not (n in seen or seen.add(n))]
+    first: dict[int, tuple[int, str, str]] = {}
+    for n, e in numbering(inputs):
+        first.setdefault(n, (n, e["id"], e["label"]))
+    return list(first.values())
 
 
 def text_alternative(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:
