@@ -210,3 +210,18 @@ def test_past_the_label_limit_a_work_placed_twice_is_keyed_once(tmp_path: Path, 
     assert "w-000-someone" not in [i for _, i in items]
     svg = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
     assert "ls-join-w000" in svg and "../entries/w-000-someone/" in svg
+
+
+def test_every_link_on_the_contested_site_pages_reaches_a_file(contested_site: Path) -> None:
+    from .test_routes import _internal_targets
+
+    checked = 0
+    for path in ("", "contested", f"entries/{FIRST}", f"entries/{SECOND}", f"quadrants/{HERE}", f"quadrants/{THERE}", "references"):
+        html = contested_site / path / "index.html"
+        for target in _internal_targets(contested_site, html):
+            assert target.is_file(), f"{path or 'home'} links to missing {target}"
+            checked += 1
+    assert checked > 50
+    refs = article(page(contested_site, "references"))
+    item = re.search(r'<li id="bai2022constitutional">.*?</li>', refs, re.S).group(0)
+    assert f"{FIRST}</a> (placed by Kirk et al., 2023b)" in item and f"{SECOND}</a> (placed by &#64;someone)" in item
