@@ -342,3 +342,53 @@ def served_versions(versioned: Versioned):
     server = _Quiet(versioned.out)
     yield server.url
     server.close()
+
+
+# -- the repository's survey plus a second, disagreeing placement (never added to entries/) ---
+
+SECOND_KEY = "bai2022constitutional"
+"""A work the source paper places in Specific–Descriptive; the copy adds a contributor's placement."""
+
+
+def write_contested(root: Path) -> Path:
+    """A copy of the repository's project in which ``@someone`` places :data:`SECOND_KEY` again,
+    in Specific–Prescriptive, through ``living-survey new``. Returns the project folder."""
+    import subprocess
+    import sys
+
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "framework.yml", "references.bib", "CITATION.cff", "permanent-ids.txt", "CONTRIBUTING.md", "README.md"):
+        shutil.copy(ROOT / name, root / name)
+    for name in ("entries", "docs"):
+        shutil.copytree(ROOT / name, root / name)
+    made = subprocess.run(
+        [sys.executable, "-m", "living_survey.cli", "new", SECOND_KEY, "--placed-by", "@someone"],
+        cwd=root, capture_output=True, text=True, check=True,
+    )
+    path = root / made.stdout.strip()
+    text = path.read_text(encoding="utf-8")
+    for old, new in (
+        ('quadrant: ""', "quadrant: specific-prescriptive"),
+        ("# position: [0.5, 0.5]", "position: [0.6, 0.5]"),
+        ('  - text: ""\n    page: ""', '  - text: "Identify all ways in which the assistant\'s last response is harmful"\n    page: "22"'),
+        ('rationale: ""', "rationale: The constitution is written by the designers, who fix what harm means for the model."),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def contested_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The contested copy of the repository's survey, built strictly."""
+    root = write_contested(tmp_path_factory.mktemp("contested") / "p")
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def served_contested(contested_site: Path):
+    server = _Quiet(contested_site)
+    yield server.url
+    server.close()

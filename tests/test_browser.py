@@ -231,3 +231,73 @@ def test_the_version_selector_opens_a_release_and_returns_to_the_living_page(ser
     page.wait_for_url(served_versions + entry)
     assert page.locator("dl.ls-facts dd a").first.inner_text() != old_quadrant
     assert watched.errors == []
+
+
+# -- many voices: a copy of the survey with a second placement of one work -------------------
+
+CONTESTED_PAGES = {
+    "home": "",
+    "contested": "contested/",
+    "entry": "entries/bai-2022-constitutional-someone/",
+    "quadrant": "quadrants/specific-prescriptive/",
+}
+
+
+def test_hovering_or_focusing_a_joined_marker_names_every_placer(served_contested: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(served_contested)
+    join = page.locator("figure.ls-figure svg g[id='ls-join-bai2022constitutional']")
+    assert join.count() == 1
+    for entry_id in ("bai-2022-constitutional", "bai-2022-constitutional-someone"):
+        link = page.locator(f"figure.ls-figure svg g[id^='ls-marker-'] a[*|href$='entries/{entry_id}/']")
+        assert link.count() == 1, entry_id
+        # the tooltip (and the link's accessible name) names both placers, whichever marker it is
+        title = link.locator("title").text_content()
+        assert "Kirk et al., 2023b" in title and "@someone" in title
+        link.scroll_into_view_if_needed()
+        # the pointer at the marker's centre lands on it (a hollow marker is painted, not empty)
+        link.hover()
+        assert link.evaluate("a => a.matches(':hover')"), f"{entry_id}: the marker does not take the pointer"
+        link.focus()
+        assert link.evaluate("a => a.matches(':focus')")
+        assert page.evaluate("document.activeElement.querySelector('title').textContent") == title
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/entries/{entry_id}/")
+        assert page.locator("#placements").count() == 1
+        page.go_back()
+    assert watched.errors == []
+
+
+def test_following_a_rationale_link_from_the_contested_page(served_contested: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(served_contested + CONTESTED_PAGES["contested"])
+    section = page.locator(".ls-placements table").first
+    link = section.get_by_role("link", name="Rationale of bai-2022-constitutional-someone")
+    link.click()
+    page.wait_for_url("**/entries/bai-2022-constitutional-someone/#rationale")
+    assert page.locator("h2#rationale").is_visible()
+    # and back again, through the entry page's link to the other placement
+    page.locator(".ls-placements a[href='../bai-2022-constitutional/']").click()
+    page.wait_for_url("**/entries/bai-2022-constitutional/")
+    assert "Constitutional AI" in page.locator("h1").inner_text()
+    assert watched.errors == []
+
+
+@pytest.mark.parametrize("context", ["light", "dark"], indirect=True)
+@pytest.mark.parametrize("name", list(CONTESTED_PAGES))
+def test_axe_is_clean_on_contested_pages(served_contested: str, context: Any, watched: Watched, name: str, request: pytest.FixtureRequest) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    page.goto(served_contested + CONTESTED_PAGES[name])
+    page.wait_for_load_state("networkidle")
+    scheme = request.node.callspec.params["context"]
+    shot(page, f"contested-{name}-{scheme}")
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "\n".join(serious)
+    assert watched.errors == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from .conftest import SAMPLE_ENTRY, write_sample
+from .conftest import SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 
 QUADRANTS = ("broad-prescriptive", "specific-prescriptive", "broad-descriptive", "specific-descriptive")
 
@@ -134,13 +134,15 @@ def test_past_the_label_limit_the_page_carries_a_numbered_key(tmp_path: Path, bu
     from living_survey.figure import LABEL_LIMIT
 
     count = LABEL_LIMIT + 1
+    # as many distinct works (a work placed several times is numbered once)
+    bib = SAMPLE_BIB + "".join(f"@misc{{w{i:03d}, author = {{Writer{i:03d}, Ann}}, title = {{Work {i}}}, year = {{2020}}}}\n" for i in range(count))
     entries = {
         f"w-{i:03d}": SAMPLE_ENTRY.format(
-            key="alpha2020open", quadrant="broad-descriptive", position=f"[-0.{i % 9 + 1}, -0.{(i * 7) % 9 + 1}]", quote=f"quote {i}"
+            key=f"w{i:03d}", quadrant="broad-descriptive", position=f"[-0.{i % 9 + 1}, -0.{(i * 7) % 9 + 1}]", quote=f"quote {i}"
         )
         for i in range(count)
     }
-    site = build_site(write_sample(tmp_path / "p", entries=entries))
+    site = build_site(write_sample(tmp_path / "p", entries=entries, bib=bib))
     home = (site / "index.html").read_text(encoding="utf-8")
     key = re.search(r'<details class="ls-figure-key">(.*?)</details>', home, re.S)
     assert key is not None and f"Key to the {count} numbered markers" in key.group(1)

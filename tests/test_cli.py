@@ -105,3 +105,23 @@ def test_scaffold_keeps_hostile_titles_inside_comments(tmp_path: Path) -> None:
     data = yaml.safe_load((root / "entries" / "evil-2020.yaml").read_text())
     # the title's newline did not turn its second half into a field
     assert data["quadrant"] == "" and data["key"] == "evil2020"
+
+
+def test_a_second_placer_gets_a_derived_id_and_is_told_so(tmp_path: Path) -> None:
+    root = write_sample(tmp_path / "p")
+    before = (root / "entries" / "alpha-2020.yaml").read_text()
+    result = run("new", "alpha2020open", "--placed-by", "@Some_One", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "entries/alpha-2020-some-one.yaml"
+    assert "second placement" in result.stderr and "entries/alpha-2020.yaml" in result.stderr
+    text = (root / "entries" / "alpha-2020-some-one.yaml").read_text()
+    assert 'placed_by: "@Some_One"' in text and "already placed in entries/alpha-2020.yaml" in text
+    assert (root / "entries" / "alpha-2020.yaml").read_text() == before
+    # the same placer again: pointed at the file they already have
+    again = run("new", "alpha2020open", "--placed-by", "@Some_One", cwd=root)
+    assert again.returncode == 1 and "already placed 'alpha2020open' in entries/alpha-2020-some-one.yaml" in again.stderr
+    # a third placer: derived from the original's id, not the second's
+    third = run("new", "alpha2020open", "--placed-by", "@other", cwd=root)
+    assert third.returncode == 0 and third.stdout.strip() == "entries/alpha-2020-other.yaml"
+    # a handle with nothing to make an id from
+    assert run("new", "alpha2020open", "--placed-by", "@@", cwd=root).returncode == 1

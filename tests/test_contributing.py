@@ -95,6 +95,16 @@ def test_issue_form_offers_exactly_the_framework_vocabulary() -> None:
         assert fields[required]["validations"]["required"] is True
 
 
+def test_contributors_are_told_how_to_disagree_with_a_placement() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## Disagree with a placement") :].split("\n## ", 1)[0]
+    assert "--placed-by" in section and "living-survey new" in section
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "propose-entry.yml").read_text(encoding="utf-8"))
+    fields = {item.get("id"): item for item in form["body"] if item.get("id")}
+    options = [o.lower() for o in fields["kind"]["attributes"]["options"]]
+    assert "propose a different placement for an existing work" in options
+
+
 def test_pull_request_template_has_a_checklist() -> None:
     template = (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^- \[ \] ", template, re.M)) >= 8

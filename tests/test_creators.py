@@ -71,7 +71,8 @@ def test_label_byline_reference_and_meta_name_the_same_creators(site: Path, entr
 
 def test_exports_name_the_same_creators(site: Path) -> None:
     data = json.loads((site / "data" / "entries.json").read_text(encoding="utf-8"))
-    by_id = {e["id"]: e for e in data["entries"]}
+    # placements are grouped under their work, which carries the reference
+    by_id = {p["id"]: w for w in data["works"] for p in w["placements"]}
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO((site / "data" / "entries.csv").read_text(encoding="utf-8")))}
     for entry_id, (_key, label, shown, names) in CASES.items():
         assert by_id[entry_id]["reference"]["authors"] == names

@@ -53,13 +53,16 @@ def test_entries_json_validates_against_its_published_schema_and_matches_the_ent
     schema = json.loads((real_site / "data" / "entries.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)
     jsonschema.Draft7Validator(schema).validate(data)
-    assert data["survey"]["count"] == len(data["entries"]) == len(survey.entries) == 18
-    by_id = {e["id"]: e for e in data["entries"]}
+    placements = [p for w in data["works"] for p in w["placements"]]
+    assert data["survey"]["count"] == len(placements) == len(survey.entries)
+    assert data["survey"]["works"] == len(data["works"]) == len({e.key for e in survey.entries})
+    by_id = {p["id"]: (w, p) for w in data["works"] for p in w["placements"]}
     for entry in survey.entries:
-        record = by_id[entry.id]
+        work, record = by_id[entry.id]
         assert record["url"] == f"{SITE_URL}entries/{entry.id}/"
         assert record["quadrant"]["id"] == entry.quadrant
-        assert record["reference"]["title"] == survey.library[entry.key].title
+        assert record["key"] == work["key"] == entry.key
+        assert work["reference"]["title"] == survey.library[entry.key].title
         # each quote carries whose words it is, the work it was read in and the page
         assert record["quotes"] == [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes]
         assert record["position"] == (list(entry.position) if entry.position else None)
@@ -68,13 +71,14 @@ def test_entries_json_validates_against_its_published_schema_and_matches_the_ent
 def test_the_export_schema_rejects_a_broken_record(real_site: Path) -> None:
     data = json.loads((real_site / "data" / "entries.json").read_text(encoding="utf-8"))
     schema = json.loads((real_site / "data" / "entries.schema.json").read_text(encoding="utf-8"))
-    position = data["entries"][0]["position"]
-    data["entries"][0]["position"] = [2, 0]
+    record = data["works"][0]["placements"][0]
+    position = record["position"]
+    record["position"] = [2, 0]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
-    data["entries"][0]["position"] = position
+    record["position"] = position
     jsonschema.validate(data, schema)
-    data["entries"][0]["quotes"][0].pop("cite")  # a quote must say whose words it is
+    record["quotes"][0].pop("cite")  # a quote must say whose words it is
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
 

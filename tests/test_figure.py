@@ -73,7 +73,8 @@ def test_hostile_labels_stay_plain_text(tmp_path: Path) -> None:
     hrefs = [a.getAttribute("xlink:href") for a in dom.getElementsByTagName("a")]
     assert hrefs and all(h.startswith("@@ls:") and h.endswith("@@") for h in hrefs)
     titles = [t.firstChild.data for t in dom.getElementsByTagName("title")]
-    assert '$x^2$ <a href="javascript:x"> ]]>' in titles
+    # the work's title, then who placed it: both as plain text
+    assert any(t.startswith('$x^2$ <a href="javascript:x"> ]]> — placed by ') for t in titles)
 
 
 def test_entries_without_position_get_free_slots_inside_their_quadrant(tmp_path: Path) -> None:
@@ -153,3 +154,60 @@ def test_cache_key_follows_only_what_the_figure_draws(tmp_path: Path) -> None:
     assert key_after(root / "references.bib", "Open preferences at scale", "Open preferences") != base
     assert key_after(root / "references.bib", "Alpha, Ann and", "Aleph, Ann and") != base
     assert key_after(root / "framework.yml", "Broad–Descriptive", "Open–Descriptive") != base
+    # drawn: who placed it (marker style and tooltip) and which work it places (joins, labels)
+    assert key_after(entry, "placed_by: source2023map", 'placed_by: "@octocat"') != base
+    assert key_after(entry, "key: alpha2020open", "key: delta2021named") != base
+
+
+def second_placement(root: Path, key: str = "alpha2020open", quadrant: str = "specific-prescriptive", position: str = "[0.6, 0.5]") -> Path:
+    text = SAMPLE_ENTRY.format(key=key, quadrant=quadrant, position=position, quote="q").replace("placed_by: source2023map", 'placed_by: "@someone"')
+    (root / "entries" / "alpha-2020-someone.yaml").write_text(text)
+    return root
+
+
+def test_placements_of_one_work_are_joined_labelled_once_and_told_apart(tmp_path: Path) -> None:
+    import xml.dom.minidom
+
+    root = second_placement(write_sample(tmp_path / "p"))
+    inputs = figure_inputs(survey_of(root))
+    assert layout_collisions(inputs) == []
+    svg = _draw(inputs)["figure1.svg"].decode()
+    dom = xml.dom.minidom.parseString(svg)
+    groups = {g.getAttribute("id"): g for g in dom.getElementsByTagName("g") if g.getAttribute("id").startswith("ls-")}
+    # one thin line joins the work's two markers
+    assert "ls-join-alpha2020open" in groups and "ls-join-delta2021named" not in groups
+    # the source's marker is filled, the contributor's hollow (the page's background shows through)
+    def marker(entry_id: str) -> str:
+        found = [g for g in groups.values() if g.getAttribute("id").startswith("ls-marker-") and f"entries/{entry_id}@@" in g.toxml()]
+        assert len(found) == 1, entry_id
+        return found[0].toxml()
+
+    assert "var(--md-default-bg-color" not in marker("alpha-2020")
+    assert "fill: var(--md-default-bg-color" in marker("alpha-2020-someone")
+    # a legend explains both marker styles and the line
+    assert "ls-legend" in groups
+    # the work is labelled once: its marker links twice (marker and label), the other placement once
+    links = re.findall(r'xlink:href="@@ls:entries/([^@/]+)@@"', svg)
+    assert links.count("alpha-2020") + links.count("alpha-2020-someone") == 3
+    # hovering either marker names every placer
+    titles = [t.firstChild.data for t in dom.getElementsByTagName("title") if t.firstChild]
+    both = [t for t in titles if t.startswith("Open preferences at scale")]
+    assert both and all("Survey Group, 2023" in t and "@someone" in t for t in both)
+    ids = [g.getAttribute("id") for g in dom.getElementsByTagName("g") if g.getAttribute("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_one_placement_per_work_draws_no_join_and_no_legend(tmp_path: Path) -> None:
+    svg = _draw(figure_inputs(survey_of(write_sample(tmp_path / "p"))))["figure1.svg"].decode()
+    assert "ls-join-" not in svg and "ls-legend" not in svg and "var(--md-default-bg-color" not in svg
+
+
+def test_numbered_markers_number_a_work_once(tmp_path: Path) -> None:
+    inputs = synthetic_inputs(LABEL_LIMIT + 1, 5)
+    a, b = inputs["entries"][0], inputs["entries"][1]
+    inputs["entries"][1] = dict(b, work="shared", placer="contributor")
+    inputs["entries"][0] = dict(a, work="shared", placer="published")
+    numbers = [n for n, _ in numbering(inputs)]
+    assert numbers[0] == numbers[1] == 1 and numbers[2:] == list(range(2, LABEL_LIMIT + 1))
+    svg = _draw(inputs)["figure1.svg"].decode()
+    assert "ls-join-shared" in svg and "ls-legend" in svg

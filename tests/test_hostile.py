@@ -111,10 +111,12 @@ def test_hostile_strings_leave_the_svg_well_formed_and_inert(hostile_site: Path)
 
 def test_hostile_strings_round_trip_through_the_exports(hostile_site: Path) -> None:
     data = json.loads((hostile_site / "data" / "entries.json").read_text(encoding="utf-8"))
-    record = next(e for e in data["entries"] if e["id"] == "hostile")
+    work = next(w for w in data["works"] if w["key"] == "hostile2020")
+    record = next(p for p in work["placements"] if p["id"] == "hostile")
     assert record["quotes"][0]["text"] == " ".join(HOSTILE_TEXTS)
+    assert record["placed_by"] == " ".join(HOSTILE_TEXTS) and record["placer_kind"] == "contributor"
     # BibTeX reads "--" as an en dash; everything else comes back exactly
-    assert record["reference"]["title"] == " ".join(HOSTILE_TEXTS).replace("--", "–")
+    assert work["reference"]["title"] == " ".join(HOSTILE_TEXTS).replace("--", "–")
     rows = list(csv.DictReader(io.StringIO((hostile_site / "data" / "entries.csv").read_text(encoding="utf-8"))))
     assert next(r for r in rows if r["id"] == "hostile")["placed_by"] == " ".join(HOSTILE_TEXTS)
     bib = bibtexparser.parse_string((hostile_site / "data" / "references.bib").read_text(encoding="utf-8"))

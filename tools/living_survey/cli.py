@@ -61,15 +61,15 @@ def validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entries_with_key(folder: Path, key: str) -> list[str]:
-    """Entry files whose ``key`` is ``key`` (files that do not parse are skipped)."""
+def _entries_with_key(folder: Path, key: str) -> list[tuple[str, str]]:
+    """(file name, placed_by) of the entry files whose ``key`` is ``key`` (files that do not parse are skipped)."""
     from .yamlio import load_yaml
 
     found = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         doc, problems = load_yaml(path.read_bytes(), path.name)
         if not problems and isinstance(doc.value, dict) and doc.value.get("key") == key:
-            found.append(path.name)
+            found.append((path.name, str(doc.value.get("placed_by", ""))))
     return found
 
 
@@ -77,7 +77,7 @@ def new(args: argparse.Namespace) -> int:
     """Write a commented entry file for a work already in the bibliography."""
     from .bibliography import parse_bibliography
     from .framework import load_framework
-    from .scaffold import close_keys, scaffold, suggested_ids
+    from .scaffold import close_keys, placer_slug, scaffold, suggested_ids
 
     root = Path(args.root).resolve()
     bib = root / args.bibliography
@@ -101,10 +101,26 @@ def new(args: argparse.Namespace) -> int:
     ref = library[args.key]
     folder = root / args.entries
     existing = _entries_with_key(folder, args.key)
+    another = ", ".join(f"{args.entries}/{name}" for name, _ in existing) if existing else None
+    base = handle = ""
     if existing and not args.id:
-        where = ", ".join(f"{args.entries}/{name}" for name in existing)
-        print(f"{args.key!r} already has an entry: {where}. Edit it, or pass --id to add a second one.", file=sys.stderr)
-        return 1
+        where = another
+        if not args.placed_by:
+            print(
+                f"{args.key!r} already has an entry: {where}. Edit it, or pass --placed-by @handle "
+                "to add your own placement of the work (or --id to choose its id).",
+                file=sys.stderr,
+            )
+            return 1
+        mine = [name for name, placed_by in existing if placed_by == args.placed_by]
+        if mine:
+            print(f"{args.placed_by} already placed {args.key!r} in {args.entries}/{mine[0]}: edit that file.", file=sys.stderr)
+            return 1
+        handle = placer_slug(args.placed_by)
+        if not handle:
+            print(f"--placed-by {args.placed_by!r}: a handle needs at least one letter or digit", file=sys.stderr)
+            return 1
+        base = min((name.removesuffix(".yaml") for name, _ in existing), key=lambda n: (len(n), n))
     if args.id:
         from .entries import ENTRY_ID
 
@@ -112,6 +128,8 @@ def new(args: argparse.Namespace) -> int:
             print(f"--id {args.id!r}: use lowercase letters, digits and single hyphens", file=sys.stderr)
             return 1
         candidates = [args.id]
+    elif existing:
+        candidates = [f"{base}-{handle}"] + [f"{base}-{handle}-{n}" for n in range(2, 10)]
     else:
         candidates = suggested_ids(ref)
     free = [c for c in candidates if not (folder / f"{c}.yaml").exists()]
@@ -123,11 +141,17 @@ def new(args: argparse.Namespace) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(scaffold(ref, framework, args.placed_by))
+            handle.write(scaffold(ref, framework, args.placed_by, others=another or ""))
     except FileExistsError:
         print(f"{target.relative_to(root).as_posix()} already exists; not overwriting.", file=sys.stderr)
         return 1
     print(target.relative_to(root).as_posix())
+    if another is not None:
+        print(
+            f"{args.key!r} is already placed ({another}): this is a second placement, by {args.placed_by}, "
+            f"with the derived id {free[0]!r}. Both will be shown, side by side.",
+            file=sys.stderr,
+        )
     from .permanence import append_id
     from .routes import entry_page_id
 
@@ -198,7 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     scaffold = sub.add_parser("new", help="write entries/<id>.yaml for a work already in references.bib")
     scaffold.add_argument("key", help="the work's BibTeX key")
     scaffold.add_argument("--id", help="the entry id (file name and URL); default: surname-year")
-    scaffold.add_argument("--placed-by", default="", help="your GitHub handle, filled into placed_by")
+    scaffold.add_argument(
+        "--placed-by",
+        default="",
+        help="your GitHub handle (@you), filled into placed_by; on a work already placed, adds your own placement",
+    )
     scaffold.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
     scaffold.add_argument("--framework", default="framework.yml")
     scaffold.add_argument("--entries", default="entries")

@@ -52,7 +52,7 @@ class Entry:
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     """The line of each top-level field, for messages about it."""
     drawn: bytes = field(default=b"", compare=False, hash=False)
-    """The fields a map of the entries draws (id, quadrant, position, key), serialised once at load
+    """The fields a map of the entries draws (id, quadrant, position, key, placed_by), serialised once at load
     so that a figure's cache key costs a join, not a walk over every entry."""
 
     def line(self, name: str) -> int:
@@ -135,7 +135,7 @@ def load_entry(
             signal=tuple(value.get("signal", ())),
             edge_case=value.get("edge_case"),
             lines=lines,
-            drawn=repr((entry_id, value["quadrant"], value.get("position"), value["key"])).encode() + b"\n",
+            drawn=repr((entry_id, value["quadrant"], value.get("position"), value["key"], value["placed_by"])).encode() + b"\n",
         ),
         [],
     )

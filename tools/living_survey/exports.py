@@ -18,15 +18,20 @@ from .formatting import creators_text
 from .framework import Quadrant
 from .routes import Router, entry_page_id
 from .survey import Survey
+from .works import Work, placer_kind
 
 CSV_COLUMNS = (
     "id", "url", "key", "label", "title", "authors", "year", "venue", "doi", "link",
     "quadrant", "quadrant_title", "x", "y", "signal", "placed_by", "edge_case", "quotes", "pages", "quote_cites", "quote_vias",
-    "quote_cited_pages", "rationale",
+    "quote_cited_pages", "rationale", "work", "placer_kind", "work_placements", "contested",
 )
-"""Columns of ``entries.csv``; list-valued fields are joined with `` | ``. The four quote columns
-run in step: the n-th quote, its page, the key of its author and the key of the work it was read
-in (empty when it was read in its author's own work)."""
+"""Columns of ``entries.csv``, one row per placement; list-valued fields are joined with `` | ``.
+The four quote columns run in step: the n-th quote, its page, the key of its author and the key
+of the work it was read in (empty when it was read in its author's own work).
+
+``work`` names the work the row places (its BibTeX key: rows sharing it are placements of one
+work), ``work_placements`` how many placements it has, ``contested`` whether they fall in
+different quadrants (``yes``/``no``)."""
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these gets a leading ``'`` so spreadsheets show it as text."""
 JOIN = " | "
@@ -57,7 +62,7 @@ def _reference(ref: Reference | None, key: str) -> dict[str, Any]:
 
 
 def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
-    """One entry with its resolved reference and quadrant, as published in ``entries.json``."""
+    """One placement with its quadrant and placer, as published in ``entries.json`` (its work holds the reference)."""
     quadrant = survey.framework.quadrant(entry.quadrant)
     record: dict[str, Any] = {
         "id": entry.id,
@@ -70,13 +75,30 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
         "signal": list(entry.signal),
         "edge_case": entry.edge_case,
         "placed_by": entry.placed_by,
-        "reference": _reference(survey.library.references.get(entry.key), entry.key),
+        "placer_kind": placer_kind(entry.placed_by, survey.library),
     }
     return record
 
 
+def work_record(survey: Survey, work: Work, url_of: Callable[[Entry], str]) -> dict[str, Any]:
+    """One work: its reference, every placement of it, and how far the placements agree."""
+    return {
+        "key": work.key,
+        "reference": _reference(survey.library.references.get(work.key), work.key),
+        "agreement": {
+            "same_quadrant": not work.contested,
+            "quadrants": list(work.quadrants),
+            "disputed_axes": [axis.key for axis in work.disputed],
+            "spread": dict(work.spread),
+            "distance": work.distance,
+            "estimated": work.estimated,
+        },
+        "placements": [entry_record(survey, e, url_of(e)) for e in work.placements],
+    }
+
+
 def write_entries_json(survey: Survey, url_of: Any, meta: dict[str, Any], out: TextIO) -> None:
-    """``entries.json``, streamed one entry at a time: survey metadata, the framework, every entry."""
+    """``entries.json``, streamed one work at a time: survey metadata, the framework, every work with its placements."""
     fw = survey.framework
     head = {
         "survey": meta,
@@ -88,9 +110,9 @@ def write_entries_json(survey: Survey, url_of: Any, meta: dict[str, Any], out: T
             "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y} for q in fw.quadrants],
         },
     }
-    out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "entries": [')
-    for i, entry in enumerate(sorted(survey.entries, key=lambda e: e.id)):
-        out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(entry_record(survey, entry, url_of(entry)), ensure_ascii=False))
+    out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "works": [')
+    for i, work in enumerate(sorted(survey.works, key=lambda w: w.key)):
+        out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(work_record(survey, work, url_of), ensure_ascii=False))
     out.write("\n ]\n}\n")
 
 
@@ -106,6 +128,7 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = survey.library.references.get(entry.key)
         quadrant = survey.framework.quadrant(entry.quadrant)
+        work = survey.work_of(entry)
         text = {
             "id": entry.id,
             "url": url_of(entry),
@@ -128,6 +151,10 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
             "quote_vias": JOIN.join(q.via or "" for q in entry.quotes),
             "quote_cited_pages": JOIN.join(q.cited_page or "" for q in entry.quotes),
             "rationale": entry.rationale,
+            "work": entry.key,
+            "placer_kind": placer_kind(entry.placed_by, survey.library),
+            "work_placements": str(len(work.placements)),
+            "contested": "yes" if work.contested else "no",
         }
         row = [csv_cell(text[c]) if c in text else "" for c in CSV_COLUMNS]
         if entry.position:
@@ -155,8 +182,8 @@ def schema_json(survey: Survey) -> str:
 
 
 DOWNLOADS: tuple[tuple[str, str, str], ...] = (
-    ("data/entries.json", "application/json", "Every entry with its reference and quadrant (JSON)"),
-    ("data/entries.csv", "text/csv", "Every entry, one row each (CSV)"),
+    ("data/entries.json", "application/json", "Every work with its reference and placements (JSON)"),
+    ("data/entries.csv", "text/csv", "Every placement, one row each (CSV)"),
     ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
     ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
 )
@@ -187,6 +214,7 @@ def data_files(survey: Survey, info: SiteInfo, router: Router) -> Iterator[tuple
         "commit": info.commit,
         "date": info.date,
         "count": len(survey.entries),
+        "works": len(survey.works),
         "schema": info.url + "data/entries.schema.json",
     }
     yield "data/entries.json", lambda out: write_entries_json(survey, url_of, meta, out)

@@ -19,8 +19,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .routes import entry_page_id, quadrant_page_id, token
 from .survey import Survey
+from .works import CONTRIBUTOR, placer_kind, placer_label
 
-FIGURE_VERSION = "7"
+FIGURE_VERSION = "8"
 """Bump when the drawing code changes, so caches are invalidated."""
 LABEL_LIMIT = 60
 """Above this many entries, labels give way to numbered markers with a key on the page."""
@@ -28,21 +29,30 @@ INK = "#1c1c1c"
 # Okabe–Ito: a palette that stays distinguishable for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 NAMES = ("figure1.svg", "figure1.png", "figure1.pdf")
+HOLLOW = "#ffffff"
+"""Fill of a contributor's (hollow) marker; in the SVG it becomes the page's background colour."""
 
 
 def figure_inputs(survey: Survey) -> dict[str, Any]:
     """Exactly what the figure draws (``cache_key`` hashes the same fields)."""
     fw = survey.framework
+    library = survey.library
     entries = []
     for entry in sorted(survey.entries, key=lambda e: e.id):
-        ref = survey.library.references.get(entry.key)
+        ref = library.references.get(entry.key)
+        work = survey.work_of(entry)
+        # every marker of a work names every placer (and where each put it) in its tooltip
+        placers = "; ".join(f"{placer_label(e.placed_by, library)} ({fw.quadrant(e.quadrant).title})" for e in work.placements)
         entries.append(
             {
                 "id": entry.id,
                 "quadrant": entry.quadrant,
                 "position": list(entry.position) if entry.position else None,
                 "label": ref.label if ref else entry.key,
-                "title": ref.title if ref else entry.key,
+                "title": f"{ref.title if ref else entry.key} — placed by {placers}",
+                "work": entry.key,
+                "placer": placer_kind(entry.placed_by, library),
+                "labelled": work.first.id == entry.id,
             }
         )
     return {
@@ -66,7 +76,9 @@ def cache_key(survey: Survey) -> str:
 
     The entries' drawn fields were serialised when they were loaded and the labels and titles
     hashed when the bibliography was parsed, so a cache hit costs a join, not a walk over every
-    entry. Editing a rationale or a quote leaves the key, and the figure, as they are.
+    entry. Editing a rationale or a quote leaves the key, and the figure, as they are. The
+    drawn fields include ``key`` (which placements form one work) and ``placed_by`` (the placer's
+    kind and name, with the bibliography's keys and labels in ``labels_digest``).
     """
     fw = survey.framework
     head = repr(
@@ -106,6 +118,7 @@ def auto_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
     return placed
 
 
+Point = tuple[float, float]
 Box = tuple[float, float, float, float]
 """A rectangle in display pixels: x0, y0, x1, y1."""
 STYLE = {"svg.hashsalt": "living-survey", "svg.fonttype": "path", "font.family": "DejaVu Sans", "path.simplify": False}
@@ -117,8 +130,10 @@ NUMBERED_AREA = 30
 
 
 def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """The number each entry carries when the figure is numbered (inputs are sorted by id)."""
-    return list(enumerate(inputs["entries"], 1))
+    """The number each entry carries when the figure is numbered: one per work, in the order of
+    its first placement's id (inputs are sorted by id); every placement of a work shares it."""
+    numbers: dict[str, int] = {}
+    return [(numbers.setdefault(e.get("work", e["id"]), len(numbers) + 1), e) for e in inputs["entries"]]
 
 
 def _overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
@@ -153,7 +168,9 @@ def _candidates(cx: float, cy: float, width: float, height: float) -> Any:
     return np.stack([lefts, bottoms, lefts + width, bottoms + height], axis=1)
 
 
-def _repair(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, float]], fixed: list[Any]) -> None:
+def _repair(
+    fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: list[Any], markers: list[Point] | None = None
+) -> None:
     """Move any label that still touches another label, a marker or a title to the nearest free spot.
 
     textalloc places almost every label; this deterministic pass guarantees the rest. Candidate
@@ -162,7 +179,9 @@ def _repair(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, float
     import numpy as np
 
     renderer = fig.canvas.get_renderer()
-    statics = np.array(_marker_boxes(fig, ax, points) + [_box(t, renderer) for t in fixed], dtype=float).reshape(-1, 4)
+    # markers without a label of their own (a work's other placements) are obstacles too
+    marks = points if markers is None else markers
+    statics = np.array(_marker_boxes(fig, ax, marks) + [_box(t, renderer) for t in fixed], dtype=float).reshape(-1, 4)
     inside = ax.get_window_extent(renderer)
     boxes = np.array([_box(t, renderer) for t in texts], dtype=float).reshape(-1, 4)
     pad = 1.0
@@ -212,8 +231,13 @@ def _leaders(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, floa
         ax.plot([x0, x1], [y0, y1], color=INK, lw=0.4, alpha=0.6, zorder=2)
 
 
-def collisions(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, float]], fixed: list[Any]) -> list[str]:
-    """Every pair of label–label, label–marker and label–title boxes that overlap (should be none)."""
+def collisions(
+    fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: list[Any], markers: list[Point] | None = None
+) -> list[str]:
+    """Every pair of label–label, label–marker and label–title boxes that overlap (should be none).
+
+    ``points`` are the labels' markers; ``markers`` every marker, labelled or not (default: ``points``).
+    """
     renderer = fig.canvas.get_renderer()
     labels = [_box(t, renderer) for t in texts]
     found = []
@@ -221,7 +245,7 @@ def collisions(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, fl
         for j in range(i + 1, len(labels)):
             if _overlap(a, labels[j]):
                 found.append(f"label {texts[i].get_text()!r} overlaps label {texts[j].get_text()!r}")
-        for j, m in enumerate(_marker_boxes(fig, ax, points)):
+        for j, m in enumerate(_marker_boxes(fig, ax, points if markers is None else markers)):
             if _overlap(a, m):
                 found.append(f"label {texts[i].get_text()!r} overlaps marker {j + 1}")
         for t in fixed:
@@ -230,8 +254,8 @@ def collisions(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, fl
     return found
 
 
-def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any]]:
-    """Draw the figure; return it with its labels, marker points and quadrant titles."""
+def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any], list[tuple[float, float]]]:
+    """Draw the figure; return it with its labels, their markers' points, quadrant titles and every marker's point."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -272,12 +296,22 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
         point = positions[e["id"]]
         points.append(point)
         groups.setdefault(e["quadrant"], []).append((number, e, point))
+    markers = list(points)
+    # element ids count markers, not works: a work's placements share a number but not an id
+    serial = {e["id"]: i for i, e in enumerate(entries, 1)}
+    _joins(ax, inputs, positions)
+
+    def hollow(e: dict[str, Any]) -> bool:
+        return e.get("placer") == CONTRIBUTOR
+
     for quadrant, members in groups.items():
         if numbered:
             # past the threshold: one collection of markers per quadrant, numbered; the key is on the page
             dots = ax.scatter(
                 [p[0] for _, _, p in members], [p[1] for _, _, p in members], s=NUMBERED_AREA,
-                color=colour[quadrant], edgecolors=INK, linewidths=0.4, zorder=3,
+                facecolors=[HOLLOW if hollow(e) else colour[quadrant] for _, e, _ in members],
+                edgecolors=[colour[quadrant] if hollow(e) else INK for _, e, _ in members],
+                linewidths=[1.2 if hollow(e) else 0.4 for _, e, _ in members], zorder=3,
             )
             dots.set_urls([token(entry_page_id(e["id"])) for _, e, _ in members])
             dots.set_gid(f"ls-marker-{quadrant}-all")
@@ -286,17 +320,22 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
             if numbered:
                 text = ax.text(px, py, str(number), fontsize=3.5, ha="center", va="center", color=INK, parse_math=False, zorder=4)
                 text.set_url(url)
-                text.set_gid(f"ls-label-{quadrant}-{number}")
+                text.set_gid(f"ls-label-{quadrant}-{serial[e['id']]}")
                 continue
-            dot = ax.scatter([px], [py], s=MARKER_AREA, color=colour[quadrant], edgecolors=INK, linewidths=0.6, zorder=3)
+            if hollow(e):  # a contributor's placement: hollow, ringed in its quadrant's colour
+                dot = ax.scatter([px], [py], s=MARKER_AREA, facecolors=HOLLOW, edgecolors=colour[quadrant], linewidths=1.8, zorder=3)
+            else:
+                dot = ax.scatter([px], [py], s=MARKER_AREA, color=colour[quadrant], edgecolors=INK, linewidths=0.6, zorder=3)
             dot.set_urls([url])
-            dot.set_gid(f"ls-marker-{quadrant}-{number}")
+            dot.set_gid(f"ls-marker-{quadrant}-{serial[e['id']]}")
     # fixed margins rather than tight_layout: cheaper, and the same for every survey
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.08, top=0.99)
+    _legend(fig, inputs)
     if not numbered and entries:
         import textalloc
 
-        order = [(number, e, positions[e["id"]]) for q in groups for number, e, _ in groups[q]]
+        # one label per work, on its first placement; the others are joined to it by a line
+        order = [(number, e, positions[e["id"]]) for q in groups for number, e, _ in groups[q] if e.get("labelled", True)]
         _, _, texts, _ = textalloc.allocate(
             ax,
             [p[0] for _, _, p in order],
@@ -316,12 +355,49 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
             zorder=4,
         )
         points = [p for _, _, p in order]
-        for (number, e, _), text in zip(order, texts, strict=True):
+        for (_, e, _), text in zip(order, texts, strict=True):
             text.set_url(token(entry_page_id(e["id"])))
-            text.set_gid(f"ls-label-{e['quadrant']}-{number}")
-        _repair(fig, ax, texts, points, titles)
+            text.set_gid(f"ls-label-{e['quadrant']}-{serial[e['id']]}")
+        _repair(fig, ax, texts, points, titles, markers)
         _leaders(fig, ax, texts, points)
-    return fig, ax, texts, points, titles
+    return fig, ax, texts, points, titles, markers
+
+
+def _joins(ax: Any, inputs: dict[str, Any], positions: dict[str, tuple[float, float]]) -> None:
+    """A thin line through the placements of each work placed more than once, under the markers."""
+    works: dict[str, list[str]] = {}
+    for e in inputs["entries"]:
+        works.setdefault(e.get("work", e["id"]), []).append(e["id"])
+    for work, ids in works.items():
+        if len(ids) < 2:
+            continue
+        xs, ys = [positions[i][0] for i in ids], [positions[i][1] for i in ids]
+        (line,) = ax.plot(xs, ys, color=INK, lw=0.8, ls=(0, (4, 2)), alpha=0.7, zorder=2)
+        line.set_gid("ls-join-" + re.sub(r"[^A-Za-z0-9_-]", "-", work))
+
+
+def _legend(fig: Any, inputs: dict[str, Any]) -> None:
+    """Explain the marker styles and the joining line, when the figure has either; below the axes."""
+    entries = inputs["entries"]
+    contributors = any(e.get("placer") == CONTRIBUTOR for e in entries)
+    joined = len({e.get("work", e["id"]) for e in entries}) < len(entries)
+    if not (contributors or joined):
+        return  # every placement by a published work, one per work: the figure as it always was
+    from matplotlib.lines import Line2D
+
+    grey = "#777777"
+    handles = [
+        Line2D([], [], ls="none", marker="o", ms=6, mfc=grey, mec=INK, mew=0.6, label="Placed by a published work"),
+        Line2D([], [], ls="none", marker="o", ms=6, mfc=HOLLOW, mec=grey, mew=1.6, label="Placed by a contributor"),
+    ]
+    if joined:
+        handles.append(Line2D([], [], color=INK, lw=0.8, ls=(0, (4, 2)), alpha=0.7, label="Placements of one work"))
+    fig.subplots_adjust(bottom=0.115)
+    legend = fig.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.53, 0.0), ncol=len(handles), fontsize=7.5, frameon=False,
+        labelcolor=INK, handletextpad=0.3, columnspacing=1.6,
+    )
+    legend.set_gid("ls-legend")
 
 
 def layout_collisions(inputs: dict[str, Any]) -> list[str]:
@@ -330,9 +406,9 @@ def layout_collisions(inputs: dict[str, Any]) -> list[str]:
     from matplotlib import pyplot as plt
 
     with matplotlib.rc_context(STYLE):
-        fig, ax, texts, points, titles = _layout(inputs)
+        fig, ax, texts, points, titles, markers = _layout(inputs)
     try:
-        return collisions(fig, ax, texts, points, titles)
+        return collisions(fig, ax, texts, points, titles, markers)
     finally:
         plt.close(fig)
 
@@ -376,6 +452,7 @@ def _svg_titles(svg: str, inputs: dict[str, Any]) -> str:
     svg = re.sub(r'<a xlink:href="([^"]*)"[^>]*>', add_title, svg)
     svg = svg.replace(f"fill: {INK}", f"fill: var(--md-default-fg-color, {INK})")
     svg = svg.replace(f"stroke: {INK}", f"stroke: var(--md-default-fg-color, {INK})")
+    svg = svg.replace(f"fill: {HOLLOW}", f"fill: var(--md-default-bg-color, {HOLLOW})")
     return re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", svg, flags=re.S)
 
 
@@ -412,7 +489,11 @@ def numbered_key(survey: Survey) -> list[tuple[int, str, str]]:
     inputs = figure_inputs(survey)
     if len(inputs["entries"]) <= LABEL_LIMIT:
         return []
-    return [(number, e["id"], e["label"]) for number, e in numbering(inputs)]
+    # a work is keyed once, by its first placement
+    first: dict[int, tuple[int, str, str]] = {}
+    for n, e in numbering(inputs):
+        first.setdefault(n, (n, e["id"], e["label"]))
+    return list(first.values())
 
 
 def text_alternative(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 
@@ -19,10 +20,12 @@ from .entries import Entry, Quote
 from .formatting import creators_text, reference_html
 from .framework import Quadrant
 from .markup import SafeMarkdown, esc, md_escape, template_env
+from .minimap import minimap
 from .problems import Problem
 from .releases import History
-from .routes import entry_page_id, quadrant_page_id
+from .routes import CONTESTED_TITLE, contested_page_id, entry_page_id, quadrant_page_id
 from .survey import Survey
+from .works import PUBLISHED, placer_kind, placer_label
 
 Link = Callable[[str], str]
 """Maps a page id (``entries/x``, from :mod:`.routes`) to its URL relative to the current page."""
@@ -164,14 +167,32 @@ class PageBuilder:
         """The 2×2 grid of quadrants with entry counts, top row first."""
         framework = self.survey.framework
         ordered = sorted(framework.quadrants, key=lambda q: (-q.y, q.x))
-        cells = [{"quadrant": q, "url": link(quadrant_page_id(q.id)), "count": len(self.survey.entries_in(q.id))} for q in ordered]
+        cells = [
+            {
+                "quadrant": q,
+                "url": link(quadrant_page_id(q.id)),
+                "count": len(self.survey.entries_in(q.id)),
+                "works": len(self.survey.works.in_quadrant(q.id)),
+            }
+            for q in ordered
+        ]
         return Markup(self.env.get_template("grid.html").render(framework=framework, cells=cells))
 
+    def contested_note(self, link: Link) -> Markup:
+        """A line linking the contested list, or nothing when no work is contested."""
+        count = len(self.survey.works.contested)
+        if not count:
+            return Markup("")
+        return Markup(self.env.get_template("contested-note.html").render(count=count, url=link(contested_page_id())))
+
     def quadrant_markdown(self, quadrant: Quadrant, link: Link, *, figure: str = "") -> str:
-        """A quadrant page: description, guiding questions, figure, its entries."""
+        """A quadrant page: description, guiding questions, figure, each work placed here once."""
+        survey = self.survey
         items = []
-        for entry in sorted(self.survey.entries_in(quadrant.id), key=self.survey.sort_key):
-            ref = self.survey.library.references.get(entry.key)
+        for work in survey.works.in_quadrant(quadrant.id):
+            here = work.in_quadrant(quadrant.id)
+            entry = here[0]
+            ref = survey.library.references.get(entry.key)
             quote = card_quote(entry)
             items.append(
                 {
@@ -180,22 +201,82 @@ class PageBuilder:
                     "title": ref.title if ref else entry.id,
                     "quote": _shorten(quote.text),
                     "source": self.attribution(quote),
-                    "edge": bool(entry.edge_case),
+                    "edge": any(e.edge_case for e in here),
+                    "placed_by": [{"url": link(entry_page_id(e.id)), "who": placer_label(e.placed_by, survey.library)} for e in here],
+                    "contested": work.contested,
+                    "elsewhere": [
+                        {
+                            "url": link(entry_page_id(e.id)),
+                            "quadrant": survey.framework.quadrant(e.quadrant).title,
+                            "who": placer_label(e.placed_by, survey.library),
+                        }
+                        for e in work.placements
+                        if e.quadrant != quadrant.id
+                    ],
                 }
             )
+        contested = survey.works.contested
         return self.env.get_template("quadrant.md").render(
             quadrant=quadrant,
             description=Markup(quadrant.description),
             entries=items,
+            placements=len(survey.entries_in(quadrant.id)),
+            contested_here=sum(1 for item in items if item["contested"]),
+            contested_url=link(contested_page_id()) if contested else None,
             figure=Markup(figure),
         )
+
+    def contested_markdown(self, link: Link) -> str:
+        """The list of contested works: the axes they are disputed on, how far apart, every rationale."""
+        survey = self.survey
+        works = []
+        for work in survey.works.contested:
+            ref = survey.library.references.get(work.key)
+            works.append(
+                {
+                    "anchor": "work-" + anchor(work.key),
+                    "label": ref.label if ref else work.key,
+                    "title": ref.title if ref else work.key,
+                    "axes": [a.name for a in work.disputed],
+                    "distance": work.distance,
+                    "estimated": work.estimated,
+                    "placements": [self._placement_row(e, link) for e in work.placements],
+                }
+            )
+        return self.env.get_template("contested.md").render(
+            works=works, title=CONTESTED_TITLE
+        )
+
+    def _position_text(self, entry: Entry) -> str:
+        if entry.position is None:
+            return "not given"
+        fw = self.survey.framework
+        return ", ".join(
+            f"{axis.name} {value:+.2f} ({axis.pole(1 if value > 0 else -1).label})"
+            for axis, value in zip((fw.x, fw.y), entry.position, strict=True)
+        )
+
+    def _placement_row(self, entry: Entry, link: Link) -> dict[str, Any]:
+        """One placement as the tables of placements show it."""
+        library = self.survey.library
+        kind = placer_kind(entry.placed_by, library)
+        return {
+            "id": entry.id,
+            "url": link(entry_page_id(entry.id)),
+            "quadrant": self.survey.framework.quadrant(entry.quadrant).title,
+            "quadrant_url": link(quadrant_page_id(entry.quadrant)),
+            "position": self._position_text(entry),
+            "who": placer_label(entry.placed_by, library),
+            "kind": "published work" if kind == PUBLISHED else "contributor",
+        }
 
     def references_markdown(self, link: Link) -> str:
         """The whole bibliography, an anchor per key; surveyed works link to their entries."""
         items = []
         for ref in self.survey.library:  # the library is already in label order
             entries = [
-                {"url": link(entry_page_id(e.id)), "title": e.id} for e in self.survey.entries_for_key(ref.key)
+                {"url": link(entry_page_id(e.id)), "title": e.id, "who": placer_label(e.placed_by, self.survey.library)}
+                for e in self.survey.entries_for_key(ref.key)
             ]
             items.append({"anchor": anchor(ref.key), "html": reference_html(ref), "entries": entries})
         return self.env.get_template("references.md").render(items=items, path=self.survey.library.path)
@@ -231,7 +312,10 @@ class PageBuilder:
                 terms.append(survey.framework.term("signal", term_id).label)
             except KeyError:
                 terms.append(term_id)
-        toc = [("quotes", "Quotes"), ("rationale", "Rationale")]
+        work = survey.work_of(entry)
+        others = [self._placement_row(e, link) for e in work.others(entry)]
+        toc = [("placements", "Other placements")] if others else []
+        toc += [("quotes", "Quotes"), ("rationale", "Rationale")]
         if ref:
             toc.append(("reference", "Reference"))
         references = Markup("")
@@ -248,6 +332,12 @@ class PageBuilder:
             quadrant_url=link(quadrant_page_id(entry.quadrant)),
             signal=terms,
             placed_by=self._placed_by(entry),
+            placer_kind="a published work" if placer_kind(entry.placed_by, library) == PUBLISHED else "a contributor",
+            others=others,
+            work=work,
+            disputed=[a.name for a in work.disputed],
+            contested_url=link(contested_page_id()) + "#work-" + anchor(work.key) if work.contested else None,
+            minimap=minimap(work, entry, survey.framework, library, ref.label if ref else entry.key) if others else None,
             quotes=quotes,
             rationale=rationale,
             edge_case=edge_case,

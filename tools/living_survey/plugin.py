@@ -45,6 +45,7 @@ log = get_plugin_logger(__name__)
 CSS_SRC = "assets/living-survey.css"
 VERSIONS_JS = "assets/living-survey-versions.js"
 GRID_MARK = "<!-- living-survey:grid -->"
+CONTESTED_MARK = "<!-- living-survey:contested -->"
 FIGURE_MARK = "<!-- living-survey:figure -->"
 FIGURE_SLOT = "<!--living-survey:figure-slot-->"
 FIGURE_PENDING = "living_survey_figure"
@@ -221,8 +222,12 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             markdown = self.builder.quadrant_markdown(self.survey.framework.quadrant(record.subject), link, figure=FIGURE_MARK)
         elif record is not None and record.kind == CHANGES:
             markdown = changes_markdown(self.history, self.router.link_if_present(page.url), self.fragments.release_url_from(page.url))
+        elif record is not None and record.kind == "contested":
+            markdown = self.builder.contested_markdown(link)
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
+        if CONTESTED_MARK in markdown:
+            markdown = markdown.replace(CONTESTED_MARK, "\n" + self.builder.contested_note(link) + "\n")
         where = page.file.src_uri
         if page.file.abs_src_path and Path(page.file.abs_src_path).resolve().is_relative_to(self.root):
             where = Path(page.file.abs_src_path).resolve().relative_to(self.root).as_posix()

@@ -23,6 +23,8 @@ ENTRIES = "entries"
 QUADRANTS = "quadrants"
 REFERENCES = "references"
 CHANGES = "changes"
+CONTESTED = "contested"
+CONTESTED_TITLE = "Contested placements"
 HOME = "index"
 RELEASES = "v"
 """The folder of frozen releases: ``v/<X.Y>/`` beside the living site."""
@@ -57,6 +59,9 @@ def versions_file() -> str:
 def up_from_release() -> str:
     """From a release's root to the living site's root: ``../../`` (out of ``v/X.Y/``)."""
     return "../" * (RELEASES.count("/") + 2)
+def contested_page_id() -> str:
+    """The page id of the list of contested works: ``contested``."""
+    return CONTESTED
 
 
 def src_of(page_id: str) -> str:
@@ -107,13 +112,19 @@ def _changes_pages(survey: Survey) -> Iterator[PageRecord]:
     yield PageRecord(CHANGES, CHANGES, "What changed", permanent=False)
 
 
+def _contested_pages(survey: Survey) -> Iterator[PageRecord]:
+    # always present, so its URL holds when the last contested work is settled; not in the
+    # permanent-id ledger, like the references page: it is a view, not a citable record
+    yield PageRecord(CONTESTED, contested_page_id(), CONTESTED_TITLE, permanent=False)
+
+
 def _entry_pages(survey: Survey) -> Iterator[PageRecord]:
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = survey.library.references.get(entry.key)
         yield PageRecord("entry", entry_page_id(entry.id), ref.title if ref else entry.key, subject=entry.id, in_nav=False)
 
 
-PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _changes_pages, _entry_pages]
+PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _changes_pages, _entry_pages, _contested_pages]
 """Every kind of generated page. A feature adding pages appends its source here."""
 
 

@@ -36,13 +36,25 @@ def suggested_ids(ref: Reference) -> list[str]:
     return out
 
 
-def scaffold(ref: Reference, framework: Framework, placed_by: str = "") -> str:
-    """The text of a new entry file for ``ref``."""
+def placer_slug(placed_by: str) -> str:
+    """A handle as a part of an entry id: ``@Octo_Cat`` → ``octo-cat``."""
+    return _slug(placed_by)[:30].strip("-")
+
+
+def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: str = "") -> str:
+    """The text of a new entry file for ``ref``; ``others`` names the files of its existing placements."""
     x, y = framework.x, framework.y
     out = [
         f"# New entry for {_one_line(ref.label)}: {_one_line(ref.title)}",
         "# Fill in every field marked TODO, then check the file with: living-survey validate",
         "# Each field is explained in CONTRIBUTING.md; the schema is data/entry.schema.json on the site.",
+    ]
+    if others:
+        out += [
+            f"# The work is already placed in {_one_line(others)}. This file is your own placement of it:",
+            "# the site shows both, joined on the map, and lists the work as contested if the quadrants differ.",
+        ]
+    out += [
         "",
         "# The work's BibTeX key in references.bib.",
         f"key: {json.dumps(ref.key)}",

@@ -6,12 +6,14 @@ One pass reads every input; every output (pages, figure, exports) is a function 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .bibliography import Library, parse_bibliography
 from .entries import Entry, load_entries
 from .framework import Framework, load_framework
 from .problems import Problem, SurveyError
+from .works import Work, Works
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class Survey:
         """Entries sort by their work's label (``Bai et al., 2022a``), then id."""
         ref = self.library.references.get(entry.key)
         return ((ref.label if ref else entry.key).lower(), entry.id)
+
+    @cached_property
+    def works(self) -> Works:
+        """Every work with its placements (entries sharing a key), in label order; made once."""
+        return Works(sorted(self.entries, key=self.sort_key), self.framework, self.library)
+
+    def work_of(self, entry: Entry) -> Work:
+        """The work an entry places, with every placement of it."""
+        return self.works.of(entry)
 
 
 def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
