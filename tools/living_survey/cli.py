@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .problems import Problem, SurveyError
-from .survey import load_survey
+
+if TYPE_CHECKING:
+    from .checks import Project
 
 
 def _annotation(problem: Problem) -> str:
@@ -18,46 +23,54 @@ def _annotation(problem: Problem) -> str:
     return f"::error file={problem.path}{line}::{message}"
 
 
-def _redirect_maps(root: Path) -> list[str]:
-    """The old paths of mkdocs-redirects' ``redirect_maps`` in ``mkdocs.yml`` (unknown tags ignored)."""
-    import yaml
+def _project(args: argparse.Namespace) -> Project:
+    """Where the inputs are: the ``living-survey`` options of ``mkdocs.yml``, then any override flag.
 
-    class IgnoreTagsSafeLoader(yaml.SafeLoader):
-        """mkdocs.yml may hold !!python/name tags for extensions; read them as nothing."""
+    ``mkdocs.yml`` is read by MkDocs itself (in :mod:`.plugin`, which MkDocs is imported by only when a
+    command needs it), so the paths and the ledger rule are exactly the build's.
+    """
+    from .plugin import project_options
 
-    IgnoreTagsSafeLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
-        return []
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=IgnoreTagsSafeLoader) or {}  # noqa: S506
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict) and "redirects" in plugin:
-            return list(((plugin["redirects"] or {}).get("redirect_maps") or {}).keys())
-    return []
+    root = Path(args.root).resolve()
+    project = project_options(root / args.config_file)
+    overrides = {
+        name: (root / value).resolve()
+        for name, value in (
+            ("framework", args.framework),
+            ("entries", args.entries),
+            ("bibliography", args.bibliography),
+            ("permanent_ids", args.ids),
+        )
+        if value
+    }
+    return dataclasses.replace(project, **overrides) if overrides else project
+
+
+def _report(problems: Sequence[Problem]) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Validate framework, entries and bibliography; unknown keys count as errors here."""
-    from .permanence import permanence_problems
-    from .routes import site_pages
+    """Run every check the build runs (the same code, the same messages); exit 1 on any problem."""
+    from .checks import check_project
 
-    root = Path(args.root).resolve()
     try:
-        survey = load_survey(root, root / args.framework, root / args.entries, root / args.bibliography)
-        problems = list(survey.warnings)
-        if (root / args.ids).is_file():
-            problems += permanence_problems(root / args.ids, args.ids, site_pages(survey), _redirect_maps(root))
-        count = len(survey.entries)
+        checked = check_project(_project(args))
     except SurveyError as exc:
         problems = list(exc.problems)
-        count = None
-    for problem in sorted(problems):
+    else:
+        problems = checked.problems
+    for problem in problems:
         print(_annotation(problem) if args.format == "github" else str(problem))
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
         print(f"{len(problems)} {noun} found.", file=sys.stderr)
         return 1
-    print(f"OK: {count} entries valid.", file=sys.stderr)
+    assert checked.survey is not None
+    count = len(checked.survey.entries)
+    print(f"OK: {count} {'entry' if count == 1 else 'entries'} valid.", file=sys.stderr)
     return 0
 
 
@@ -79,29 +92,27 @@ def new(args: argparse.Namespace) -> int:
     from .framework import load_framework
     from .scaffold import close_keys, placer_slug, scaffold, suggested_ids
 
-    root = Path(args.root).resolve()
-    bib = root / args.bibliography
-    framework_file = root / args.framework
     try:
-        framework = load_framework(framework_file, args.framework)
-        library = parse_bibliography(bib.read_bytes().decode("utf-8"), args.bibliography)
+        project = _project(args)
+        bib_name = project.display(project.bibliography)
+        framework = load_framework(project.framework, project.display(project.framework))
+        library = parse_bibliography(project.bibliography.read_bytes().decode("utf-8"), bib_name)
     except SurveyError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+        return _report(exc.problems)
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"{args.bibliography}: cannot read: {exc}", file=sys.stderr)
+        print(f"{project.display(project.bibliography)}: cannot read: {exc}", file=sys.stderr)
         return 1
+    folder = project.entries
+    entries_name = project.display(folder)
     if args.key not in library:
         hint = close_keys(args.key, library)
-        print(f"{args.bibliography}: no record with key {args.key!r}. Add the work's BibTeX record first.", file=sys.stderr)
+        print(f"{bib_name}: no record with key {args.key!r}. Add the work's BibTeX record first.", file=sys.stderr)
         if hint:
             print(f"Did you mean: {', '.join(hint)}?", file=sys.stderr)
         return 1
     ref = library[args.key]
-    folder = root / args.entries
     existing = _entries_with_key(folder, args.key)
-    another = ", ".join(f"{args.entries}/{name}" for name, _ in existing) if existing else None
+    another = ", ".join(f"{entries_name}/{name}" for name, _ in existing) if existing else None
     base = handle = ""
     if existing and not args.id:
         where = another
@@ -114,7 +125,7 @@ def new(args: argparse.Namespace) -> int:
             return 1
         mine = [name for name, placed_by in existing if placed_by == args.placed_by]
         if mine:
-            print(f"{args.placed_by} already placed {args.key!r} in {args.entries}/{mine[0]}: edit that file.", file=sys.stderr)
+            print(f"{args.placed_by} already placed {args.key!r} in {entries_name}/{mine[0]}: edit that file.", file=sys.stderr)
             return 1
         handle = placer_slug(args.placed_by)
         if not handle:
@@ -134,7 +145,7 @@ def new(args: argparse.Namespace) -> int:
         candidates = suggested_ids(ref)
     free = [c for c in candidates if not (folder / f"{c}.yaml").exists()]
     if not free:
-        taken = ", ".join(f"{args.entries}/{c}.yaml" for c in candidates)
+        taken = ", ".join(f"{entries_name}/{c}.yaml" for c in candidates)
         print(f"{taken} already exists; not overwriting. Choose another id with --id.", file=sys.stderr)
         return 1
     target = folder / f"{free[0]}.yaml"
@@ -143,9 +154,9 @@ def new(args: argparse.Namespace) -> int:
         with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
             handle.write(scaffold(ref, framework, args.placed_by, others=another or ""))
     except FileExistsError:
-        print(f"{target.relative_to(root).as_posix()} already exists; not overwriting.", file=sys.stderr)
+        print(f"{project.display(target)} already exists; not overwriting.", file=sys.stderr)
         return 1
-    print(target.relative_to(root).as_posix())
+    print(project.display(target))
     if another is not None:
         print(
             f"{args.key!r} is already placed ({another}): this is a second placement, by {args.placed_by}, "
@@ -156,8 +167,9 @@ def new(args: argparse.Namespace) -> int:
     from .routes import entry_page_id
 
     page_id = entry_page_id(free[0])
-    if (root / args.ids).is_file() and append_id(root / args.ids, page_id):
-        print(f"Added {page_id} to {args.ids}: once published, its URL is permanent.", file=sys.stderr)
+    ledger = project.permanent_ids
+    if ledger is not None and ledger.is_file() and append_id(ledger, page_id):
+        print(f"Added {page_id} to {project.display(ledger)}: once published, its URL is permanent.", file=sys.stderr)
     print("Fill in the fields marked TODO, then run: living-survey validate", file=sys.stderr)
     return 0
 
@@ -166,18 +178,21 @@ def ids(args: argparse.Namespace) -> int:
     """Print every page id, or with --write add the ones missing from the permanent list."""
     from .permanence import append_id
     from .routes import site_pages
+    from .survey import load_survey
 
-    root = Path(args.root).resolve()
     try:
-        survey = load_survey(root, root / args.framework, root / args.entries, root / args.bibliography)
+        project = _project(args)
+        survey = load_survey(project.root, project.framework, project.entries, project.bibliography)
     except SurveyError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        return _report(exc.problems)
+    ledger = project.permanent_ids
+    if args.write and ledger is None:
+        print("mkdocs.yml sets no permanent_ids for the living-survey plugin; pass --ids FILE to write one", file=sys.stderr)
         return 1
     for page_id in site_pages(survey).permanent_ids():
         if not args.write:
             print(page_id)
-        elif append_id(root / args.ids, page_id):
+        elif ledger is not None and append_id(ledger, page_id):
             print(f"added {page_id}")
     return 0
 
@@ -207,19 +222,25 @@ def check_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _location_options(parser: argparse.ArgumentParser, *, ids: str) -> None:
+    parser.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="the MkDocs configuration, relative to --root")
+    default = "default: the living-survey plugin's option in mkdocs.yml"
+    parser.add_argument("--framework", help=f"the framework file ({default})")
+    parser.add_argument("--entries", help=f"the folder of entry files ({default})")
+    parser.add_argument("--bibliography", help=f"the BibTeX file ({default})")
+    parser.add_argument("--ids", help=ids)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``living-survey`` command."""
     parser = argparse.ArgumentParser(prog="living-survey", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("validate", help="check entries, framework and references.bib; exit 1 on any problem")
-    check.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
-    check.add_argument("--framework", default="framework.yml")
-    check.add_argument("--entries", default="entries")
-    check.add_argument("--bibliography", default="references.bib")
+    check = sub.add_parser("validate", help="run every check the build runs; exit 1 on any problem")
     check.add_argument("--format", choices=("text", "github"), default="text", help="github: Actions annotations")
-    check.add_argument("--ids", default="permanent-ids.txt", help="the list of published page ids, checked if present")
+    _location_options(check, ids="the list of published page ids (default: the plugin's permanent_ids)")
     check.set_defaults(run=validate)
-    scaffold = sub.add_parser("new", help="write entries/<id>.yaml for a work already in references.bib")
+    scaffold = sub.add_parser("new", help="write <entries>/<id>.yaml for a work already in the bibliography")
     scaffold.add_argument("key", help="the work's BibTeX key")
     scaffold.add_argument("--id", help="the entry id (file name and URL); default: surname-year")
     scaffold.add_argument(
@@ -227,19 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="your GitHub handle (@you), filled into placed_by; on a work already placed, adds your own placement",
     )
-    scaffold.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
-    scaffold.add_argument("--framework", default="framework.yml")
-    scaffold.add_argument("--entries", default="entries")
-    scaffold.add_argument("--bibliography", default="references.bib")
-    scaffold.add_argument("--ids", default="permanent-ids.txt", help="the list of published page ids, updated if present")
+    _location_options(scaffold, ids="the list of published page ids, updated if it exists (default: the plugin's permanent_ids)")
     scaffold.set_defaults(run=new)
     listing = sub.add_parser("ids", help="list every page id; --write adds missing ones to the permanent list")
     listing.add_argument("--write", action="store_true", help="append ids missing from the list")
-    listing.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
-    listing.add_argument("--framework", default="framework.yml")
-    listing.add_argument("--entries", default="entries")
-    listing.add_argument("--bibliography", default="references.bib")
-    listing.add_argument("--ids", default="permanent-ids.txt")
+    _location_options(listing, ids="the list of published page ids (default: the plugin's permanent_ids)")
     listing.set_defaults(run=ids)
     built = sub.add_parser("versions", help="build the living site into OUT and every vX.Y.Z tag into OUT/v/X.Y/, with versions.json")
     built.add_argument("--out", required=True, help="the folder to write (replaced only when every build succeeds)")

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .bibliography import Reference
 from .changes import entry_history
+from .checks import unknown_citation
 from .citations import Citation, replace_citations
 from .entries import Entry, Quote
 from .formatting import creators_text, reference_html
@@ -91,7 +92,7 @@ class PageBuilder:
             known = [c for c in group if c.key in library]
             for c in group:
                 if c.key not in library:
-                    cited.problems.append(Problem(where, c.line, "", f"unknown citation key {c.key!r} (not in {library.path})"))
+                    cited.problems.append(unknown_citation(where, c.line, c.key, library))
             if not known:
                 return md_escape(", ".join("@" + c.key for c in group))
             for c in known:

@@ -26,18 +26,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .changes import changes_markdown
-from .citing import SiteInfo, load_site_info
+from .checks import Project, check_project
+from .citing import SiteInfo
 from .entries import Entry
 from .exports import data_files
 from .figure import compact_svg, ensure_figure_files
 from .fragments import Fragments
 from .markup import esc
 from .pages import PageBuilder
-from .permanence import permanence_problems
 from .problems import Problem, SurveyError
 from .releases import History
 from .routes import CHANGES, PageRecord, Router, SitePages, site_pages
-from .survey import Survey, load_survey
+from .survey import Survey
 from .versions import BuildContext, load_build
 
 log = get_plugin_logger(__name__)
@@ -76,6 +76,72 @@ class LivingSurveyConfig(base.Config):
     """The survey's citation metadata (authors, version, licence); if absent, pages cite the site name."""
     permanent_ids = c.Optional(c.Type(str))
     """A file listing every published page id; ids that vanish without a redirect are reported."""
+
+
+def _project(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
+    """Where the survey's inputs are, from MkDocs' configuration and the plugin's options."""
+    root = Path(config.config_file_path).resolve().parent
+    redirects = config.plugins.get("redirects")
+    maps = redirects.config.get("redirect_maps", {}) if redirects is not None else {}
+    return Project(
+        root=root,
+        # File and Dir options arrive resolved against the folder of mkdocs.yml; plain strings do not
+        framework=Path(options.framework).resolve(),
+        entries=Path(options.entries).resolve(),
+        bibliography=Path(options.bibliography).resolve(),
+        docs_dir=Path(config.docs_dir).resolve(),
+        citation_file=root / options.citation_file,
+        permanent_ids=root / options.permanent_ids if options.permanent_ids else None,
+        redirects=tuple(maps),
+        site_name=config.site_name,
+        site_url=config.site_url or "",
+        site_description=config.site_description or "",
+        repo_url=config.repo_url or "",
+    )
+
+
+def project_options(config_file: str | Path) -> Project:
+    """The survey's inputs as a build with this ``mkdocs.yml`` would read them (for the CLI).
+
+    Loads the file with MkDocs' own configuration loading, so paths, defaults and the ledger
+    rule are exactly the build's.
+
+    Raises:
+        SurveyError: the file is missing, invalid, or does not use the ``living-survey`` plugin.
+    """
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    display = Path(config_file).name
+    if not Path(config_file).is_file():
+        raise SurveyError([Problem(display, 0, "", "not found: run the command in the project folder, or pass --root")])
+
+    class Collect(logging.Handler):
+        """MkDocs logs each configuration error before it aborts; keep them as problems."""
+
+        def __init__(self) -> None:
+            super().__init__(logging.ERROR)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    collect = Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collect)
+    try:
+        config = load_config(str(config_file))
+    except (Abort, ConfigurationError) as exc:
+        messages = collect.messages or [str(exc)]
+        raise SurveyError([Problem(display, 0, "", message) for message in messages]) from None
+    finally:
+        mkdocs_log.removeHandler(collect)
+    plugin = config.plugins.get("living-survey")
+    if not isinstance(plugin, LivingSurveyPlugin):
+        raise SurveyError([Problem(display, 0, "plugins", "the living-survey plugin is not configured")])
+    return _project(config, plugin.config)
 
 
 class EntryPage(Page):
@@ -129,32 +195,15 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     # -- hooks -----------------------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.root = Path(config.config_file_path).resolve().parent
-        try:
-            self.survey = load_survey(
-                self.root,
-                Path(self.config.framework).resolve(),
-                Path(self.config.entries).resolve(),
-                Path(self.config.bibliography).resolve(),
-            )
-            cff = self.root / self.config.citation_file
-            self.info = load_site_info(
-                self.root,
-                cff if cff.is_file() else None,
-                title=config.site_name,
-                url=config.site_url or "",
-                description=config.site_description or "",
-                repository=config.repo_url or "",
-            )
-        except SurveyError as exc:
-            raise PluginError(str(exc)) from None
-        self._warn(self.survey.warnings)
+        """Load the data and run every check: any problem stops the build before a page is written."""
+        project = _project(config, self.config)
+        self.root = project.root
+        checked = check_project(project)
+        if checked.problems:
+            raise PluginError(str(SurveyError(checked.problems)))
+        assert checked.survey is not None and checked.info is not None
+        self.survey, self.info = checked.survey, checked.info
         self.pages = site_pages(self.survey)
-        if self.config.permanent_ids:
-            redirects = config.plugins.get("redirects")
-            maps = redirects.config.get("redirect_maps", {}) if redirects is not None else {}
-            ids_file = self.root / self.config.permanent_ids
-            self._warn(permanence_problems(ids_file, self.config.permanent_ids, self.pages, maps))
         inputs, cache = (self.config.framework, self.config.entries, self.config.bibliography), self.root / self.config.cache_dir
         try:
             self.context, self.history = load_build(os.environ, self.root, self.info.url, inputs, cache, self.survey)
@@ -280,7 +329,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 write(out)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        for path in (self.config.framework, self.config.entries, self.config.bibliography, self.config.citation_file):
+        options = self.config
+        for path in filter(None, (options.framework, options.entries, options.bibliography, options.citation_file, options.permanent_ids)):
             if (self.root / path).exists():
                 server.watch(str(self.root / path))
         return server

@@ -1,0 +1,170 @@
+"""Every check of a survey's data, in one place, run before any page is built.
+
+``living-survey validate`` and the plugin's ``on_config`` both call :func:`check_project`, so
+they report the same problems with the same messages: the loaders' problems (framework, entries,
+bibliography), the cross-checks between them, every ``[@key]`` in entry texts, in the
+framework's Markdown and in the docs pages, and the permanent-id ledger when one is configured.
+
+Where the inputs are comes from :class:`Project`, which the plugin fills from ``mkdocs.yml``
+(:func:`living_survey.plugin.project_options` for the CLI), so both read the same paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bibliography import Library
+from .citations import Citation, replace_citations
+from .citing import SiteInfo, load_site_info
+from .permanence import permanence_problems
+from .problems import Problem, SurveyError
+from .routes import site_pages
+from .survey import Survey, load_survey
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a survey's inputs are: the ``living-survey`` options of ``mkdocs.yml``, resolved.
+
+    Every path is absolute; messages name files relative to :attr:`root`.
+    """
+
+    root: Path
+    """The folder of ``mkdocs.yml``."""
+    framework: Path
+    entries: Path
+    bibliography: Path
+    docs_dir: Path
+    citation_file: Path
+    """The survey's citation metadata (``CITATION.cff``); pages cite the site name alone if it is absent."""
+    permanent_ids: Path | None = None
+    """The ledger of published page ids; ``None``: the ``permanent_ids`` option is not set, no check."""
+    redirects: tuple[str, ...] = ()
+    """The old paths of mkdocs-redirects' ``redirect_maps``."""
+    site_name: str = ""
+    site_url: str = ""
+    site_description: str = ""
+    repo_url: str = ""
+
+    def display(self, path: Path) -> str:
+        """``path`` as messages show it: relative to the project root where it is inside it."""
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+
+
+def unknown_citation(where: str, line: int, key: str, library: Library, field: str = "") -> Problem:
+    """The problem reported for a ``[@key]`` or ``@key`` whose key is not in the bibliography."""
+    return Problem(where, line, field, f"unknown citation key {key!r} (not in {library.path})")
+
+
+def citation_problems(text: str, where: str, library: Library, *, first_line: int = 1, field: str = "") -> list[Problem]:
+    """Every citation of Markdown ``text`` whose key is not in ``library``, with its line."""
+
+    def keep(group: list[Citation], narrative: bool) -> str:
+        return ""
+
+    _, found = replace_citations(text, keep, first_line=first_line)
+    return [unknown_citation(where, c.line, c.key, library, field) for c in found if c.key not in library]
+
+
+def _front_matter_lines(text: str) -> int:
+    """How many lines a page's YAML front matter (``---`` … ``---``) takes, 0 if none."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    for number, line in enumerate(lines[1:], 2):
+        if line.rstrip() in ("---", "..."):
+            return number
+    return 0
+
+
+def docs_pages(docs_dir: Path) -> Iterator[Path]:
+    """The Markdown pages of the docs folder, as MkDocs finds them (hidden files and folders skipped)."""
+    if not docs_dir.is_dir():
+        return
+    for path in sorted(docs_dir.rglob("*.md")):
+        if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts) and path.is_file():
+            yield path
+
+
+def docs_citation_problems(project: Project, library: Library) -> list[Problem]:
+    """Unknown citation keys in the docs pages, located in their files."""
+    problems = []
+    for path in docs_pages(project.docs_dir):
+        where = project.display(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            problems.append(Problem(where, 0, "", f"cannot read: {exc.strerror}"))
+            continue
+        except UnicodeDecodeError:
+            problems.append(Problem(where, 0, "", "not valid UTF-8; save the file as UTF-8"))
+            continue
+        skip = _front_matter_lines(text)
+        body = "\n".join(text.split("\n")[skip:]) if skip else text
+        problems += citation_problems(body, where, library, first_line=skip + 1)
+    return problems
+
+
+def survey_citation_problems(survey: Survey, framework_path: str) -> list[Problem]:
+    """Unknown citation keys in the entries' Markdown fields and the framework's quadrant texts."""
+    library = survey.library
+    problems = []
+    for entry in survey.entries:
+        for name, text in (("rationale", entry.rationale), ("edge_case", entry.edge_case)):
+            if text:
+                problems += citation_problems(text, entry.path, library, first_line=entry.line(name), field=name)
+    for i, quadrant in enumerate(survey.framework.quadrants):
+        texts = [("description", quadrant.description)] + [(f"questions[{j}]", q) for j, q in enumerate(quadrant.questions)]
+        for name, text in texts:
+            for problem in citation_problems(text, framework_path, library, field=f"quadrants[{i}].{name}"):
+                # the framework's texts carry no line numbers: name the field instead
+                problems.append(Problem(problem.path, 0, problem.field, problem.message))
+    return problems
+
+
+def check_survey(survey: Survey, project: Project) -> list[Problem]:
+    """Every problem of a loaded survey: cross-checks, citations, docs pages, the ledger."""
+    problems = list(survey.warnings)
+    problems += survey_citation_problems(survey, project.display(project.framework))
+    problems += docs_citation_problems(project, survey.library)
+    if project.permanent_ids is not None:
+        ledger = project.permanent_ids
+        problems += permanence_problems(ledger, project.display(ledger), site_pages(survey), project.redirects)
+    return problems
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check_project` found: the loaded inputs, and every problem with them."""
+
+    survey: Survey | None
+    """``None`` when the inputs could not be loaded."""
+    info: SiteInfo | None
+    """The survey's citation metadata; ``None`` when the citation file is invalid."""
+    problems: list[Problem]
+    """Sorted by file and line; a build must not go on unless this is empty."""
+
+
+def check_project(project: Project) -> Checked:
+    """Load the survey and its citation metadata, and run every check on them."""
+    problems: list[Problem] = []
+    info = None
+    try:
+        cff = project.citation_file
+        info = load_site_info(
+            project.root,
+            cff if cff.is_file() else None,
+            title=project.site_name,
+            url=project.site_url,
+            description=project.site_description,
+            repository=project.repo_url,
+        )
+    except SurveyError as exc:
+        problems += exc.problems
+    try:
+        survey = load_survey(project.root, project.framework, project.entries, project.bibliography)
+    except SurveyError as exc:
+        return Checked(None, info, sorted(set(problems + list(exc.problems))))
+    return Checked(survey, info, sorted(set(problems + check_survey(survey, project))))
