@@ -85,7 +85,8 @@ def test_latex_is_decoded_for_display() -> None:
 def test_the_shipped_bibliography() -> None:
     lib = parse_bibliography((ROOT / "references.bib").read_text(encoding="utf-8"), "references.bib")
     assert lib.problems == ()
-    assert len(lib) == 71  # 72 numbered references, two listed twice, plus the source paper
+    # the source's 72 numbered references (two listed twice) and the source itself; contributions add more
+    assert len(lib) >= 71
     labels = {r.label for r in lib}
     assert {"Bai et al., 2022a", "Bai et al., 2022b", "OpenAI, 2023c", "Liu et al., 2023b", "Kirk et al., 2023c"} <= labels
     for ref in lib:
