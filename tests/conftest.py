@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -392,3 +393,19 @@ def served_contested(contested_site: Path):
     server = _Quiet(contested_site)
     yield server.url
     server.close()
+
+
+# -- the `living-survey` command ---------------------------------------------------------------
+
+
+def living_survey(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
+    """``living-survey ARGS --root ROOT`` through its entry point, in this process (no interpreter start-up)."""
+    import contextlib
+    import io
+
+    from living_survey import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([*args, "--root", str(root)])
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())

@@ -9,8 +9,6 @@ that fails here because an entry was added pins today's data instead of checking
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 import subprocess
@@ -23,12 +21,11 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from living_survey import cli
 from living_survey.checks import check_project
 from living_survey.plugin import project_options
 from living_survey.routes import entry_page_id
 
-from .conftest import ROOT
+from .conftest import ROOT, living_survey
 from .test_content import SOURCE_KEY, check_launch_content, check_quotes_are_verbatim
 from .test_exports import check_exports
 
@@ -44,19 +41,11 @@ def repository_files(root: Path) -> list[str]:
     return [name for name in listed.decode("utf-8").split("\0") if name and (root / name).is_file()]
 
 
-def living_survey(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The `living-survey` command as a contributor runs it, in the project folder."""
     script = Path(sys.executable).with_name("living-survey")
     command = [str(script)] if script.is_file() else [sys.executable, "-m", "living_survey.cli"]
     return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True)
-
-
-def living_survey_here(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
-    """The same command's entry point, called in this process (no interpreter start-up)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main([*args, "--root", str(root)])
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def fill(path: Path, values: dict[str, Any]) -> None:
@@ -89,7 +78,7 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     key = re.match(r"@\w+\{([^,\s]+),", record.strip()).group(1)
     with project.bibliography.open("a", encoding="utf-8") as bib:
         bib.write("\n" + record)
-    made = living_survey("new", key, "--placed-by", "@contributor", cwd=copy)
+    made = command("new", key, "--placed-by", "@contributor", cwd=copy)
     assert made.returncode == 0, made.stderr
     new_entry = copy / made.stdout.strip()
     assert new_entry.parent == project.entries and new_entry.is_file()
@@ -100,7 +89,7 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     first = min((e for e in before.entries if e.placed_by == SOURCE_KEY), key=lambda e: e.id)
     other = next(q for q in before.framework.quadrants if q.id != first.quadrant)
     second_id = f"{first.id}-second"
-    made = living_survey_here("new", first.key, "--placed-by", "@another", "--id", second_id, root=copy)
+    made = living_survey("new", first.key, "--placed-by", "@another", "--id", second_id, root=copy)
     assert made.returncode == 0, made.stderr
     second = copy / made.stdout.strip()
     assert second == project.entries / f"{second_id}.yaml"
@@ -114,7 +103,7 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         },
     )
 
-    checked = living_survey_here("validate", root=copy)
+    checked = living_survey("validate", root=copy)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     count = len(list(project.entries.glob("*.yaml")))
     assert count == len(before.entries) + 2 and f"OK: {count} entries valid." in checked.stderr

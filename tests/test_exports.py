@@ -8,7 +8,6 @@ import io
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import bibtexparser
@@ -20,7 +19,7 @@ from living_survey import load_survey
 from living_survey.citing import json_for_html
 from living_survey.routes import entry_page_id, quadrant_page_id
 
-from .conftest import MKDOCS_YML, ROOT, SAMPLE_ENTRY, write_sample
+from .conftest import MKDOCS_YML, ROOT, SAMPLE_ENTRY, living_survey, write_sample
 
 SITE_URL = "https://alignment-coordinates.github.io/alignment-coordinates/"
 
@@ -301,7 +300,7 @@ def permanence_project(tmp_path: Path, redirects: dict[str, str] | None = None) 
 
 
 def validate(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "living_survey.cli", "validate"], cwd=root, capture_output=True, text=True)
+    return living_survey("validate", root=root)
 
 
 def test_the_repository_lists_every_published_id() -> None:
@@ -340,6 +339,6 @@ def test_a_declared_redirect_keeps_the_old_url_working(tmp_path: Path, build_sit
 
 def test_scaffold_adds_its_id_to_the_permanent_list(tmp_path: Path) -> None:
     root = permanence_project(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "living_survey.cli", "new", "source2023map"], cwd=root, capture_output=True, text=True)
+    result = living_survey("new", "source2023map", root=root)
     assert result.returncode == 0, result.stderr
     assert (root / "permanent-ids.txt").read_text().splitlines()[-1] == "entries/survey-group-2023"
