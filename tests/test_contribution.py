@@ -110,7 +110,15 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     site = copy / "site"
     build(load_config(str(copy / "mkdocs.yml"), strict=True, site_dir=str(site)))
     survey = check_project(project).survey
-    return {"root": copy, "site": site, "survey": survey, "entries": project.entries, "new": new_entry.stem, "second": second_id, "key": key}
+    return {
+        "root": copy,
+        "site": site,
+        "survey": survey,
+        "entries": project.entries,
+        "new": new_entry.stem,
+        "second": second_id,
+        "key": key,
+    }
 
 
 def test_the_launch_content_rules_hold_after_contributions(contributed: dict[str, Any]) -> None:
