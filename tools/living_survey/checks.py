@@ -58,14 +58,14 @@ def unknown_citation(where: str, line: int, key: str, library: Library, field: s
     return Problem(where, line, field, f"unknown citation key {key!r} (not in {library.path})")
 
 
-def citation_problems(text: str, where: str, library: Library, *, first_line: int = 1, field: str = "") -> list[Problem]:
-    """Every citation of Markdown ``text`` whose key is not in ``library``, with its line."""
+def unknown_citations(text: str, library: Library, *, first_line: int = 1) -> list[Citation]:
+    """The citations of Markdown ``text`` whose key is not in ``library``, each with its line."""
 
     def keep(group: list[Citation], narrative: bool) -> str:
         return ""
 
     _, found = replace_citations(text, keep, first_line=first_line)
-    return [unknown_citation(where, c.line, c.key, library, field) for c in found if c.key not in library]
+    return [c for c in found if c.key not in library]
 
 
 def _front_matter_lines(text: str) -> int:
@@ -103,7 +103,7 @@ def docs_citation_problems(project: Project, library: Library) -> list[Problem]:
             continue
         skip = _front_matter_lines(text)
         body = "\n".join(text.split("\n")[skip:]) if skip else text
-        problems += citation_problems(body, where, library, first_line=skip + 1)
+        problems += [unknown_citation(where, c.line, c.key, library) for c in unknown_citations(body, library, first_line=skip + 1)]
     return problems
 
 
@@ -113,14 +113,14 @@ def survey_citation_problems(survey: Survey, framework_path: str) -> list[Proble
     problems = []
     for entry in survey.entries:
         for name, text in (("rationale", entry.rationale), ("edge_case", entry.edge_case)):
-            if text:
-                problems += citation_problems(text, entry.path, library, first_line=entry.line(name), field=name)
+            for c in unknown_citations(text or "", library, first_line=entry.line(name)):
+                problems.append(unknown_citation(entry.path, c.line, c.key, library, name))
     for i, quadrant in enumerate(survey.framework.quadrants):
         texts = [("description", quadrant.description)] + [(f"questions[{j}]", q) for j, q in enumerate(quadrant.questions)]
         for name, text in texts:
-            for problem in citation_problems(text, framework_path, library, field=f"quadrants[{i}].{name}"):
-                # the framework's texts carry no line numbers: name the field instead
-                problems.append(Problem(problem.path, 0, problem.field, problem.message))
+            # the framework's texts carry no line numbers: the field says where
+            for c in unknown_citations(text, library):
+                problems.append(unknown_citation(framework_path, 0, c.key, library, f"quadrants[{i}].{name}"))
     return problems
 
 
