@@ -24,7 +24,8 @@ class Survey:
     entries: tuple[Entry, ...]
     library: Library
     warnings: tuple[Problem, ...] = ()
-    """Content slips that a strict build must catch (unknown keys), with their locations."""
+    """Cross-reference problems (unknown keys), with their locations; :func:`.checks.check_project`
+    reports them with every other problem, as errors that stop the build."""
     _by_id: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
