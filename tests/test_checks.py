@@ -228,6 +228,13 @@ class Serve:
         self.process.stdout.close()
 
 
+def replace_text(path: Path, text: str, scratch: Path) -> None:
+    """Write a file in one step, so that a watcher never reads it half-written."""
+    partial = scratch / (path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
 def test_serve_keeps_the_last_good_site_prints_every_problem_and_recovers(tmp_path: Path) -> None:
     """MkDocs 1.6's serve, on a rebuild that raises: it logs the error, keeps the process and the
     last good site (our checks run before it cleans the site folder), and holds new requests until
@@ -241,7 +248,7 @@ def test_serve_keeps_the_last_good_site_prints_every_problem_and_recovers(tmp_pa
         (site,) = tmp_path.glob("mkdocs_*")  # serve's temporary site folder (TMPDIR is tmp_path)
         since = server.mark()
         broken = good.replace("zanzibar", "xylophone").replace("key: alpha2020open", "key: missing2020")
-        entry.write_text(broken.replace("[@source2023map, p. 2]", "[@nobody2020]"), encoding="utf-8")
+        replace_text(entry, broken.replace("[@source2023map, p. 2]", "[@nobody2020]"), tmp_path)
         log = server.wait_for("An error happened during the rebuild", since)
         assert "The survey's data has 2 problems:" in log
         assert "entries/alpha-2020.yaml:1: key: 'missing2020'" in log and "unknown citation key 'nobody2020'" in log
@@ -249,7 +256,7 @@ def test_serve_keeps_the_last_good_site_prints_every_problem_and_recovers(tmp_pa
         page = (site / "entries" / "alpha-2020" / "index.html").read_text(encoding="utf-8")
         assert "zanzibar" in page and "xylophone" not in page  # the last good site, untouched
         since = server.mark()
-        entry.write_text(good.replace("zanzibar", "xylophone"), encoding="utf-8")
+        replace_text(entry, good.replace("zanzibar", "xylophone"), tmp_path)
         server.wait_for("Reloading browsers", since)
         page = server.get("entries/alpha-2020/")
         assert "xylophone" in page and "zanzibar" not in page
