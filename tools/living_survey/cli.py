@@ -26,8 +26,8 @@ def _annotation(problem: Problem) -> str:
 def _project(args: argparse.Namespace) -> Project:
     """Where the inputs are: the ``living-survey`` options of ``mkdocs.yml``, then any override flag.
 
-    ``mkdocs.yml`` is read by MkDocs itself (in :mod:`.plugin`, which MkDocs is imported by only when a
-    command needs it), so the paths and the ledger rule are exactly the build's.
+    MkDocs itself reads ``mkdocs.yml``, through :func:`.plugin.project_options` (imported here, when a
+    command runs, because it imports MkDocs), so the paths and the ledger rule are exactly the build's.
     """
     from .plugin import project_options
 
