@@ -292,6 +292,17 @@ def set_field(path: Path, name: str, value: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def copy_project(root: Path) -> None:
+    """Copy the project's files into ``root`` as a clone would have them, plus new files not yet
+    committed (ignored files, such as the virtual environment and caches, stay behind)."""
+    files = _git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+
+
 def make_versioned_repo(root: Path) -> tuple[str, tuple[str, list[float]], tuple[str, list[float]]]:
     """Copy the project's files (tracked and new, not ignored) into ``root``; commit and tag twice.
 
@@ -302,12 +313,7 @@ def make_versioned_repo(root: Path) -> tuple[str, tuple[str, list[float]], tuple
 
     from living_survey import load_survey
 
-    files = _git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, root / name)
+    copy_project(root)
     _git(root, "init", "-q", "-b", "main")
     set_field(root / "CITATION.cff", "version", '"0.1.0"')
     _git(root, "add", "-A")

@@ -10,7 +10,6 @@ that fails here because an entry was added pins today's data instead of checking
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,20 +24,9 @@ from living_survey.checks import check_project
 from living_survey.plugin import project_options
 from living_survey.routes import entry_page_id
 
-from .conftest import ROOT, living_survey
+from .conftest import copy_project, living_survey
 from .test_content import SOURCE_KEY, check_launch_content, check_quotes_are_verbatim
 from .test_exports import check_exports
-
-
-def repository_files(root: Path) -> list[str]:
-    """The repository's files as a clone would have them, plus new files not yet committed."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"the repository's files cannot be listed with git here: {exc}")
-    return [name for name in listed.decode("utf-8").split("\0") if name and (root / name).is_file()]
 
 
 def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -65,9 +53,7 @@ def code_block(markdown: str, language: str) -> str:
 @pytest.fixture(scope="module")
 def contributed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     copy = tmp_path_factory.mktemp("contribution") / "repo"
-    for name in repository_files(ROOT):
-        (copy / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, copy / name)
+    copy_project(copy)
     project = project_options(copy / "mkdocs.yml")
     before = check_project(project).survey
     assert before is not None
