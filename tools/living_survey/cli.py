@@ -151,8 +151,8 @@ def new(args: argparse.Namespace) -> int:
     target = folder / f"{free[0]}.yaml"
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(scaffold(ref, framework, args.placed_by, others=another or ""))
+        with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+            out.write(scaffold(ref, framework, args.placed_by, others=another or ""))
     except FileExistsError:
         print(f"{project.display(target)} already exists; not overwriting.", file=sys.stderr)
         return 1
