@@ -71,20 +71,22 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     example = yaml.safe_load(code_block(guide, "yaml"))
     fill(new_entry, {k: v for k, v in example.items() if k not in ("key", "placed_by")})
 
-    # A second placement of a work the source placed, by someone who reads it differently.
+    # A second placement of a work the source placed, by someone who reads it differently
+    # ("Disagree with a placement" in CONTRIBUTING.md: `new` derives the second entry's id).
     first = min((e for e in before.entries if e.placed_by == SOURCE_KEY), key=lambda e: e.id)
     other = next(q for q in before.framework.quadrants if q.id != first.quadrant)
-    second_id = f"{first.id}-second"
-    made = living_survey("new", first.key, "--placed-by", "@another", "--id", second_id, root=copy)
+    made = living_survey("new", first.key, "--placed-by", "@another", root=copy)
     assert made.returncode == 0, made.stderr
     second = copy / made.stdout.strip()
-    assert second == project.entries / f"{second_id}.yaml"
+    assert second.parent == project.entries and second.stem != first.id and second.is_file()
+    second_id = second.stem
     fill(
         second,
         {
             "quadrant": other.id,
             "position": [0.5 * other.x, 0.5 * other.y],
-            "quotes": [{"text": first.quotes[0].text, "page": first.quotes[0].page or "1"}],
+            # the passage the first placement rests on, as it is written there (page, cite, via)
+            "quotes": yaml.safe_load((copy / first.path).read_text(encoding="utf-8"))["quotes"][:1],
             "rationale": f"Read against [@{SOURCE_KEY}], the same passage supports another quadrant. The reading differs.",
         },
     )
