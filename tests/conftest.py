@@ -144,8 +144,9 @@ def write_hostile(root: Path) -> Path:
         f"  title = {{{bib_value}}},\n"
         f"  journal = {{{bib_value}}},\n"
         f"  note = {{{bib_value}}},\n"
-        f"  url = {{javascript:{PWN}}},\n"
-        f"  doi = {{10.1/\"><script>{PWN}</script>}},\n"
+        # valid in form (a javascript: url is refused by validation: see tests/corpus/bib/bad)
+        f"  url = {{https://example.org/?q=\"><script>{PWN}</script>}},\n"
+        f"  doi = {{10.1234/\"><script>{PWN}</script>}},\n"
         "  year = {2020}\n}\n"
     )
     quoted = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')

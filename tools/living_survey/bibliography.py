@@ -21,25 +21,166 @@ from bibtexparser import middlewares
 from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.library import Library as BibLibrary
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, String
+from pylatexenc import latex2text, macrospec
 from pylatexenc.latex2text import LatexNodes2Text
 
 from .problems import Problem
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
-_DECODER = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
 # A record whose "@" was lost is parsed as a comment: "article{key," followed by a field.
 _LOST_RECORD = re.compile(r"^\s*([A-Za-z]+)\s*[{(]\s*([^\s,={}]+)\s*,\s*\w+\s*=", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 
+MAX_DEPTH = 32
+"""Braces nested deeper than this are refused: no real title needs more than a few levels."""
 
+
+_LOGOS = {"LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX"}
+"""Macros the decoder does not know and that name themselves."""
+
+
+def _latex_context() -> macrospec.LatexContextDb:
+    db = latex2text.get_default_latex_context_db()
+    db.add_context_category(
+        "living-survey", prepend=True, macros=[latex2text.MacroTextSpec(n, simplify_repl=t) for n, t in _LOGOS.items()]
+    )
+    return db
+
+
+_CONTEXT = _latex_context()
+_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", keep_braced_groups=False)
+_MATH_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="text", keep_braced_groups=False)
 _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
+# What the pre-pass handles itself: links (verbatim addresses), math, comments, escapes.
+_SPECIAL = re.compile(r"\\(?:url|href)(?![A-Za-z])|\\[^A-Za-z]|\\[A-Za-z]+|\$|%")
+_MACRO = re.compile(r"\\([A-Za-z]+)")
+_BRACES = re.compile(r"\\[{}]|[{}]")
+_URL_ESCAPES = re.compile(r"\\([%#_&$~{}])")
+_PLACEHOLDERS = 0xE000  # Unicode private use: kept as is by the LaTeX decoder
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+_WEB = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+
+
+class LatexError(ValueError):
+    """A field that cannot be read as LaTeX; the message says why, for a contributor."""
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for match in _BRACES.finditer(text):
+        brace = match.group(0)
+        if brace == "{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LatexError(f"braces nested more than {MAX_DEPTH} deep")
+        elif brace == "}":
+            depth -= 1
+
+
+def _braced(text: str, pos: int) -> tuple[str, int]:
+    """The content of the ``{…}`` group at ``pos`` (after spaces) and the position after it."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if pos >= len(text) or text[pos] != "{":
+        raise LatexError("expected a {…} argument")
+    depth = 0
+    for match in _BRACES.finditer(text, pos):
+        if match.group(0) == "{":
+            depth += 1
+        elif match.group(0) == "}":
+            depth -= 1
+            if depth == 0:
+                return text[pos + 1 : match.start()], match.end()
+    raise LatexError("a { is never closed")
+
+
+def verbatim_url(text: str) -> str:
+    """An address as written (``~`` stays ``~``): ``\\url{…}`` unwrapped, ``\\%``, ``\\_`` … unescaped."""
+    text = text.strip()
+    if text.startswith("\\url"):
+        inner, end = _braced(text, 4)
+        if not text[end:].strip():
+            text = inner
+    return _URL_ESCAPES.sub(r"\1", text).strip()
+
+
+def _latex(text: str, decoder: LatexNodes2Text = _DECODER) -> str:
+    # pylatexenc's own failures (IndexError, KeyError …) on contributed text become our error
+    try:
+        return str(decoder.latex_to_text(text))
+    except Exception as exc:  # noqa: BLE001 (any failure of the third-party parser is reported)
+        raise LatexError(f"cannot be read as LaTeX ({type(exc).__name__}); check its backslashes and braces") from exc
+
+
+def _math(body: str) -> str:
+    """``$\\alpha$`` → ``α`` when every macro in it is one the decoder knows; else as written."""
+    if all(_CONTEXT.get_macro_spec(name) is not None for name in _MACRO.findall(body)):
+        try:
+            return _latex(f"${body}$", _MATH_DECODER)
+        except LatexError:
+            pass  # shown as written, below
+    return f"${body}$"
 
 
 def decode(text: str) -> str:
-    """LaTeX → Unicode for display: accents, quotes, dashes, braces; math is kept as typed."""
-    if "\\" in text or "{" in text or "~" in text:
-        text = _DECODER.latex_to_text(text)
+    """LaTeX → Unicode for display: accents, quotes, dashes, braces, ``\\url``, ``\\href`` and math.
+
+    A ``%`` is a percent sign (BibTeX values hold no comments); ``\\url{…}`` keeps its address as
+    written; ``\\href{url}{text}`` reads ``text (url)``; math is decoded where every macro in it is
+    known and otherwise kept as typed.
+
+    Raises:
+        LatexError: braces nested too deep or unbalanced, a link without its arguments, or text
+            the LaTeX decoder cannot read.
+    """
+    if any(c in text for c in "\\{~$%"):
+        _check_depth(text)
+        if _PRIVATE.search(text):
+            raise LatexError("contains a private-use character; remove it")
+        pieces: list[str] = []
+        out = []
+        pos = 0
+        for match in _SPECIAL.finditer(text):
+            if match.start() < pos:
+                continue  # inside an argument already consumed
+            token = match.group(0)
+            out.append(text[pos : match.start()])
+            pos = match.end()
+            if token == "%":
+                out.append("\\%")
+                continue
+            if token in ("\\url", "\\href"):
+                address, pos = _braced(text, pos)
+                shown = _URL_ESCAPES.sub(r"\1", address).strip()
+                if not _WEB.fullmatch(shown):
+                    raise LatexError(f"{token}{{{shown}}}: a link must be a web address starting with https://")
+                if token == "\\href":
+                    label, pos = _braced(text, pos)
+                    label = _latex(label.replace("%", "\\%")).strip()
+                    shown = f"{label} ({shown})" if label and label != shown else shown
+            elif token == "$":
+                close = text.find("$", pos)
+                while close != -1 and text[close - 1] == "\\":
+                    close = text.find("$", close + 1)
+                if close == -1:
+                    out.append("\\$")  # a lone dollar sign is text
+                    continue
+                shown = _math(text[pos:close]) if close > pos else "$$"
+                pos = close + 1
+            elif token[1:] in _LOGOS:
+                shown = _LOGOS[token[1:]]  # by hand, so that the space after it stays
+            else:
+                out.append(token)
+                continue
+            out.append(chr(_PLACEHOLDERS + len(pieces)))
+            pieces.append(shown)
+        out.append(text[pos:])
+        if len(pieces) > 0x1000:
+            raise LatexError("too many links and formulas in one field")
+        text = _latex("".join(out))
+        for i, piece in enumerate(pieces):
+            text = text.replace(chr(_PLACEHOLDERS + i), piece)
     for tex, char in _LIGATURES:
         text = text.replace(tex, char)
     return _SPACE.sub(" ", text).strip()
@@ -216,6 +357,7 @@ class Library:
 
 
 def _names(value: object) -> tuple[Name, ...]:
+    """Decoded names (raises :class:`LatexError` like :func:`decode`)."""
     if not isinstance(value, list):
         return ()
     return tuple(
@@ -322,12 +464,16 @@ def parse_bibliography(text: str, path: str) -> Library:
     """
     problems: list[Problem] = []
     seed = BibLibrary([String(m[:3].lower(), m) for m in _MONTHS])
-    with _quiet_parser():
-        parsed = bibtexparser.parse_string(
-            text,
-            append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
-            library=seed,
-        )
+    try:
+        with _quiet_parser():
+            parsed = bibtexparser.parse_string(
+                text,
+                append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
+                library=seed,
+            )
+    except Exception as exc:  # noqa: BLE001 (whatever the third-party parser raises is reported)
+        problem = Problem(path, 0, "", f"cannot be parsed as BibTeX ({type(exc).__name__}); check its braces and @ signs")
+        return Library(path=path, references={}, problems=(problem,))
     for block in parsed.failed_blocks:
         line = (block.start_line or 0) + 1
         error = block.error
@@ -362,18 +508,28 @@ def parse_bibliography(text: str, path: str) -> Library:
                 line = entry.start_line + 1 + (entry.raw or "")[:offset].count("\n")
                 problems.append(Problem(path, line, key, f"{name!r} is not a defined @string macro; put text in braces: {{...}}"))
 
+    problems += _case_duplicates(entries, path)
     refs: dict[str, Reference] = {}
     for key, entry in entries.items():
         values: dict[str, str] = {}
+        names: dict[str, tuple[Name, ...]] = {}
         for f in entry.fields:
-            if f.key.lower() not in ("author", "editor"):
-                values[f.key.lower()] = decode(str(f.value))
+            name = f.key.lower()
+            try:
+                if name in ("author", "editor"):
+                    names[name] = _names(f.value)
+                else:
+                    values[name] = verbatim_url(str(f.value)) if name in _VERBATIM else decode(str(f.value))
+            except LatexError as exc:
+                problems.append(Problem(path, _field_line(entry, f), f"{key}: {name}", str(exc)))
+                values[name] = _SPACE.sub(" ", str(f.value)).strip()  # shown as written
+        problems += _record_problems(entry, values, names, path)
         refs[key] = Reference(
             key=key,
             type=entry.entry_type.lower(),
             fields=values,
-            authors=_names(entry.fields_dict["author"].value) if "author" in entry.fields_dict else (),
-            editors=_names(entry.fields_dict["editor"].value) if "editor" in entry.fields_dict else (),
+            authors=names.get("author", ()),
+            editors=names.get("editor", ()),
             raw=entry.raw or "",
             line=entry.start_line + 1,
         )
@@ -385,6 +541,99 @@ def parse_bibliography(text: str, path: str) -> Library:
         problems=tuple(problems),
         labels_digest=hashlib.sha256(repr([(r.key, r.label, r.title) for r in labelled.values()]).encode()).hexdigest(),
     )
+
+
+_VERBATIM = frozenset({"url", "doi", "eprint"})
+"""Fields that are addresses or identifiers: read as written, never as LaTeX."""
+_FIELD_NAMES = frozenset(
+    "address annote archiveprefix author booktitle chapter crossref date doi edition editor eprint "
+    "eprintclass eprinttype howpublished institution isbn issn journal journaltitle keywords language "
+    "month note number organization pages primaryclass publisher school series title type url urldate "
+    "volume year".split()
+)
+_ASSIGNMENT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*=")
+_YEAR = re.compile(r"[0-9]{4}")
+_DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
+_ARXIV = re.compile(r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?")
+
+
+def _field_line(entry: Entry, f: object) -> int:
+    start = getattr(f, "start_line", None)
+    return entry.start_line + 1 + (start if isinstance(start, int) else 0)
+
+
+def _swallowed(value: str) -> str:
+    """The field a value swallowed for want of a comma (``{2024}\n  eprint = {…}``), or ``""``.
+
+    A name followed by ``=`` at the start of a line, or right after a closing brace or quote
+    when it is a BibTeX field name: in a real title neither happens.
+    """
+    for n, line in enumerate(value.split("\n")):
+        match = _ASSIGNMENT.match(line.lstrip(" \t,"))
+        if n and match:
+            return match.group(1)
+    for piece in re.split(r"[}\"]", value)[1:]:
+        match = _ASSIGNMENT.match(piece.lstrip(" \t,"))
+        if match and match.group(1).lower() in _FIELD_NAMES:
+            return match.group(1)
+    return ""
+
+
+def _record_problems(entry: Entry, values: dict[str, str], names: dict[str, tuple[Name, ...]], path: str) -> list[Problem]:
+    """A record checked like an entry: title, creators, a year, and identifiers of the right form."""
+    key, line = entry.key, entry.start_line + 1
+    problems = []
+
+    def report(name: str, message: str, at: int = 0) -> None:
+        problems.append(Problem(path, at or line, f"{key}: {name}", message))
+
+    swallowed = set()
+    for f in entry.fields:
+        if isinstance(f.value, str):
+            other = _swallowed(f.value)
+            if other:
+                swallowed.add(f.key.lower())
+                report(f.key.lower(), f"likely missing comma before {other!r}: end the line before it with a comma", _field_line(entry, f))
+    lines = {f.key.lower(): _field_line(entry, f) for f in entry.fields}
+    if not values.get("title"):
+        report("title", "missing; every record needs a title")
+    if not (names.get("author") or names.get("editor") or values.get("organization") or values.get("institution")):
+        report("author", "missing; give the author, editor or organization")
+    year = values.get("year", "")
+    if "year" not in values:
+        report("year", "missing; give the year of publication, e.g. year = {2023}")
+    elif "year" not in swallowed and not _YEAR.fullmatch(year):
+        report("year", f"{year!r} is not a year; write four digits, e.g. year = {{2023}}", lines["year"])
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", values.get("doi", ""), flags=re.I)
+    if "doi" in values and "doi" not in swallowed and not _DOI.fullmatch(doi):
+        report("doi", f"{values['doi']!r} is not a DOI; write it as 10.NNNN/…, e.g. doi = {{10.18653/v1/2023.acl-long.1}}", lines["doi"])
+    prefix = (values.get("archiveprefix") or values.get("eprinttype") or "arxiv").lower()
+    eprint = values.get("eprint", "")
+    if "eprint" in values and "eprint" not in swallowed and prefix == "arxiv" and not _ARXIV.fullmatch(eprint):
+        report("eprint", f"{eprint!r} is not an arXiv identifier; write e.g. eprint = {{2404.16019}} or {{cs/0112017}}", lines["eprint"])
+    url = values.get("url", "")
+    if "url" in values and "url" not in swallowed and not _WEB.fullmatch(url):
+        report("url", f"{url!r} is not a web address; write it in full, starting with https://", lines["url"])
+    return problems
+
+
+def _case_duplicates(entries: dict[str, Entry], path: str) -> list[Problem]:
+    """BibTeX compares keys without regard to case: ``Smith2020`` and ``smith2020`` are one key."""
+    problems = []
+    first: dict[str, Entry] = {}
+    for key, entry in entries.items():
+        other = first.setdefault(key.lower(), entry)
+        if other is not entry:
+            problems.append(
+                Problem(
+                    path,
+                    entry.start_line + 1,
+                    key,
+                    f"duplicate key: {other.key!r} (line {other.start_line + 1}) differs only in letter case, "
+                    "and BibTeX ignores case in keys; rename one",
+                )
+            )
+    return problems
 
 
 def _duplicate_works(refs: dict[str, Reference], path: str) -> list[Problem]:

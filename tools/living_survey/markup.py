@@ -7,6 +7,7 @@ turned off and every link or image address checked against an allow-list of sche
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -17,6 +18,8 @@ from markupsafe import Markup, escape
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+"""Characters a browser (or a reader) may drop or not see: controls, spaces, zero-width and bidi marks."""
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|{}~-])")
 
 
@@ -33,10 +36,26 @@ def md_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
 
 
+def link_target(url: str) -> str:
+    """The address a browser reads from an ``href`` value, reduced to judge its scheme.
+
+    A browser decodes character references in an attribute (``&#106;``, ``&#x6A;``, ``&Tab;``,
+    ``&colon;``, with or without the ``;``) and then ignores control characters and spaces around
+    and inside the scheme; we do the same, more eagerly, so that no spelling hides a scheme.
+    """
+    url = url.replace(markdown.util.AMP_SUBSTITUTE, "&")
+    # decode again while it changes (up to three times): stricter than the browser's single decode
+    for _ in range(3):
+        decoded = html.unescape(url)
+        if decoded == url:
+            break
+        url = decoded
+    return _INVISIBLE.sub("", url)
+
+
 def safe_url(url: str) -> bool:
     """Whether ``url`` may become a link: http(s), mailto, fragment or relative; never ``javascript:``."""
-    # browsers ignore control characters and spaces inside a scheme ("java\tscript:")
-    scheme = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]", "", url))
+    scheme = _SCHEME.match(link_target(url))
     return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
 
 
@@ -53,7 +72,8 @@ class _NoRawHtml(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_LinkGuard(md), "living_survey_link_guard", 0)
+        # below "unescape" (priority 0): judge addresses after every placeholder is restored
+        md.treeprocessors.register(_LinkGuard(md), "living_survey_link_guard", -1)
 
 
 class SafeMarkdown:
