@@ -166,7 +166,8 @@ def write_hostile(root: Path) -> Path:
         f'  {markdown.replace(chr(92) * 2, chr(92))} [click](javascript:{PWN}) <b onclick="{PWN}">x</b>\n'
         f"  ![img](javascript:{PWN}) [ok](https://example.org/)\n"
         f'edge_case: "{markdown}"\n'
-        f'placed_by: "{quoted}"\n'
+        # placed_by is a key or a handle (free text is refused: see tests/corpus/entries/bad)
+        'placed_by: "@mallory"\n'
     )
     write_sample(root, bib=bib)
     (root / "entries" / "hostile.yaml").write_text(entry, encoding="utf-8")

@@ -120,7 +120,7 @@ quotes:
     page: "3"
 rationale: "{evil} [click](javascript:alert(1)) <img src=x onerror=alert(1)>"
 edge_case: "{evil}"
-placed_by: "<b>mallory</b>"
+placed_by: "@mallory"
 """
     site = build_site(write_sample(tmp_path / "p", entries={"evil": entry}))
     html = (site / "entries" / "evil" / "index.html").read_text()

@@ -72,7 +72,7 @@ def test_scaffold_fails_only_on_the_fields_to_fill_then_validates_once_filled(tm
         .replace('  - text: ""', '  - text: "A map of datasets"')
         .replace('    page: ""', '    page: "1"')
         .replace('rationale: ""', 'rationale: "It leaves the meaning of better to each annotator."')
-        .replace('placed_by: ""', "placed_by: octocat")
+        .replace('placed_by: ""', 'placed_by: "@octocat"')
     )
     path.write_text(filled)
     check = run("validate", cwd=root)
@@ -89,7 +89,7 @@ def test_scaffold_refuses_to_overwrite_and_explains(tmp_path: Path) -> None:
     assert taken.returncode == 1 and "already exists; not overwriting" in taken.stderr
     assert (root / "entries" / "alpha-2020.yaml").read_text() == before
     second = run("new", "alpha2020open", "--id", "alpha-2020-second", "--placed-by", "octocat", cwd=root)
-    assert second.returncode == 0 and 'placed_by: "octocat"' in (root / "entries" / "alpha-2020-second.yaml").read_text()
+    assert second.returncode == 0 and 'placed_by: "@octocat"' in (root / "entries" / "alpha-2020-second.yaml").read_text()
 
 
 def test_scaffold_unknown_key_suggests_close_ones(tmp_path: Path) -> None:

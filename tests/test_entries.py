@@ -110,7 +110,8 @@ def test_unknown_quote_source_is_a_located_warning(tmp_path: Path) -> None:
     entry = entry.replace('    page: "3"\n', '    page: "3"\n    cite: nobody1999\n')
     root = write_sample(tmp_path / "p", entries={"cites": entry})
     survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
-    assert [str(w) for w in survey.warnings] == ["entries/cites.yaml:4: quotes[0].cite: 'nobody1999' is not in references.bib"]
+    # reported on the cite: line itself (line 7), not on the quotes: line above it
+    assert [str(w) for w in survey.warnings] == ["entries/cites.yaml:7: quotes[0].cite: 'nobody1999' is not in references.bib"]
 
 
 def test_unknown_quote_via_is_a_located_warning(tmp_path: Path) -> None:
@@ -118,4 +119,4 @@ def test_unknown_quote_via_is_a_located_warning(tmp_path: Path) -> None:
     entry = entry.replace('    page: "3"\n', '    page: "3"\n    cite: delta2021named\n    via: nowhere1999\n')
     root = write_sample(tmp_path / "p", entries={"second-hand": entry})
     survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
-    assert [str(w) for w in survey.warnings] == ["entries/second-hand.yaml:4: quotes[0].via: 'nowhere1999' is not in references.bib"]
+    assert [str(w) for w in survey.warnings] == ["entries/second-hand.yaml:8: quotes[0].via: 'nowhere1999' is not in references.bib"]

@@ -196,7 +196,7 @@ def test_every_quadrant_entry_and_home_page_cites_its_own_absolute_url(real_site
 
 
 def test_cite_box_escapes_hostile_titles_for_bibtex_and_html(tmp_path: Path, build_site) -> None:
-    bib = r"""@misc{evil2020, author = {Evil, Eve}, title = {100\% $x$ \& \{y\} </code><script>alert(1)</script>}, year = {2020}}
+    bib = r"""@misc{evil2020, author = {Evil, Eve}, title = {100\% \$x\$ \& \{y\} </code><script>alert(1)</script>}, year = {2020}}
 @misc{source2023map, author = {{Survey Group}}, title = {A map}, year = {2023}}"""
     entry = SAMPLE_ENTRY.format(key="evil2020", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")
     site = build_site(write_sample(tmp_path / "p", entries={"evil": entry}, bib=bib))

@@ -114,8 +114,11 @@ def _latex(text: str, decoder: LatexNodes2Text = _DECODER) -> str:
 
 
 def _math(body: str) -> str:
-    """``$\\alpha$`` → ``α`` when every macro in it is one the decoder knows; else as written."""
-    if all(_CONTEXT.get_macro_spec(name) is not None for name in _MACRO.findall(body)):
+    """``$\\alpha$`` → ``α`` when the decoder can write all of it in text; else as written.
+
+    Unknown macros would vanish and ``x^2`` would lose only its dollars, so both stay as typed.
+    """
+    if "^" not in body and "_" not in body and all(_CONTEXT.get_macro_spec(name) is not None for name in _MACRO.findall(body)):
         try:
             return _latex(f"${body}$", _MATH_DECODER)
         except LatexError:

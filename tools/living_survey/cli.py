@@ -9,18 +9,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .problems import Problem, SurveyError
+from .problems import Problem, SurveyError, printable
 
 if TYPE_CHECKING:
     from .checks import Project
 
 
+def _command_data(text: str) -> str:
+    # GitHub's workflow-command escaping for the message part
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _command_property(text: str) -> str:
+    # ... and for a property value, where ":" and "," would end the value
+    return _command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _annotation(problem: Problem) -> str:
-    # GitHub Actions workflow command: shown inline on the pull request's diff.
-    message = (f"{problem.field}: " if problem.field else "") + problem.message
-    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub Actions workflow command: shown inline on the pull request's diff. A file name is
+    # contributed text too: escaped, it cannot end the command or add a forged one.
+    message = _command_data((f"{problem.field}: " if problem.field else "") + problem.message)
     line = f",line={problem.line}" if problem.line else ""
-    return f"::error file={problem.path}{line}::{message}"
+    return f"::error file={_command_property(problem.path)}{line}::{message}"
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -76,11 +86,14 @@ def validate(args: argparse.Namespace) -> int:
 
 def _entries_with_key(folder: Path, key: str) -> list[tuple[str, str]]:
     """(file name, placed_by) of the entry files whose ``key`` is ``key`` (files that do not parse are skipped)."""
-    from .yamlio import load_yaml
+    from .yamlio import load_yaml, read_file
 
     found = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        doc, problems = load_yaml(path.read_bytes(), path.name)
+        data, problems = read_file(path, path.name, folder)  # bounded: an entry may be a hostile symlink
+        if data is None:
+            continue
+        doc, problems = load_yaml(data, path.name)
         if not problems and isinstance(doc.value, dict) and doc.value.get("key") == key:
             found.append((path.name, str(doc.value.get("placed_by", ""))))
     return found
@@ -90,7 +103,7 @@ def new(args: argparse.Namespace) -> int:
     """Write a commented entry file for a work already in the bibliography."""
     from .bibliography import parse_bibliography
     from .framework import load_framework
-    from .scaffold import close_keys, placer_slug, scaffold, suggested_ids
+    from .scaffold import as_handle, close_keys, placer_slug, scaffold, suggested_ids
 
     try:
         project = _project(args)
@@ -111,6 +124,8 @@ def new(args: argparse.Namespace) -> int:
             print(f"Did you mean: {', '.join(hint)}?", file=sys.stderr)
         return 1
     ref = library[args.key]
+    if args.placed_by and args.placed_by not in library:
+        args.placed_by = as_handle(args.placed_by)  # "octocat" is written "@octocat": a bare word reads as a key
     existing = _entries_with_key(folder, args.key)
     another = ", ".join(f"{entries_name}/{name}" for name, _ in existing) if existing else None
     base = handle = ""
@@ -133,10 +148,10 @@ def new(args: argparse.Namespace) -> int:
             return 1
         base = min((name.removesuffix(".yaml") for name, _ in existing), key=lambda n: (len(n), n))
     if args.id:
-        from .entries import ENTRY_ID
+        from .entries import id_problem
 
-        if not ENTRY_ID.match(args.id):
-            print(f"--id {args.id!r}: use lowercase letters, digits and single hyphens", file=sys.stderr)
+        if id_problem(args.id):
+            print(f"--id {id_problem(args.id)}", file=sys.stderr)
             return 1
         candidates = [args.id]
     elif existing:
@@ -189,10 +204,20 @@ def ids(args: argparse.Namespace) -> int:
     if args.write and ledger is None:
         print("mkdocs.yml sets no permanent_ids for the living-survey plugin; pass --ids FILE to write one", file=sys.stderr)
         return 1
+    if args.write and ledger.exists() and not ledger.is_file():
+        shown = printable(project.display(ledger))
+        print(f"{shown}: is not a file; --ids names the list of page ids, e.g. permanent-ids.txt", file=sys.stderr)
+        return 1
     for page_id in site_pages(survey).permanent_ids():
         if not args.write:
             print(page_id)
-        elif ledger is not None and append_id(ledger, page_id):
+            continue
+        try:
+            added = append_id(ledger, page_id)
+        except OSError as exc:
+            print(f"{printable(project.display(ledger))}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        if added:
             print(f"added {page_id}")
     return 0
 

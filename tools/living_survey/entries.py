@@ -13,9 +13,30 @@ import jsonschema
 from .framework import Framework
 from .problems import Problem
 from .schema import make_validator, packaged_schema, validate
-from .yamlio import load_yaml
+from .yamlio import Document, field_name, load_yaml, read_file
 
-ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+"""An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""
+RESERVED_IDS = frozenset({"index"})
+"""Ids a generated page would collide with: ``entries/index`` is the entries folder's own page."""
+_ONE_LINE = ("key", "quadrant", "placed_by", "page", "cite", "via", "signal")
+"""Fields (and list items) that are names or numbers: one line, no surrounding spaces."""
+_BLANK = {
+    "rationale": "say in your own words why the work sits in its quadrant",
+    "edge_case": "say why the placement is borderline, or remove the field",
+    "placed_by": "write the BibTeX key of a published placement, or your GitHub handle (@name)",
+    "text": "copy the passage verbatim from the work",
+}
+"""Text fields that must say something, and what to write in them."""
+
+
+def id_problem(entry_id: str) -> str:
+    """Why ``entry_id`` cannot be an entry id, or ``""`` if it can."""
+    if not ENTRY_ID.match(entry_id):
+        return f"{entry_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. smith-2024"
+    if entry_id in RESERVED_IDS:
+        return f"{entry_id!r} is reserved for a page the site makes itself; choose another id, e.g. smith-2024"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -50,14 +71,21 @@ class Entry:
     signal: tuple[str, ...] = ()
     edge_case: str | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
-    """The line of each top-level field, for messages about it."""
+    """The line of every field and list item, by its name (``quotes[0].cite``), for messages."""
     drawn: bytes = field(default=b"", compare=False, hash=False)
     """The fields a map of the entries draws (id, quadrant, position, key, placed_by), serialised once at load
     so that a figure's cache key costs a join, not a walk over every entry."""
 
     def line(self, name: str) -> int:
-        """The line of a field (1 if it is absent)."""
-        return self.lines.get(name, 1)
+        """The line of a field such as ``quotes[0].cite``, else of the nearest enclosing one (else 1)."""
+        while name:
+            if name in self.lines:
+                return self.lines[name]
+            name = _PARENT.sub("", name)
+        return 1
+
+
+_PARENT = re.compile(r"(?:\[[0-9]+\]|\.[^.\[\]]*|^[^.\[\]]*)$")
 
 
 def entry_schema(framework: Framework) -> dict[str, Any]:
@@ -93,34 +121,61 @@ def _position_problems(value: dict[str, Any], framework: Framework, file: str, l
     return problems
 
 
+def _text_problems(doc: Document, file: str) -> list[Problem]:
+    """Blank text, and names or numbers spread over lines or padded with spaces."""
+    problems = []
+
+    def walk(value: Any, where: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*where, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*where, i))
+        elif isinstance(value, str) and where:
+            name = next(p for p in reversed(where) if isinstance(p, str))
+            if name in _BLANK and value and not value.strip():
+                problems.append(Problem(file, doc.line(where), field_name(where), f"is blank; {_BLANK[name]}"))
+            elif name in _ONE_LINE and value.strip() and value != value.strip():
+                what = "a line break" if "\n" in value else "spaces"
+                message = f"{value!r} has {what} around it; write it on one line, without them"
+                problems.append(Problem(file, doc.line(where), field_name(where), message))
+
+    walk(doc.value, ())
+    return problems
+
+
 def load_entry(
-    path: Path, display: str, framework: Framework, validator: jsonschema.Draft7Validator
+    path: Path, display: str, framework: Framework, validator: jsonschema.Draft7Validator, root: Path | None = None
 ) -> tuple[Entry | None, list[Problem]]:
-    """Read and validate one entry file; the entry is ``None`` when it has problems."""
+    """Read and validate one entry file; the entry is ``None`` when it has problems.
+
+    Args:
+        root: the project folder; a file that resolves outside it is refused (default: the
+            entry's own folder).
+    """
     entry_id = path.stem
     problems = []
-    if not ENTRY_ID.match(entry_id):
-        problems.append(
-            Problem(display, 0, "", f"file name {entry_id!r} is not a valid id: use lowercase letters, digits and single hyphens")
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [*problems, Problem(display, 0, "", f"cannot read: {exc.strerror}")]
+    reason = id_problem(entry_id)
+    if reason:
+        problems.append(Problem(display, 0, "", f"file name {reason}"))
+    data, found = read_file(path, display, root if root is not None else path.parent)
+    if data is None:
+        return None, [*problems, *found]
     doc, found = load_yaml(data, display)
     problems += found
     if found:
         return None, problems
     if not isinstance(doc.value, dict):
         return None, [*problems, Problem(display, doc.line(()), "", "an entry must be a mapping of fields (key: value)")]
-    found = validate(doc, validator, display)
+    found = validate(doc, validator, display) + _text_problems(doc, display)
     problems += found
     value = doc.value
     if not found and "position" in value:
         problems += _position_problems(value, framework, display, doc.line(("position",)))
     if problems:
         return None, problems
-    lines = {str(k[0]): v for k, v in doc.lines.items() if len(k) == 1}
+    lines = {field_name(k): v for k, v in doc.lines.items() if k}
     return (
         Entry(
             id=entry_id,
@@ -144,18 +199,26 @@ def load_entry(
 def load_entries(folder: Path, root: Path, framework: Framework) -> tuple[list[Entry], list[Problem]]:
     """Load every ``*.yaml`` file of ``folder``, sorted by id.
 
-    Files with other endings are reported, so that an ``entry.yml`` is not silently ignored.
+    Files with other endings are reported, so that an ``entry.yml`` is not silently ignored; so
+    are hidden files and folders named ``*.yaml``. Other folders and hidden files are skipped.
     """
     validator = make_validator(entry_schema(framework))
     entries, problems = [], []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith("."):
+            # ".#x.yaml" is an editor's lock file, not a contribution
+            if path.name.endswith(".yaml") and not path.name.startswith(".#"):
+                problems.append(Problem(display, 0, "", "a hidden file (its name starts with '.') is not read; rename it to <id>.yaml"))
+            continue
+        if path.is_dir():
+            if path.suffix == ".yaml":
+                problems.append(Problem(display, 0, "", "is a folder; an entry must be a file <id>.yaml"))
             continue
         if path.suffix != ".yaml":
             problems.append(Problem(display, 0, "", "entry files must end in .yaml"))
             continue
-        entry, found = load_entry(path, display, framework, validator)
+        entry, found = load_entry(path, display, framework, validator, root)
         problems += found
         if entry is not None:
             entries.append(entry)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from .bibliography import Library, Reference
+from .entries import id_problem
 from .framework import Framework
 
 
@@ -33,7 +34,15 @@ def suggested_ids(ref: Reference) -> list[str]:
     out = [base]
     if words:
         out.append(f"{base}-{words[0]}")
-    return out
+    # a name in a script with no ASCII letters slugs to nothing: fall back to a neutral id
+    out += ["-".join(p for p in ("work", _slug(ref.get("year"))) if p)]
+    return [i for i in dict.fromkeys(out) if not id_problem(i)]
+
+
+def as_handle(placed_by: str) -> str:
+    """``octocat`` → ``@octocat``: a handle is written with its ``@`` (a bare word reads as a key)."""
+    placed_by = placed_by.strip()
+    return placed_by if not placed_by or placed_by.startswith("@") else "@" + placed_by
 
 
 def placer_slug(placed_by: str) -> str:
@@ -91,7 +100,7 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
         "# Optional. If the placement is borderline, say why (Markdown).",
         '# edge_case: ""',
         "",
-        "# TODO Who placed the work: your GitHub handle, or the BibTeX key of a published placement.",
+        "# TODO Who placed the work: your GitHub handle (@name), or the BibTeX key of a published placement.",
         f"placed_by: {json.dumps(placed_by)}",
         "",
     ]

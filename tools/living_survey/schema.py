@@ -10,7 +10,9 @@ from typing import Any
 import jsonschema
 
 from .problems import Problem
-from .yamlio import Document, Path
+from .yamlio import Document, Path, field_name
+
+__all__ = ["field_name", "make_validator", "packaged_schema", "validate"]
 
 
 @cache
@@ -21,12 +23,14 @@ def packaged_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def field_name(path: Path) -> str:
-    """``('quotes', 0, 'page')`` → ``quotes[0].page``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+_BIBKEY = 'is not a BibTeX key: write the key as it is in references.bib (letters, digits and _:.+/-), e.g. "kirk2023empty"'
+_FORMS = {
+    "page": 'is not a page: write "12", "12-13" or "xiv" (the number only, no "p.")',
+    "key": _BIBKEY,
+    "cite": _BIBKEY,
+    "via": _BIBKEY,
+}
+"""Each pattern explained in words, with examples: never a raw regular expression."""
 
 
 def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, str]:
@@ -47,6 +51,14 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, s
         if expected == "string":
             return path, f"{raw} is read as {type(error.instance).__name__}; quote it (\"{raw}\") to keep it as text"
         return path, f"{raw!r} is not of type {expected!r}"
+    if validator == "pattern":
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        form = _FORMS.get(name) or f"is not in the expected form ({error.schema.get('description', 'see the schema')})"
+        return path, f"{error.instance!r} {form}"
+    if validator == "minLength":
+        return path, f"is empty; {error.schema.get('description', 'write a value').rstrip('.')}"
+    if validator == "minItems":
+        return path, f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
     if validator == "enum":
         return path, f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
     return path, error.message

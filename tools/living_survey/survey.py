@@ -5,6 +5,8 @@ One pass reads every input; every output (pages, figure, exports) is a function 
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +16,10 @@ from .entries import Entry, load_entries
 from .framework import Framework, load_framework
 from .problems import Problem, SurveyError
 from .works import Work, Works
+from .yamlio import read_file
+
+BIB_MAX_BYTES = 64 * 1_048_576
+"""The bibliography is read up to this size (a hostile symlink to /dev/zero is not read at all)."""
 
 
 @dataclass(frozen=True)
@@ -58,16 +64,42 @@ class Survey:
         return self.works.of(entry)
 
 
+_HANDLE = re.compile(r"@([A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)")
+"""A GitHub handle written with its ``@``: letters, digits and single hyphens, at most 39."""
+
+
+def _placed_by_problem(placed_by: str, library: Library) -> str:
+    """Why ``placed_by`` is neither a key in the bibliography nor a GitHub handle, or ``""``."""
+    if placed_by in library:
+        return ""
+    if placed_by.startswith("@"):
+        if _HANDLE.fullmatch(placed_by) and len(placed_by) <= 40:
+            return ""
+        return f"{placed_by!r} is not a GitHub handle: after the @, letters, digits and single hyphens, at most 39"
+    hint = difflib.get_close_matches(placed_by, [r.key for r in library], n=1, cutoff=0.6)
+    near = f"did you mean {hint[0]!r}? " if hint else ""
+    return (
+        f"{placed_by!r} is not a key in {library.path}; {near}"
+        f"write the key of a published placement, or your GitHub handle with its @ (e.g. @octocat)"
+    )
+
+
 def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
+    """What only entries and bibliography together can tell: keys, cited works, who placed it."""
     found = []
     for entry in entries:
         if entry.key not in library:
             found.append(Problem(entry.path, entry.line("key"), "key", f"{entry.key!r} is not in {library.path}"))
         for i, quote in enumerate(entry.quotes):
             if quote.cite != entry.key and quote.cite not in library:
-                found.append(Problem(entry.path, entry.line("quotes"), f"quotes[{i}].cite", f"{quote.cite!r} is not in {library.path}"))
+                where = f"quotes[{i}].cite"
+                found.append(Problem(entry.path, entry.line(where), where, f"{quote.cite!r} is not in {library.path}"))
             if quote.via is not None and quote.via not in library:
-                found.append(Problem(entry.path, entry.line("quotes"), f"quotes[{i}].via", f"{quote.via!r} is not in {library.path}"))
+                where = f"quotes[{i}].via"
+                found.append(Problem(entry.path, entry.line(where), where, f"{quote.via!r} is not in {library.path}"))
+        reason = _placed_by_problem(entry.placed_by, library)
+        if reason:
+            found.append(Problem(entry.path, entry.line("placed_by"), "placed_by", reason))
     return found
 
 
@@ -91,11 +123,11 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
     framework = load_framework(framework_file, rel(framework_file))
     entries, found = load_entries(entries_dir, root, framework)
     problems += found
+    data, found = read_file(bib_file, rel(bib_file), root, max_bytes=BIB_MAX_BYTES)
+    if data is None:
+        raise SurveyError([*problems, *found])
     try:
-        data = bib_file.read_bytes()
         text = data.decode("utf-8")
-    except OSError as exc:
-        raise SurveyError([*problems, Problem(rel(bib_file), 0, "", f"cannot read: {exc.strerror}")]) from exc
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"

@@ -9,7 +9,9 @@ schema, refusing tags, anchors, aliases, duplicate keys, tabs and non-UTF-8 inpu
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +38,58 @@ _STANDARD_TAGS = frozenset(
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
 )
 
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters no field may hold: controls (a line break excepted) and invisible direction marks.
+YAML's escapes (``"\\0"``, ``"\\e[31m"``) can write them; they would reach terminals, HTML and CSV."""
+
 Path = tuple[str | int, ...]
+
+
+def field_name(path: Path) -> str:
+    """``('quotes', 0, 'page')`` → ``quotes[0].page``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_file(
+    path: os.PathLike[str] | str, display: str, root: os.PathLike[str] | str, *, max_bytes: int = MAX_BYTES
+) -> tuple[bytes | None, list[Problem]]:
+    """Read a contributed file with a bounded read.
+
+    Git carries symbolic links, so a pull request can point an entry at ``/dev/zero``, a pipe or a
+    file outside the project. The file is resolved, refused unless it lies inside ``root``,
+    opened without blocking, refused unless it is a regular file, and read up to one byte past
+    the limit, never more.
+
+    Returns:
+        The bytes, or ``None`` and the reason as a problem.
+    """
+
+    def refuse(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(display, 0, "", message)]
+
+    try:
+        real = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        return refuse(f"cannot read: {exc.strerror or exc}")
+    base = os.path.realpath(root)
+    if os.path.commonpath([real, base]) != base:
+        return refuse("is a symbolic link to a file outside the project; commit the file itself")
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        return refuse(f"cannot read: {exc.strerror or exc}")
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+            return refuse(f"is {kind}, not a regular file; an input must be a plain text file")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return refuse(f"file is more than {max_bytes:,} bytes; the limit is {max_bytes:,}")
+    return data, []
 
 
 @dataclass
@@ -86,8 +139,16 @@ class _Builder:
         self.seen: set[int] = set()
         self.aliases_reported = bool(problems)
 
-    def fail(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(self.path, node.start_mark.line + 1, "", message))
+    def fail(self, node: yaml.Node, message: str, where: Path = ()) -> None:
+        self.problems.append(Problem(self.path, node.start_mark.line + 1, field_name(where), message))
+
+    def text(self, node: yaml.Node, value: str, where: Path) -> bool:
+        """Refuse control characters (and say which one): True if the text is clean."""
+        bad = _CONTROL.search(value)
+        if bad:
+            char = bad.group(0)
+            self.fail(node, f"contains the control character {char!r} (U+{ord(char):04X}), written with a YAML escape; remove it", where)
+        return bad is None
 
     def build(self, node: yaml.Node, where: Path) -> Any:
         # An alias composes to the very same node object: refusing a second visit refuses
@@ -101,6 +162,8 @@ class _Builder:
             self.fail(node, f"YAML tags such as {node.tag!r} are not allowed")
             return None
         if isinstance(node, yaml.ScalarNode):
+            if not self.text(node, node.value, where):
+                return None
             if not node.style:  # plain: None from PyYAML, '' from libyaml
                 self.doc.raw[where] = node.value
                 value = plain_scalar(node.value)
@@ -123,6 +186,8 @@ class _Builder:
                 self.fail(key_node, "mapping keys must be plain text")
                 continue
             key = key_node.value
+            if not self.text(key_node, key, where):
+                continue
             if key == "<<":
                 self.fail(key_node, "merge keys (<<) are not allowed")
                 continue
