@@ -94,7 +94,7 @@ def write_plugin_project(folder: Path, works: list[dict]) -> None:
         quotes = "".join(f'  - text: "{t}"\n    page: "{p}"\n' for t, p in w["quotes"])
         (entries / f"{w['id']}.yaml").write_text(
             f"key: {w['key']}\nquadrant: {w['quadrant']}\nposition: [{w['position'][0]}, {w['position'][1]}]\n"
-            f"quotes:\n{quotes}rationale: >-\n  {w['rationale']}\nsignal: [comparisons]\nplaced_by: bench\n",
+            f"quotes:\n{quotes}rationale: >-\n  {w['rationale']}\nsignal: [comparisons]\nplaced_by: \"@bench\"\n",
             encoding="utf-8",
         )
     docs = folder / "docs"

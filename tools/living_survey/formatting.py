@@ -6,6 +6,8 @@ would hide; the rules are few: authors, year, title, venue, locators, link.
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
 from .bibliography import Name, Reference
@@ -46,6 +48,12 @@ def creators_text(ref: Reference) -> str:
     return name_list(creators.people) if creators.people else creators.body
 
 
+def _full_stop(parts: list[Part]) -> None:
+    # an abbreviated venue ("Proc.") already ends the sentence: never print ".."
+    if not parts[-1][1].endswith((".", "?", "!")):
+        parts.append(("", "."))
+
+
 def reference_parts(ref: Reference) -> list[Part]:
     """The formatted reference as styled parts, before any escaping."""
     parts: list[Part] = []
@@ -72,7 +80,7 @@ def reference_parts(ref: Reference) -> list[Part]:
                 parts.append(("", f"({ref.get('number')})"))
             if ref.get("pages"):
                 parts.append(("", f", {ref.get('pages')}"))
-            parts.append(("", "."))
+            _full_stop(parts)
     elif ref.type in ("inproceedings", "incollection", "inbook", "conference"):
         book = ref.get("booktitle")
         if book:
@@ -83,7 +91,7 @@ def reference_parts(ref: Reference) -> list[Part]:
             parts.append(("em", book))
             if ref.get("pages"):
                 parts.append(("", f" (pp. {ref.get('pages')})"))
-            parts.append(("", "."))
+            _full_stop(parts)
     else:
         extra = ref.get("howpublished") or ref.get("note")
         if extra and not extra.lower().startswith(("http://", "https://")):
@@ -105,11 +113,25 @@ def reference_html(ref: Reference) -> Markup:
     for style, text in reference_parts(ref):
         # esc, not escape: an "@" from BibTeX must not read as a citation to a later pass
         if style == "em":
-            out.append(Markup("<em>{}</em>").format(esc(text)))
+            out.append(Markup("<em>{}</em>").format(_linked(text)))
         elif style == "link":
             out.append(Markup('<a href="{0}">{0}</a>').format(esc(text)))
         else:
-            out.append(esc(text))
+            out.append(_linked(text))
+    return Markup("").join(out)
+
+
+_WEB = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+
+
+def _linked(text: str) -> Markup:
+    """Escaped text whose web addresses (from ``\\url{…}`` or ``\\href{…}{…}``) are links: http(s) only."""
+    out, pos = [], 0
+    for match in _WEB.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        out += [esc(text[pos : match.start()]), Markup('<a href="{0}">{0}</a>').format(esc(url))]
+        pos = match.start() + len(url)
+    out.append(esc(text[pos:]))
     return Markup("").join(out)
 
 

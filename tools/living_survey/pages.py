@@ -35,8 +35,12 @@ SHORT_QUOTE = 220
 
 
 def anchor(key: str) -> str:
-    """An HTML id for a BibTeX key (keys may hold ``:`` or ``/``)."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    """An HTML id for a BibTeX key, different for different keys (``a:b``, ``a-b``, ``a/b``).
+
+    Letters, digits and ``-`` stay; any other character, ``_`` included, becomes ``_<hex>_``.
+    As ``_`` only ever opens or closes such an escape, the id can be read back to one key only.
+    """
+    return re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group(0)):x}_", key)
 
 
 @dataclass
