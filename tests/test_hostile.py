@@ -3,6 +3,7 @@ hostile-but-valid string builds and stays text in HTML, SVG, JSON, CSV and BibTe
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -20,6 +21,8 @@ from .conftest import HOSTILE_TEXTS, PWN, SAMPLE_BIB, write_sample
 CORPUS = Path(__file__).parent / "corpus"
 EXPECT = re.compile(rb"^[#%] expect: (\d+): (.*)$")
 BAD_ENTRIES = sorted((CORPUS / "entries" / "bad").glob("*.yaml"))
+CROSS_ENTRIES = sorted((CORPUS / "entries" / "cross").glob("*.yaml"))
+"""Entries that are well-formed alone and wrong against references.bib (keys, cites, placed_by)."""
 BAD_BIBS = sorted((CORPUS / "bib" / "bad").glob("*.bib"))
 
 
@@ -44,6 +47,24 @@ def test_bad_entry_stops_the_real_build_with_its_location(tmp_path: Path, path: 
     where = f"entries/{path.name}:{line}: " if line else f"entries/{path.name}: "
     assert any(where in record.getMessage() and text in record.getMessage() for record in caplog.records), caplog.text
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize("path", CROSS_ENTRIES, ids=lambda p: p.stem)
+def test_entry_wrong_against_the_bibliography_fails_the_build_and_validate(tmp_path: Path, path: Path, build_site, caplog) -> None:
+    from living_survey.cli import main
+
+    root = write_sample(tmp_path / "p")
+    (root / "entries" / path.name).write_bytes(path.read_bytes())
+    line, text = expectation(path)
+    where = f"entries/{path.name}:{line}: "
+    with pytest.raises((Abort, PluginError)):
+        build_site(root)
+    assert any(where in record.getMessage() and text in record.getMessage() for record in caplog.records), caplog.text
+    # (that no page is written first is the errors-before-pages work's own test)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["validate", "--root", str(root)]) == 1
+    assert any(m.startswith(where) and text in m for m in out.getvalue().splitlines()), out.getvalue()
 
 
 @pytest.mark.parametrize("path", BAD_BIBS, ids=lambda p: p.stem)

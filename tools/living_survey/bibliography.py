@@ -105,12 +105,35 @@ def verbatim_url(text: str) -> str:
     return _URL_ESCAPES.sub(r"\1", text).strip()
 
 
+class _Complaints(logging.Handler):
+    """pylatexenc logs what it could not convert (``\\frac`` without arguments …) and goes on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def _latex(text: str, decoder: LatexNodes2Text = _DECODER) -> str:
-    # pylatexenc's own failures (IndexError, KeyError …) on contributed text become our error
+    # pylatexenc's failures on contributed text, raised (IndexError, KeyError …) or only logged,
+    # become our error, reported at the field's line
+    logger = logging.getLogger("pylatexenc")
+    complaints, propagate = _Complaints(), logger.propagate
+    logger.addHandler(complaints)
+    logger.propagate = False
     try:
-        return str(decoder.latex_to_text(text))
+        decoded = str(decoder.latex_to_text(text))
     except Exception as exc:  # noqa: BLE001 (any failure of the third-party parser is reported)
         raise LatexError(f"cannot be read as LaTeX ({type(exc).__name__}); check its backslashes and braces") from exc
+    finally:
+        logger.removeHandler(complaints)
+        logger.propagate = propagate
+    if complaints.messages:
+        reason = re.sub(r"^(?:WARNING: )?(?:Error in configuration: )?", "", complaints.messages[0])
+        raise LatexError(f"cannot be read as LaTeX: {reason}")
+    return decoded
 
 
 def _math(body: str) -> str:
@@ -561,8 +584,9 @@ _ARXIV = re.compile(r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z]+(?:-[a-z]+)?(?:\.[A
 
 
 def _field_line(entry: Entry, f: object) -> int:
+    # bibtexparser counts a field's line from the file's start (0-based); an inherited one has none
     start = getattr(f, "start_line", None)
-    return entry.start_line + 1 + (start if isinstance(start, int) else 0)
+    return start + 1 if isinstance(start, int) else entry.start_line + 1
 
 
 def _swallowed(value: str) -> str:
