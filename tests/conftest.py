@@ -169,9 +169,81 @@ def write_hostile(root: Path) -> Path:
         # placed_by is a key or a handle (free text is refused: see tests/corpus/entries/bad)
         'placed_by: "@mallory"\n'
     )
-    write_sample(root, bib=bib)
+    write_sample(root, bib=bib + LINKS_BIB)
     (root / "entries" / "hostile.yaml").write_text(entry, encoding="utf-8")
+    rationale = "\n".join(f"  [spelling {i}]({url})" for i, url in enumerate(SCRIPT_LINKS))
+    (root / "entries" / "hostile-links.yaml").write_text(
+        "key: links2021\n"
+        "quadrant: broad-descriptive\n"
+        "quotes:\n"
+        '  - text: "q"\n'
+        '    page: "1"\n'
+        f"rationale: |\n{rationale}\n"
+        "  <javascript:alert(1)> <JAVASCRIPT:alert(1)> <vbscript:msgbox(1)> [by reference][evil] ![img][evil]\n"
+        "  [safe](https://example.org/safe) <https://example.org/auto>\n"
+        "\n"
+        "  [evil]: &#106;avascript:alert(1)\n"
+        "edge_case: |\n"
+        "  [again](&#x6A;avascript:alert(1)) [again][bad]\n"
+        "\n"
+        "  [bad]: <java&Tab;script:alert(1)>\n"
+        "placed_by: source2023map\n",
+        encoding="utf-8",
+    )
     return root
+
+
+SCRIPT_LINKS = (
+    "&#106;avascript:alert(1)",
+    "&#x6A;avascript:alert(1)",
+    "&#X6a;avascript:alert(1)",
+    "&#0000106avascript:alert(1)",
+    "&#x0006A;avascript:alert(1)",
+    "&#106&#97&#118&#97&#115&#99&#114&#105&#112&#116&#58alert(1)",
+    "java&Tab;script:alert(1)",
+    "java&NewLine;script:alert(1)",
+    "jav&#x09;ascript:alert(1)",
+    "jav&#9;ascript:alert(1)",
+    "jav&#x0A;ascript:alert(1)",
+    "javascript&colon;alert(1)",
+    "javascript&#58;alert(1)",
+    "javascript&#x3a;alert(1)",
+    "&Tab;javascript:alert(1)",
+    "&#32;javascript:alert(1)",
+    "&#1;javascript:alert(1)",
+    "&#x26;#106;avascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "<javascript:alert(1)>",
+    "<&#106;avascript:alert(1)>",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "&#100;ata:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "java\\script:alert(1)",
+    "%6Aavascript:alert(1)",
+)
+"""Ways to spell a script address in a Markdown link: each must end up with no href at all, or an
+href a browser reads as harmless (it is clicked in tests/test_hostile_browser.py)."""
+
+LINKS_BIB = r"""
+@misc{links2021,
+  author = {Link, Lena},
+  title = {{BERT} gets 50% better with \LaTeX{} and \TeX},
+  howpublished = {\url{https://example.org/~lena/paper.pdf}},
+  year = {2021}
+}
+@misc{href2021,
+  author = {Href, Hal},
+  title = {A note with a link},
+  note = {See \href{https://example.org/a_b?x=1}{the project page}},
+  year = {2021}
+}
+@article{proc2021,
+  author = {Proc, Pat},
+  title = {A venue with an abbreviated name},
+  journal = {Proc.},
+  year = {2021}
+}
+"""
 
 
 # -- a real browser (Debian's Chromium) against a built site served on 127.0.0.1 --------------

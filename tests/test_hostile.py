@@ -16,7 +16,7 @@ import bibtexparser
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from .conftest import HOSTILE_TEXTS, PWN, SAMPLE_BIB, write_sample
+from .conftest import HOSTILE_TEXTS, PWN, SAMPLE_BIB, SCRIPT_LINKS, write_sample
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECT = re.compile(rb"^[#%] expect: (\d+): (.*)$")
@@ -119,6 +119,33 @@ def test_hostile_strings_never_become_markup_in_any_page(hostile_site: Path) -> 
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in entry
     assert r"$\mathtext{x}$" in entry
     assert 'href="https://example.org/"' in entry  # a safe link in the rationale survives
+
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+def test_no_spelling_of_a_script_address_survives_as_a_link(hostile_site: Path) -> None:
+    pages = list(hostile_site.rglob("*.html"))
+    for page in pages:
+        parser = Markup()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            # the parser decoded the attribute as a browser does; a browser then drops these
+            seen = re.sub(r"[\x00-\x20\x7f]", "", link)
+            scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", seen)
+            assert scheme is None or scheme.group(1).lower() in SAFE_SCHEMES, (page, link)
+    entry = (hostile_site / "entries" / "hostile-links" / "index.html").read_text(encoding="utf-8")
+    for i in range(len(SCRIPT_LINKS)):
+        assert f">spelling {i}</a>" in entry  # the link text stays, as text
+    assert 'href="https://example.org/safe"' in entry and 'href="https://example.org/auto"' in entry
+
+
+def test_bibtex_text_is_published_as_written(hostile_site: Path) -> None:
+    references = (hostile_site / "references" / "index.html").read_text(encoding="utf-8")
+    assert "BERT gets 50% better with LaTeX and TeX" in references
+    assert 'href="https://example.org/~lena/paper.pdf"' in references  # \url: "~" stays "~"
+    assert 'the project page (<a href="https://example.org/a_b?x=1">' in references  # \href
+    assert "<em>Proc.</em>" in references and "Proc.</em>." not in references and "Proc.." not in references
 
 
 def test_hostile_strings_leave_the_svg_well_formed_and_inert(hostile_site: Path) -> None:

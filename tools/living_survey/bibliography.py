@@ -344,11 +344,13 @@ class Reference:
         if self.doi:
             return f"https://doi.org/{self.doi}"
         url = self.get("url")
-        if url and re.match(r"^https?://", url, re.I):
+        if url and _WEB.fullmatch(url):
             return url
         if self.arxiv:
             return f"https://arxiv.org/abs/{self.arxiv}"
-        return ""
+        # howpublished = {\url{…}}: an address standing alone
+        published = self.get("howpublished")
+        return published if _WEB.fullmatch(published) else ""
 
     @property
     def venue(self) -> str:
