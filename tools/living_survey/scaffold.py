@@ -29,14 +29,14 @@ def suggested_ids(ref: Reference) -> list[str]:
     """Ids to try, in order: ``surname-year``, then ``surname-year-firstword`` of the title."""
     creators = ref.creators
     who = creators.people[0].surname if creators.people else (creators.body or ref.label_authors)
-    base = "-".join(p for p in (_slug(who)[:30].strip("-"), _slug(ref.get("year"))) if p) or _slug(ref.key)
+    # a name in a script with no Latin letters slugs to nothing: then the key's, else "work"
+    name = _slug(who)[:30].strip("-") or _slug(ref.key)[:30].strip("-") or "work"
+    base = "-".join(p for p in (name, _slug(ref.get("year"))) if p)
     words = [w for w in _slug(ref.title).split("-") if len(w) > 3]
     out = [base]
     if words:
         out.append(f"{base}-{words[0]}")
-    # a name in a script with no ASCII letters slugs to nothing: fall back to a neutral id
-    out += ["-".join(p for p in ("work", _slug(ref.get("year"))) if p)]
-    return [i for i in dict.fromkeys(out) if not id_problem(i)]
+    return [i for i in out if not id_problem(i)] or ["work"]
 
 
 def as_handle(placed_by: str) -> str:
