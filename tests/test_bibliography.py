@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from living_survey.bibliography import decode, parse_bibliography
@@ -92,3 +94,92 @@ def test_the_shipped_bibliography() -> None:
     for ref in lib:
         text = reference_text(ref)
         assert "\\" not in text and "{" not in text, (ref.key, text)
+
+
+# -- decoding what BibTeX writes, as written -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"{BERT} gets 50% better", "BERT gets 50% better"),
+        (r"50\% and {R}{\"o}ttger", "50% and Röttger"),
+        (r"With \LaTeX{} and \TeX and \BibTeX", "With LaTeX and TeX and BibTeX"),
+        (r"\url{https://example.org/~me/a_b%20c}", "https://example.org/~me/a_b%20c"),
+        (r"see \href{https://example.org/x\_y}{the \emph{site}}", "see the site (https://example.org/x_y)"),
+        (r"$\alpha$-divergence for $n$-grams", "α-divergence for n-grams"),
+        (r"$\mathtext{x}$ and $x^2$ stay", r"$\mathtext{x}$ and $x^2$ stay"),
+        (r"costs \$5 {and} a lone $ sign", "costs $5 and a lone $ sign"),
+        (r"a~b ``quoted'' -- and --- dashes", "a b \u201cquoted\u201d \u2013 and \u2014 dashes"),
+    ],
+)
+def test_decoding_keeps_what_was_meant(latex: str, text: str) -> None:
+    assert decode(latex) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (r"\href{https://example.org/}", "expected a {…} argument"),
+        (r"\href{javascript:alert(1)}{x}", "a link must be a web address"),
+        (r"\url{ftp://example.org/}", "a link must be a web address"),
+        ("{" * 100 + "x" + "}" * 100, "nested more than 32 deep"),
+        (r"half a \frac", "cannot be read as LaTeX"),
+    ],
+)
+def test_what_cannot_be_decoded_is_a_located_problem(value: str, reason: str) -> None:
+    lib = parse(f"@misc{{k2020,\n  author = {{A, B}},\n  title = {{{value}}},\n  year = {{2020}}\n}}\n")
+    assert [str(p) for p in lib.problems if "k2020: title" in str(p)] and reason in str(lib.problems), lib.problems
+    assert any(str(p).startswith("references.bib:3: k2020: title: ") for p in lib.problems)
+
+
+def test_footnotes_and_urls_never_crash_and_urls_keep_their_tilde() -> None:
+    lib = parse(
+        "@misc{k2020, author = {A\\footnote{x}, B}, title = {T\\footnote{note}}, year = {2020},\n"
+        " url = {\\url{https://example.org/~a/}}}\n"
+    )
+    assert lib.problems == () and lib["k2020"].link == "https://example.org/~a/"
+
+
+def test_a_missing_comma_is_named_and_the_swallowed_year_is_not_blamed_twice() -> None:
+    lib = parse("@misc{k2024,\n  author = {A, B},\n  title = {T},\n  year = {2024}\n  eprint = {2404.16019},\n  archiveprefix = {arXiv}\n}\n")
+    assert [str(p) for p in lib.problems] == [
+        "references.bib:4: k2024: year: likely missing comma before 'eprint': end the line before it with a comma"
+    ]
+
+
+def test_identifiers_are_checked_and_good_ones_pass() -> None:
+    good = parse(
+        "@article{k2020, author = {A, B}, title = {T}, year = {2020}, doi = {https://doi.org/10.18653/v1/2020.acl-main.1},"
+        " eprint = {hep-th/9901001v2}, url = {https://example.org/a?b=c}}\n"
+        "@misc{j2021, organization = {Org}, title = {U}, year = {2021}, eprint = {2404.16019v3}, archiveprefix = {arXiv}}\n"
+        "@misc{h2021, editor = {E, F}, title = {V}, year = {2021}, eprint = {hal-01234}, eprinttype = {HAL}}\n"
+    )
+    assert good.problems == ()
+
+
+def test_keys_differing_only_in_case_are_one_key() -> None:
+    lib = parse("@misc{Smith2020, author = {S, A}, title = {A}, year = {2020}}\n@misc{smith2020, author = {S, A}, title = {B}, year = {2020}}\n")
+    assert [str(p) for p in lib.problems] == [
+        "references.bib:2: smith2020: duplicate key: 'Smith2020' (line 1) differs only in letter case, "
+        "and BibTeX ignores case in keys; rename one"
+    ]
+
+
+def test_anchors_differ_for_keys_that_differ() -> None:
+    from living_survey.pages import anchor
+
+    keys = ["a:b", "a-b", "a/b", "a_b", "a.b", "a+b", "a_3a_b", "ab", "a__b"]
+    anchors = [anchor(k) for k in keys]
+    assert len(set(anchors)) == len(keys)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", a) for a in anchors) and anchor("kirk2023empty") == "kirk2023empty"
+
+
+def test_an_abbreviated_venue_ends_with_one_full_stop() -> None:
+    lib = parse(
+        "@article{a2020, author = {A, B}, title = {T}, journal = {Proc.}, year = {2020}}\n"
+        "@inproceedings{b2020, author = {A, B}, title = {U}, booktitle = {Proc. Conf.}, year = {2020}}\n"
+    )
+    assert reference_text(lib["a2020"]).endswith("T. Proc.")
+    assert reference_text(lib["b2020"]).endswith("In Proc. Conf.")
+    assert ".." not in str(reference_html(lib["a2020"])) + str(reference_html(lib["b2020"]))

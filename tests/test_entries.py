@@ -120,3 +120,50 @@ def test_unknown_quote_via_is_a_located_warning(tmp_path: Path) -> None:
     root = write_sample(tmp_path / "p", entries={"second-hand": entry})
     survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
     assert [str(w) for w in survey.warnings] == ["entries/second-hand.yaml:8: quotes[0].via: 'nowhere1999' is not in references.bib"]
+
+
+# -- files that are not plain files inside the project ------------------------------------------
+
+
+def test_an_entry_linked_to_dev_zero_is_refused_unread(tmp_path: Path) -> None:
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    entries, problems = load_entries(folder, tmp_path, framework())
+    assert entries == [] and [str(p) for p in problems] == [
+        "entries/zero.yaml: is a symbolic link to a file outside the project; commit the file itself"
+    ]
+
+
+def test_links_inside_the_project_are_read_and_pipes_and_folders_are_refused(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    (tmp_path / "elsewhere.yaml").write_text(SAMPLE_ENTRY.format(key="k", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q"))
+    (folder / "linked.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    os.mkfifo(folder / "pipe.yaml")  # opening it for reading must not wait for a writer
+    (folder / "folder.yaml").mkdir()
+    (folder / "to-folder.yaml").symlink_to(folder / "folder.yaml")
+    entries, problems = load_entries(folder, tmp_path, framework())
+    assert [e.id for e in entries] == ["linked"]
+    assert sorted(map(str, problems)) == [
+        "entries/folder.yaml: is a folder; an entry must be a file <id>.yaml",
+        "entries/pipe.yaml: is a device, pipe or socket, not a regular file; an input must be a plain text file",
+        "entries/to-folder.yaml: is a folder; an entry must be a file <id>.yaml",
+    ]
+
+
+def test_a_file_name_with_a_trailing_newline_is_not_an_id(tmp_path: Path) -> None:
+    messages = load_one(tmp_path, "abc\n.yaml", SAMPLE_ENTRY.format(key="k", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q").encode())
+    assert any("file name 'abc\\n' is not a valid id" in m for m in messages), messages
+
+
+def test_every_nested_field_keeps_its_own_line(tmp_path: Path) -> None:
+    text = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")
+    text = text.replace('    page: "3"\n', '    page: "3"\n    cite: delta2021named\n')
+    (folder := tmp_path / "entries").mkdir()
+    (folder / "nested.yaml").write_text(text)
+    (entry,), _ = load_entries(folder, tmp_path, framework())
+    assert (entry.line("quotes"), entry.line("quotes[0]"), entry.line("quotes[0].page"), entry.line("quotes[0].cite")) == (4, 5, 6, 7)
+    assert entry.line("quotes[0].missing") == 5 and entry.line("signal[0]") == entry.line("signal") == 10
