@@ -490,7 +490,7 @@ def parse_bibliography(text: str, path: str) -> Library:
         text: the content of the ``.bib`` file.
         path: the file's path as shown in messages.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = _control_characters(text, path)
     seed = BibLibrary([String(m[:3].lower(), m) for m in _MONTHS])
     try:
         with _quiet_parser():
@@ -662,6 +662,26 @@ def _case_duplicates(entries: dict[str, Entry], path: str) -> list[Problem]:
                     "and BibTeX ignores case in keys; rename one",
                 )
             )
+    return problems
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters no record may hold (tabs and line ends excepted): they would reach HTML, CSV and terminals."""
+
+
+def _control_characters(text: str, path: str, limit: int = 20) -> list[Problem]:
+    problems: list[Problem] = []
+    line, pos = 1, 0
+    for match in _CONTROL.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        if problems and problems[-1].line == line:
+            continue
+        if len(problems) == limit:
+            problems.append(Problem(path, line, "", "more control characters follow; remove them all"))
+            break
+        char = match.group(0)
+        problems.append(Problem(path, line, "", f"contains the control character {char!r} (U+{ord(char):04X}); remove it"))
     return problems
 
 

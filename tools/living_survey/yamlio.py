@@ -24,6 +24,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 1_048_576
 """Files larger than this are refused before parsing (entries are a few kilobytes)."""
+MAX_DEPTH = 32
+"""Values nested deeper than this are refused (an entry needs three levels)."""
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -138,6 +140,7 @@ class _Builder:
         self.problems = problems
         self.seen: set[int] = set()
         self.aliases_reported = bool(problems)
+        self.depth_reported = False
 
     def fail(self, node: yaml.Node, message: str, where: Path = ()) -> None:
         self.problems.append(Problem(self.path, node.start_mark.line + 1, field_name(where), message))
@@ -151,6 +154,12 @@ class _Builder:
         return bad is None
 
     def build(self, node: yaml.Node, where: Path) -> Any:
+        if len(where) > MAX_DEPTH:
+            # the builder (and later the schema check) recurse: input must not choose how deep
+            if not self.depth_reported:
+                self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep", where[:MAX_DEPTH])
+                self.depth_reported = True
+            return None
         # An alias composes to the very same node object: refusing a second visit refuses
         # aliases, and with them the exponential "billion laughs" expansion.
         if id(node) in self.seen:
