@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 
 from .framework import Framework
+from .markup import markdown_problems
 from .problems import Problem
 from .schema import make_validator, packaged_schema, validate
 from .yamlio import Document, field_name, load_yaml, read_file
@@ -28,6 +29,8 @@ _BLANK = {
     "text": "copy the passage verbatim from the work",
 }
 """Text fields that must say something, and what to write in them."""
+_MARKDOWN = ("rationale", "edge_case")
+"""Top-level fields rendered as Markdown."""
 
 
 def id_problem(entry_id: str) -> str:
@@ -134,6 +137,8 @@ def _text_problems(doc: Document, file: str) -> list[Problem]:
                 walk(item, (*where, i))
         elif isinstance(value, str) and where:
             name = next(p for p in reversed(where) if isinstance(p, str))
+            if len(where) == 1 and name in _MARKDOWN:
+                problems.extend(Problem(file, doc.line(where), name, m) for m in markdown_problems(value))
             if name in _BLANK and value and not value.strip():
                 problems.append(Problem(file, doc.line(where), field_name(where), f"is blank; {_BLANK[name]}"))
             elif name in _ONE_LINE and value.strip() and value != value.strip():

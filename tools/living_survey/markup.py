@@ -59,6 +59,38 @@ def safe_url(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
 
 
+MAX_MARKDOWN = 5_000
+"""Characters in one contributed Markdown field (a rationale is a paragraph or two)."""
+MAX_BRACKETS = 64
+"""Opening brackets in one field: Python-Markdown rescans the text after each unclosed "[",
+so their number times the length bounds its time (64 × 5,000 renders in well under a second)."""
+MAX_NESTING = 16
+"""Lists and block quotes nested deeper than this are refused: Python-Markdown recurses per level."""
+_MARKER = re.compile(r"[ \t]*(?:[-*+](?=[ \t]|$)|>|[0-9]{1,9}[.)](?=[ \t]|$))")
+
+
+def markdown_problems(text: str) -> list[str]:
+    """Why :class:`SafeMarkdown` might not render ``text`` in bounded time, each in words (or none).
+
+    Python-Markdown is not linear on every input (runs of ``[``; lists nested hundreds deep
+    raise ``RecursionError``), so contributed Markdown is kept within limits it handles quickly.
+    """
+    problems = []
+    if len(text) > MAX_MARKDOWN:
+        problems.append(f"is {len(text):,} characters long; the limit is {MAX_MARKDOWN:,}: say it in fewer words")
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        problems.append(f"has {brackets} '[' characters; the limit is {MAX_BRACKETS} (each link or citation uses one)")
+    for number, line in enumerate(text.split("\n"), 1):
+        depth, pos = (len(line) - len(line.lstrip(" \t"))) // 4, 0
+        while match := _MARKER.match(line, pos):
+            depth, pos = depth + 1, match.end()
+        if depth > MAX_NESTING:
+            problems.append(f"nests lists or quotes {depth} levels deep on its line {number}; the limit is {MAX_NESTING}")
+            break
+    return problems
+
+
 class _LinkGuard(markdown.treeprocessors.Treeprocessor):
     def run(self, root: Element) -> None:
         for element in root.iter():
