@@ -183,3 +183,41 @@ def test_an_abbreviated_venue_ends_with_one_full_stop() -> None:
     assert reference_text(lib["a2020"]).endswith("T. Proc.")
     assert reference_text(lib["b2020"]).endswith("In Proc. Conf.")
     assert ".." not in str(reference_html(lib["a2020"])) + str(reference_html(lib["b2020"]))
+
+
+BIB_TIMING = r"""
+import time
+from living_survey.bibliography import parse_bibliography
+
+N = 1 << 18
+
+
+def fill(unit):
+    return (unit * (N // len(unit) + 1))[:N]
+
+
+CASES = {
+    "plain": "".join(f"@misc{{k{i}, author = {{Alpha, Ann and Beta, Bob}}, title = {{Title {i}}}, year = {{2020}}}}\n" for i in range(N // 80)),
+    "one long braced title": "@misc{k, title = {" + "{" * 30 + "\\'e" + "x" * N + "}" * 31 + ", year = {2020}}",
+    "a field that swallowed the file": "@misc{k, author = {A, B}, title = {t}, year = {2020}\n" + fill("x = {1}\n") + "}",
+    "records without their @": fill("misc{k, title = x,\n"),
+    "blank lines": fill("\n"),
+    "bare words": "@misc{k, " + fill("a = ") + "}",
+}
+for name, text in CASES.items():
+    parse_bibliography.cache_clear()
+    start = time.perf_counter()
+    parse_bibliography(text, "references.bib")
+    print(f"{name}\t{time.perf_counter() - start}")
+"""
+
+
+def test_the_bibliography_is_read_in_bounded_time() -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", BIB_TIMING], capture_output=True, text=True, timeout=120, check=True)
+    times = dict(line.rsplit("\t", 1) for line in run.stdout.splitlines())
+    plain = float(times.pop("plain"))
+    slow = {name: float(t) for name, t in times.items() if float(t) > 10 * plain + 0.5}
+    assert slow == {}, f"plain 256 KiB: {plain:.3f}s"

@@ -29,10 +29,12 @@ from .problems import Problem
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
 # A record whose "@" was lost is parsed as a comment: "article{key," followed by a field.
-_LOST_RECORD = re.compile(r"^\s*([A-Za-z]+)\s*[{(]\s*([^\s,={}]+)\s*,\s*\w+\s*=", re.MULTILINE)
+_LOST_RECORD = re.compile(r"^[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^\s,={}]+)\s*,\s*\w+\s*=", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 
 MAX_DEPTH = 32
+MAX_FIELD = 10_000
+"""Characters in one field: the LaTeX decoder reads some 40,000 a second, so its time stays bounded."""
 """Braces nested deeper than this are refused: no real title needs more than a few levels."""
 
 
@@ -53,7 +55,7 @@ _DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", keep_br
 _MATH_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="text", keep_braced_groups=False)
 _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
 # What the pre-pass handles itself: links (verbatim addresses), math, comments, escapes.
-_SPECIAL = re.compile(r"\\(?:url|href)(?![A-Za-z])|\\[^A-Za-z]|\\[A-Za-z]+|\$|%")
+_SPECIAL = re.compile(r"\\(?:url|href)(?![A-Za-z])|\\[^A-Za-z]|\\[A-Za-z]+|\$|%|&")
 _MACRO = re.compile(r"\\([A-Za-z]+)")
 _BRACES = re.compile(r"\\[{}]|[{}]")
 _URL_ESCAPES = re.compile(r"\\([%#_&$~{}])")
@@ -160,7 +162,11 @@ def decode(text: str) -> str:
         LatexError: braces nested too deep or unbalanced, a link without its arguments, or text
             the LaTeX decoder cannot read.
     """
-    if any(c in text for c in "\\{~$%"):
+    if "\\" not in text and "$" not in text:
+        # no macro and no math: what the LaTeX decoder would do, at a fraction of its cost
+        _check_depth(text)
+        text = text.replace("{", "").replace("}", "").replace("~", " ")
+    elif any(c in text for c in "\\{~$%&"):
         _check_depth(text)
         if _PRIVATE.search(text):
             raise LatexError("contains a private-use character; remove it")
@@ -173,8 +179,8 @@ def decode(text: str) -> str:
             token = match.group(0)
             out.append(text[pos : match.start()])
             pos = match.end()
-            if token == "%":
-                out.append("\\%")
+            if token in ("%", "&"):
+                out.append("\\" + token)  # text, not a comment or a table cell
                 continue
             if token in ("\\url", "\\href"):
                 address, pos = _braced(text, pos)
@@ -506,8 +512,10 @@ def parse_bibliography(text: str, path: str) -> Library:
         line = (block.start_line or 0) + 1
         error = block.error
         if isinstance(block, DuplicateBlockKeyBlock):
-            first = parsed.entries_dict[block.key].start_line + 1
-            message = f"duplicate key {block.key!r} (first defined on line {first})"
+            # a repeated @string name is a duplicate too, and is not among the records
+            previous = parsed.entries_dict.get(block.key) or parsed.strings_dict.get(block.key)
+            first = f" (first defined on line {previous.start_line + 1})" if previous is not None else ""
+            message = f"duplicate key {block.key!r}{first}"
         elif isinstance(error, BlockAbortedException):
             message = f"record could not be parsed: {error.abort_reason.strip()}"
         else:
@@ -516,9 +524,9 @@ def parse_bibliography(text: str, path: str) -> Library:
         problems.append(Problem(path, line, head, message))
     for block in parsed.blocks:
         if isinstance(block, ImplicitComment):
+            line, counted = (block.start_line or 0) + 1, 0
             for match in _LOST_RECORD.finditer(block.comment):
-                line = (block.start_line or 0) + 1 + block.comment[: match.start()].count("\n")
-                line += len(match.group(0)) - len(match.group(0).lstrip("\n"))
+                line, counted = line + block.comment.count("\n", counted, match.start()), match.start()
                 problems.append(
                     Problem(
                         path,
@@ -531,9 +539,10 @@ def parse_bibliography(text: str, path: str) -> Library:
     _resolve_crossrefs(entries, path, problems)
     defined = {name.lower() for name in parsed.strings_dict}
     for key, entry in entries.items():
-        for offset, name in _bare_values(entry.raw or ""):
+        raw, line, counted = entry.raw or "", entry.start_line + 1, 0
+        for offset, name in _bare_values(raw):
             if name.lower() not in defined:
-                line = entry.start_line + 1 + (entry.raw or "")[:offset].count("\n")
+                line, counted = line + raw.count("\n", counted, offset), offset  # counted once, not per value
                 problems.append(Problem(path, line, key, f"{name!r} is not a defined @string macro; put text in braces: {{...}}"))
 
     problems += _case_duplicates(entries, path)
@@ -543,6 +552,10 @@ def parse_bibliography(text: str, path: str) -> Library:
         names: dict[str, tuple[Name, ...]] = {}
         for f in entry.fields:
             name = f.key.lower()
+            if len(str(f.value)) > MAX_FIELD:
+                message = f"is {len(str(f.value)):,} characters long; the limit is {MAX_FIELD:,}"
+                problems.append(Problem(path, _field_line(entry, f), f"{key}: {name}", message))
+                continue
             try:
                 if name in ("author", "editor"):
                     names[name] = _names(f.value)
