@@ -20,7 +20,7 @@ ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""
 RESERVED_IDS = frozenset({"index"})
 """Ids a generated page would collide with: ``entries/index`` is the entries folder's own page."""
-_ONE_LINE = ("key", "quadrant", "placed_by", "page", "cite", "via", "signal")
+_ONE_LINE = ("key", "quadrant", "placed_by", "page", "cited_page", "cite", "via", "signal")
 """Fields (and list items) that are names or numbers: one line, no surrounding spaces."""
 _BLANK = {
     "rationale": "say in your own words why the work sits in its quadrant",

@@ -26,6 +26,7 @@ def packaged_schema(name: str) -> dict[str, Any]:
 _BIBKEY = 'is not a BibTeX key: write the key as it is in references.bib (letters, digits and _:.+/-), e.g. "kirk2023empty"'
 _FORMS = {
     "page": 'is not a page: write "12", "12-13" or "xiv" (the number only, no "p.")',
+    "cited_page": 'is not a page: write "12", "12-13" or "xiv" (the number only, no "p.")',
     "key": _BIBKEY,
     "cite": _BIBKEY,
     "via": _BIBKEY,

@@ -175,10 +175,14 @@ class _Builder:
                 return None
             if not node.style:  # plain: None from PyYAML, '' from libyaml
                 self.doc.raw[where] = node.value
-                value = plain_scalar(node.value)
+                try:
+                    value = plain_scalar(node.value)
+                except ValueError:  # Python refuses to read integers of more than 4,300 digits
+                    self.fail(node, f"{node.value[:20]}… is a number with too many digits", where)
+                    return None
                 if isinstance(value, float) and not math.isfinite(value):
                     # .nan passes every minimum/maximum check, so it is refused here
-                    self.fail(node, f"{node.value} is not a finite number")
+                    self.fail(node, f"{node.value} is not a finite number", where)
                     return None
                 return value
             return node.value
