@@ -590,9 +590,9 @@ _FIELD_NAMES = frozenset(
     "address annote archiveprefix author booktitle chapter crossref date doi edition editor eprint "
     "eprintclass eprinttype howpublished institution isbn issn journal journaltitle keywords language "
     "month note number organization pages primaryclass publisher school series title type url urldate "
-    "volume year".split()
+    "volume year abstract biburl bibsource timestamp issue location shorttitle langid file".split()
 )
-_ASSIGNMENT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*=")
+_ASSIGNMENT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*([{\"0-9]?)")
 _YEAR = re.compile(r"[0-9]{4}")
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
 _ARXIV = re.compile(r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?")
@@ -612,7 +612,7 @@ def _swallowed(value: str) -> str:
     """
     for n, line in enumerate(value.split("\n")):
         match = _ASSIGNMENT.match(line.lstrip(" \t,"))
-        if n and match:
+        if n and match and (match.group(2) or match.group(1).lower() in _FIELD_NAMES):
             return match.group(1)
     for piece in re.split(r"[}\"]", value)[1:]:
         match = _ASSIGNMENT.match(piece.lstrip(" \t,"))
