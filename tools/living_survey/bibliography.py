@@ -24,7 +24,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, S
 from pylatexenc import latex2text, macrospec
 from pylatexenc.latex2text import LatexNodes2Text
 
-from .problems import Problem
+from .problems import Problem, shown
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
@@ -186,7 +186,7 @@ def decode(text: str) -> str:
                 address, pos = _braced(text, pos)
                 shown = _URL_ESCAPES.sub(r"\1", address).strip()
                 if not _WEB.fullmatch(shown):
-                    raise LatexError(f"{token}{{{shown}}}: a link must be a web address starting with https://")
+                    raise LatexError(f"{token}{{{address[:80]}}}: a link must be a web address starting with https://")
                 if token == "\\href":
                     label, pos = _braced(text, pos)
                     label = _latex(label.replace("%", "\\%")).strip()
@@ -645,17 +645,19 @@ def _record_problems(entry: Entry, values: dict[str, str], names: dict[str, tupl
     if "year" not in values:
         report("year", "missing; give the year of publication, e.g. year = {2023}")
     elif "year" not in swallowed and not _YEAR.fullmatch(year):
-        report("year", f"{year!r} is not a year; write four digits, e.g. year = {{2023}}", lines["year"])
+        report("year", f"{shown(year)} is not a year; write four digits, e.g. year = {{2023}}", lines["year"])
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", values.get("doi", ""), flags=re.I)
     if "doi" in values and "doi" not in swallowed and not _DOI.fullmatch(doi):
-        report("doi", f"{values['doi']!r} is not a DOI; write it as 10.NNNN/…, e.g. doi = {{10.18653/v1/2023.acl-long.1}}", lines["doi"])
+        message = f"{shown(values['doi'])} is not a DOI; write it as 10.NNNN/…, e.g. doi = {{10.18653/v1/2023.acl-long.1}}"
+        report("doi", message, lines["doi"])
     prefix = (values.get("archiveprefix") or values.get("eprinttype") or "arxiv").lower()
     eprint = values.get("eprint", "")
     if "eprint" in values and "eprint" not in swallowed and prefix == "arxiv" and not _ARXIV.fullmatch(eprint):
-        report("eprint", f"{eprint!r} is not an arXiv identifier; write e.g. eprint = {{2404.16019}} or {{cs/0112017}}", lines["eprint"])
+        message = f"{shown(eprint)} is not an arXiv identifier; write e.g. eprint = {{2404.16019}} or {{cs/0112017}}"
+        report("eprint", message, lines["eprint"])
     url = values.get("url", "")
     if "url" in values and "url" not in swallowed and not _WEB.fullmatch(url):
-        report("url", f"{url!r} is not a web address; write it in full, starting with https://", lines["url"])
+        report("url", f"{shown(url)} is not a web address; write it in full, starting with https://", lines["url"])
     return problems
 
 

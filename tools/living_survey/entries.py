@@ -12,7 +12,7 @@ import jsonschema
 
 from .framework import Framework
 from .markup import markdown_problems
-from .problems import Problem
+from .problems import Problem, shown
 from .schema import make_validator, packaged_schema, validate
 from .yamlio import Document, field_name, load_yaml, read_file
 
@@ -36,9 +36,9 @@ _MARKDOWN = ("rationale", "edge_case")
 def id_problem(entry_id: str) -> str:
     """Why ``entry_id`` cannot be an entry id, or ``""`` if it can."""
     if not ENTRY_ID.match(entry_id):
-        return f"{entry_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. smith-2024"
+        return f"{shown(entry_id)} is not a valid id: use lowercase letters, digits and single hyphens, e.g. smith-2024"
     if entry_id in RESERVED_IDS:
-        return f"{entry_id!r} is reserved for a page the site makes itself; choose another id, e.g. smith-2024"
+        return f"{shown(entry_id)} is reserved for a page the site makes itself; choose another id, e.g. smith-2024"
     return ""
 
 
@@ -143,7 +143,7 @@ def _text_problems(doc: Document, file: str) -> list[Problem]:
                 problems.append(Problem(file, doc.line(where), field_name(where), f"is blank; {_BLANK[name]}"))
             elif name in _ONE_LINE and value.strip() and value != value.strip():
                 what = "a line break" if "\n" in value else "spaces"
-                message = f"{value!r} has {what} around it; write it on one line, without them"
+                message = f"{shown(value)} has {what} around it; write it on one line, without them"
                 problems.append(Problem(file, doc.line(where), field_name(where), message))
 
     walk(doc.value, ())

@@ -22,6 +22,13 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """A contributed value quoted in a message: ``repr``, cut to ``limit`` characters."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "…"
+    return repr(value)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one input file.

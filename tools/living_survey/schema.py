@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 
-from .problems import Problem
+from .problems import Problem, shown
 from .yamlio import Document, Path, field_name
 
 __all__ = ["field_name", "make_validator", "packaged_schema", "validate"]
@@ -51,17 +51,17 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, s
         raw = doc.raw[path]
         if expected == "string":
             return path, f"{raw} is read as {type(error.instance).__name__}; quote it (\"{raw}\") to keep it as text"
-        return path, f"{raw!r} is not of type {expected!r}"
+        return path, f"{shown(raw)} is not of type {expected!r}"
     if validator == "pattern":
         name = next((p for p in reversed(path) if isinstance(p, str)), "")
         form = _FORMS.get(name) or f"is not in the expected form ({error.schema.get('description', 'see the schema')})"
-        return path, f"{error.instance!r} {form}"
+        return path, f"{shown(error.instance)} {form}"
     if validator == "minLength":
         return path, f"is empty; {error.schema.get('description', 'write a value').rstrip('.')}"
     if validator == "minItems":
         return path, f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
     if validator == "enum":
-        return path, f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
+        return path, f"{shown(error.instance)} is not one of {', '.join(map(repr, error.validator_value))}"
     return path, error.message
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .bibliography import Library, parse_bibliography
 from .entries import Entry, load_entries
 from .framework import Framework, load_framework
-from .problems import Problem, SurveyError
+from .problems import Problem, SurveyError, shown
 from .works import Work, Works
 from .yamlio import read_file
 
@@ -75,11 +75,11 @@ def _placed_by_problem(placed_by: str, library: Library) -> str:
     if placed_by.startswith("@"):
         if _HANDLE.fullmatch(placed_by) and len(placed_by) <= 40:
             return ""
-        return f"{placed_by!r} is not a GitHub handle: after the @, letters, digits and single hyphens, at most 39"
+        return f"{shown(placed_by)} is not a GitHub handle: after the @, letters, digits and single hyphens, at most 39"
     hint = difflib.get_close_matches(placed_by, [r.key for r in library], n=1, cutoff=0.6)
     near = f"did you mean {hint[0]!r}? " if hint else ""
     return (
-        f"{placed_by!r} is not a key in {library.path}; {near}"
+        f"{shown(placed_by)} is not a key in {library.path}; {near}"
         f"write the key of a published placement, or your GitHub handle with its @ (e.g. @octocat)"
     )
 
@@ -89,14 +89,14 @@ def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
     found = []
     for entry in entries:
         if entry.key not in library:
-            found.append(Problem(entry.path, entry.line("key"), "key", f"{entry.key!r} is not in {library.path}"))
+            found.append(Problem(entry.path, entry.line("key"), "key", f"{shown(entry.key)} is not in {library.path}"))
         for i, quote in enumerate(entry.quotes):
             if quote.cite != entry.key and quote.cite not in library:
                 where = f"quotes[{i}].cite"
-                found.append(Problem(entry.path, entry.line(where), where, f"{quote.cite!r} is not in {library.path}"))
+                found.append(Problem(entry.path, entry.line(where), where, f"{shown(quote.cite)} is not in {library.path}"))
             if quote.via is not None and quote.via not in library:
                 where = f"quotes[{i}].via"
-                found.append(Problem(entry.path, entry.line(where), where, f"{quote.via!r} is not in {library.path}"))
+                found.append(Problem(entry.path, entry.line(where), where, f"{shown(quote.via)} is not in {library.path}"))
         reason = _placed_by_problem(entry.placed_by, library)
         if reason:
             found.append(Problem(entry.path, entry.line("placed_by"), "placed_by", reason))
