@@ -162,7 +162,7 @@ def test_hostile_strings_round_trip_through_the_exports(hostile_site: Path) -> N
     work = next(w for w in data["works"] if w["key"] == "hostile2020")
     record = next(p for p in work["placements"] if p["id"] == "hostile")
     assert record["quotes"][0]["text"] == " ".join(HOSTILE_TEXTS)
-    assert record["placed_by"] == " ".join(HOSTILE_TEXTS) and record["placer_kind"] == "contributor"
+    assert record["placed_by"] == "@mallory" and record["placer_kind"] == "contributor"
     # BibTeX reads "--" as an en dash; everything else comes back exactly
     assert work["reference"]["title"] == " ".join(HOSTILE_TEXTS).replace("--", "–")
     rows = list(csv.DictReader(io.StringIO((hostile_site / "data" / "entries.csv").read_text(encoding="utf-8"))))

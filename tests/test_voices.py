@@ -159,7 +159,8 @@ def test_hostile_placers_stay_text_in_the_small_map_and_the_contested_list(tmp_p
     root = write_hostile(tmp_path / "p")
     first = (root / "entries" / "hostile.yaml").read_text(encoding="utf-8")
     second = first.replace("quadrant: broad-descriptive", "quadrant: specific-prescriptive").replace("[-0.4, -0.6]", "[0.4, 0.6]")
-    second = second.replace('placed_by: "', 'placed_by: "@x ', 1)
+    # another placer: a handle (placed_by is a key or an @handle; free text is refused at load)
+    second = second.replace('placed_by: "@mallory"', 'placed_by: "@x-mallory"', 1)
     (root / "entries" / "hostile-x.yaml").write_text(second, encoding="utf-8")
     site = build_site(root)
     from html.parser import HTMLParser
