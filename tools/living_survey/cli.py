@@ -109,7 +109,13 @@ def new(args: argparse.Namespace) -> int:
         project = _project(args)
         bib_name = project.display(project.bibliography)
         framework = load_framework(project.framework, project.display(project.framework))
-        library = parse_bibliography(project.bibliography.read_bytes().decode("utf-8"), bib_name)
+        from .survey import BIB_MAX_BYTES
+        from .yamlio import read_file
+
+        data, unread = read_file(project.bibliography, bib_name, project.root, max_bytes=BIB_MAX_BYTES)  # bounded, like validate
+        if data is None:
+            raise SurveyError(unread)
+        library = parse_bibliography(data.decode("utf-8"), bib_name)
     except SurveyError as exc:
         return _report(exc.problems)
     except (OSError, UnicodeDecodeError) as exc:
