@@ -57,7 +57,8 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, s
         form = _FORMS.get(name) or f"is not in the expected form ({error.schema.get('description', 'see the schema')})"
         return path, f"{shown(error.instance)} {form}"
     if validator == "minLength":
-        return path, f"is empty; {error.schema.get('description', 'write a value').rstrip('.')}"
+        wanted = error.schema.get("description", "write a value").rstrip(".")
+        return path, f"is empty; expected: {wanted[:1].lower()}{wanted[1:]}"
     if validator == "minItems":
         return path, f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
     if validator == "enum":
