@@ -77,7 +77,11 @@ def read_file(
     except OSError as exc:
         return refuse(f"cannot read: {exc.strerror or exc}")
     base = os.path.realpath(root)
-    if os.path.commonpath([real, base]) != base:
+    try:
+        inside = os.path.commonpath([real, base]) == base
+    except ValueError:  # on Windows, paths on two drives have no common path
+        inside = False
+    if not inside:
         return refuse("is a symbolic link to a file outside the project; commit the file itself")
     try:
         fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
