@@ -29,8 +29,6 @@ HOME = "index"
 RELEASES = "v"
 """The folder of frozen releases: ``v/<X.Y>/`` beside the living site."""
 
-RESERVED_IDS = frozenset({"index"})
-"""Entry ids that would collide with a folder's own page (``entries/index.md`` is ``entries/``)."""
 
 TOKEN_OPEN = "@@ls:"
 TOKEN_CLOSE = "@@"
