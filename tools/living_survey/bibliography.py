@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import bibtexparser
 from bibtexparser import middlewares
@@ -41,6 +42,11 @@ MAX_FIELD = 10_000
 _LOGOS = {"LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX"}
 """Macros the decoder does not know and that name themselves."""
 
+
+
+def _line(block: Any) -> int:
+    """The 1-based line where a bibtexparser block starts (bibtexparser counts from 0, or not at all)."""
+    return (block.start_line or 0) + 1
 
 def _latex_context() -> macrospec.LatexContextDb:
     db = latex2text.get_default_latex_context_db()
@@ -442,7 +448,7 @@ def _resolve_crossrefs(entries: dict[str, Entry], path: str, problems: list[Prob
         if parent is None:
             problems.append(
                 Problem(
-                    path, entry.start_line + 1, f"@{entry.entry_type}{{{entry.key}", f"crossref {parent_key.value!r} is not in the file"
+                    path, _line(entry), f"@{entry.entry_type}{{{entry.key}", f"crossref {parent_key.value!r} is not in the file"
                 )
             )
             continue
@@ -508,23 +514,23 @@ def parse_bibliography(text: str, path: str) -> Library:
     except Exception as exc:  # noqa: BLE001 (whatever the third-party parser raises is reported)
         problem = Problem(path, 0, "", f"cannot be parsed as BibTeX ({type(exc).__name__}); check its braces and @ signs")
         return Library(path=path, references={}, problems=(problem,))
-    for block in parsed.failed_blocks:
-        line = (block.start_line or 0) + 1
-        error = block.error
-        if isinstance(block, DuplicateBlockKeyBlock):
+    for failed in parsed.failed_blocks:
+        line = (failed.start_line or 0) + 1
+        error = failed.error
+        if isinstance(failed, DuplicateBlockKeyBlock):
             # a repeated @string name is a duplicate too, and is not among the records
-            previous = parsed.entries_dict.get(block.key) or parsed.strings_dict.get(block.key)
-            first = f" (first defined on line {previous.start_line + 1})" if previous is not None else ""
-            message = f"duplicate key {block.key!r}{first}"
+            previous = parsed.entries_dict.get(failed.key) or parsed.strings_dict.get(failed.key)
+            first = f" (first defined on line {_line(previous)})" if previous is not None else ""
+            message = f"duplicate key {failed.key!r}{first}"
         elif isinstance(error, BlockAbortedException):
             message = f"record could not be parsed: {error.abort_reason.strip()}"
         else:
             message = f"record could not be parsed: {error}"
-        head = (block.raw or "").split(",", 1)[0].strip()[:60]
+        head = (failed.raw or "").split(",", 1)[0].strip()[:60]
         problems.append(Problem(path, line, head, message))
     for block in parsed.blocks:
         if isinstance(block, ImplicitComment):
-            line, counted = (block.start_line or 0) + 1, 0
+            line, counted = _line(block), 0
             for match in _LOST_RECORD.finditer(block.comment):
                 line, counted = line + block.comment.count("\n", counted, match.start()), match.start()
                 problems.append(
@@ -539,7 +545,7 @@ def parse_bibliography(text: str, path: str) -> Library:
     _resolve_crossrefs(entries, path, problems)
     defined = {name.lower() for name in parsed.strings_dict}
     for key, entry in entries.items():
-        raw, line, counted = entry.raw or "", entry.start_line + 1, 0
+        raw, line, counted = entry.raw or "", _line(entry), 0
         for offset, name in _bare_values(raw):
             if name.lower() not in defined:
                 line, counted = line + raw.count("\n", counted, offset), offset  # counted once, not per value
@@ -572,7 +578,7 @@ def parse_bibliography(text: str, path: str) -> Library:
             authors=names.get("author", ()),
             editors=names.get("editor", ()),
             raw=entry.raw or "",
-            line=entry.start_line + 1,
+            line=_line(entry),
         )
     problems += _duplicate_works(refs, path)
     labelled = _with_labels(refs)
@@ -601,7 +607,7 @@ _ARXIV = re.compile(r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z]+(?:-[a-z]+)?(?:\.[A
 def _field_line(entry: Entry, f: object) -> int:
     # bibtexparser counts a field's line from the file's start (0-based); an inherited one has none
     start = getattr(f, "start_line", None)
-    return start + 1 if isinstance(start, int) else entry.start_line + 1
+    return start + 1 if isinstance(start, int) else _line(entry)
 
 
 def _swallowed(value: str) -> str:
@@ -623,7 +629,7 @@ def _swallowed(value: str) -> str:
 
 def _record_problems(entry: Entry, values: dict[str, str], names: dict[str, tuple[Name, ...]], path: str) -> list[Problem]:
     """A record checked like an entry: title, creators, a year, and identifiers of the right form."""
-    key, line = entry.key, entry.start_line + 1
+    key, line = entry.key, _line(entry)
     problems = []
 
     def report(name: str, message: str, at: int = 0) -> None:
@@ -671,9 +677,9 @@ def _case_duplicates(entries: dict[str, Entry], path: str) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    entry.start_line + 1,
+                    _line(entry),
                     key,
-                    f"duplicate key: {other.key!r} (line {other.start_line + 1}) differs only in letter case, "
+                    f"duplicate key: {other.key!r} (line {_line(other)}) differs only in letter case, "
                     "and BibTeX ignores case in keys; rename one",
                 )
             )

@@ -65,7 +65,7 @@ def _protected(text: str) -> list[tuple[int, int]]:
         runs.setdefault(len(run.group(0)), []).append(run.start())
     next_run = dict.fromkeys(runs, 0)
     comment_end, newline, gt, paren = _Next(text, "-->"), _Next(text, "\n"), _Next(text, ">"), _Next(text, ")")
-    spans = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     while True:
         match = _OPENER.search(text, pos)

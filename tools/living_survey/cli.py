@@ -210,7 +210,7 @@ def ids(args: argparse.Namespace) -> int:
     if args.write and ledger is None:
         print("mkdocs.yml sets no permanent_ids for the living-survey plugin; pass --ids FILE to write one", file=sys.stderr)
         return 1
-    if args.write and ledger.exists() and not ledger.is_file():
+    if args.write and ledger is not None and ledger.exists() and not ledger.is_file():
         shown = printable(project.display(ledger))
         print(f"{shown}: is not a file; --ids names the list of page ids, e.g. permanent-ids.txt", file=sys.stderr)
         return 1
@@ -218,6 +218,7 @@ def ids(args: argparse.Namespace) -> int:
         if not args.write:
             print(page_id)
             continue
+        assert ledger is not None  # --write without a ledger returned above
         try:
             added = append_id(ledger, page_id)
         except OSError as exc:

@@ -126,7 +126,7 @@ def _position_problems(value: dict[str, Any], framework: Framework, file: str, l
 
 def _text_problems(doc: Document, file: str) -> list[Problem]:
     """Blank text, and names or numbers spread over lines or padded with spaces."""
-    problems = []
+    problems: list[Problem] = []
 
     def walk(value: Any, where: tuple[str | int, ...]) -> None:
         if isinstance(value, dict):
@@ -191,7 +191,7 @@ def load_entry(
                 for q in value["quotes"]),
             rationale=value["rationale"],
             placed_by=value["placed_by"],
-            position=tuple(value["position"]) if "position" in value else None,  # type: ignore[arg-type]
+            position=tuple(value["position"]) if "position" in value else None,
             signal=tuple(value.get("signal", ())),
             edge_case=value.get("edge_case"),
             lines=lines,

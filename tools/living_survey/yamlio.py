@@ -220,7 +220,7 @@ class _Builder:
 def _anchor_problems(text: str, path: str) -> list[Problem]:
     """Anchors without aliases compose silently; find them in the event stream instead."""
     lines = [
-        event.start_mark.line + 1
+        (event.start_mark.line + 1 if event.start_mark is not None else 1)
         for event in yaml.parse(text, Loader=_Loader)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
     ]
