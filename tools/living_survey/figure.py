@@ -421,7 +421,8 @@ def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
     with matplotlib.rc_context(STYLE):
         from matplotlib import pyplot as plt
 
-        fig, *_ = _layout(inputs)
+        fig, ax, *_ = _layout(inputs)
+        plot = _plot_area(fig, ax)
         out = {}
         for name, fmt, meta in (
             ("figure1.svg", "svg", {"Date": None, "Creator": None}),
@@ -432,8 +433,28 @@ def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
             fig.savefig(buffer, format=fmt, metadata=meta, transparent=fmt == "svg")
             out[name] = buffer.getvalue()
         plt.close(fig)
-    out["figure1.svg"] = _svg_titles(out["figure1.svg"].decode("utf-8"), inputs).encode("utf-8")
+    svg = _svg_titles(out["figure1.svg"].decode("utf-8"), inputs).replace("<svg ", f"<svg {plot} ", 1)
+    out["figure1.svg"] = svg.encode("utf-8")
     return out
+
+
+def _plot_area(fig: Any, ax: Any) -> str:
+    """Where data -1 and +1 fall in the SVG's user units, per axis, as attributes of its root.
+
+    A script drawing on the figure (the locator's point) maps data to the SVG with these, so it
+    never needs to know matplotlib's margins or limits.
+    """
+    width, height = fig.get_size_inches() * 72  # the SVG's user units are points
+    box = ax.get_position()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+
+    def sx(v: float) -> float:
+        return width * (box.x0 + (v - x0) / (x1 - x0) * box.width)
+
+    def sy(v: float) -> float:
+        return height * (1 - (box.y0 + (v - y0) / (y1 - y0) * box.height))
+
+    return f'data-ls-x="{sx(-1):.3f} {sx(1):.3f}" data-ls-y="{sy(-1):.3f} {sy(1):.3f}"'
 
 
 def _svg_titles(svg: str, inputs: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .problems import Problem, SurveyError
 from .schema import make_validator, packaged_schema, validate
-from .yamlio import load_yaml
+from .yamlio import Document, load_yaml
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,24 @@ class Pole:
 
     label: str
     summary: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a guiding question, scored from -1 (negative pole) to +1 (positive pole)."""
+
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Question:
+    """A guiding question for one axis, with the answers a reader can give."""
+
+    id: str
+    text: str
+    options: tuple[Option, ...]
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,11 +50,16 @@ class Axis:
     positive: Pole
     decision: str = ""
     description: str = ""
-    questions: tuple[str, ...] = ()
+    questions: tuple[Question, ...] = ()
 
     def pole(self, sign: int) -> Pole:
         """The pole on the side of ``sign``."""
         return self.negative if sign < 0 else self.positive
+
+
+def _question(raw: dict[str, Any]) -> Question:
+    options = tuple(Option(o["text"], float(o["score"])) for o in raw["options"])
+    return Question(id=raw["id"], text=raw["text"], options=options, hint=raw.get("hint", ""))
 
 
 @dataclass(frozen=True)
@@ -99,8 +122,25 @@ def _axis(key: str, raw: dict[str, Any]) -> Axis:
         positive=Pole(**raw["positive"]),
         decision=raw.get("decision", ""),
         description=raw.get("description", ""),
-        questions=tuple(raw.get("questions", ())),
+        questions=tuple(_question(q) for q in raw.get("questions", ())),
     )
+
+
+def _question_problems(raw: dict[str, Any], doc: Document, display: str) -> list[Problem]:
+    """Question ids unique across the axes (they name answers in URLs); option texts unique per question."""
+    problems = []
+    seen: dict[str, str] = {}
+    for key in ("x", "y"):
+        for i, q in enumerate(raw["axes"][key].get("questions", ())):
+            where = ("axes", key, "questions", i)
+            name = f"axes.{key}.questions[{i}]"
+            if q["id"] in seen:
+                problems.append(Problem(display, doc.line((*where, "id")), f"{name}.id", f"{q['id']!r} is already used by {seen[q['id']]}"))
+            seen.setdefault(q["id"], name)
+            texts = [o["text"] for o in q["options"]]
+            for text in sorted({t for t in texts if texts.count(t) > 1}):
+                problems.append(Problem(display, doc.line((*where, "options")), f"{name}.options", f"{text!r} is listed twice"))
+    return problems
 
 
 def load_framework(path: Path, display: str) -> Framework:
@@ -121,6 +161,7 @@ def load_framework(path: Path, display: str) -> Framework:
     if not problems:
         problems = validate(doc, make_validator(packaged_schema("framework.schema.json")), display)
     if not problems:
+        problems = _question_problems(doc.value, doc, display)
         seen: dict[tuple[int, int], str] = {}
         ids: set[str] = set()
         for i, q in enumerate(doc.value["quadrants"]):

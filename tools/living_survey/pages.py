@@ -24,7 +24,7 @@ from .markup import SafeMarkdown, esc, md_escape, template_env
 from .minimap import minimap
 from .problems import Problem
 from .releases import History
-from .routes import CONTESTED_TITLE, contested_page_id, entry_page_id, quadrant_page_id
+from .routes import CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, quadrant_page_id
 from .survey import Survey
 from .works import PUBLISHED, placer_kind, placer_label
 
@@ -229,6 +229,7 @@ class PageBuilder:
             contested_here=sum(1 for item in items if item["contested"]),
             contested_url=link(contested_page_id()) if contested else None,
             figure=Markup(figure),
+            locator_url=link(LOCATOR) if has_locator(self.survey) else "",
         )
 
     def contested_markdown(self, link: Link) -> str:

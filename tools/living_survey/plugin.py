@@ -32,6 +32,8 @@ from .entries import Entry
 from .exports import data_files
 from .figure import compact_svg, ensure_figure_files
 from .fragments import Fragments
+from .locator import SCRIPT as LOCATOR_JS
+from .locator import locator_markdown, proposal_form
 from .markup import esc
 from .pages import PageBuilder
 from .problems import Problem, SurveyError
@@ -179,6 +181,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self.history = History()
         self._svg = ""
         """Figure 1's SVG on one line, its links still tokens."""
+        self._proposal: dict[str, Any] | None = None
 
     def _warn(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
         for problem in problems:
@@ -212,6 +215,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         for problem in self.history.problems:  # an old release's data are not today's fault: shown on the Changes page
             log.info(str(problem))
         self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config), history=self.history)
+        self._proposal = proposal_form(self.root, config.repo_url or "")
         if CSS_SRC not in config.extra_css:
             config.extra_css.append(CSS_SRC)
         if self.context.selector and VERSIONS_JS not in config.extra_javascript:
@@ -245,6 +249,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if self.context.selector:
             js = resources.files(__package__).joinpath(VERSIONS_JS).read_text(encoding="utf-8")
             files.append(File.generated(config, VERSIONS_JS, content=js))
+        locator_js = resources.files(__package__).joinpath(LOCATOR_JS).read_text(encoding="utf-8")
+        files.append(File.generated(config, LOCATOR_JS, content=locator_js))
         return files
 
     def render_entry(self, page: EntryPage) -> tuple[str, list[tuple[str, str]]]:
@@ -273,6 +279,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             markdown = changes_markdown(self.history, self.router.link_if_present(page.url), self.fragments.release_url_from(page.url))
         elif record is not None and record.kind == "contested":
             markdown = self.builder.contested_markdown(link)
+        elif record is not None and record.kind == "locator":
+            script = self.router.asset(LOCATOR_JS, from_url=page.url)
+            markdown = locator_markdown(self.survey, link, figure=FIGURE_MARK, script_url=script, proposal=self._proposal)
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         if CONTESTED_MARK in markdown:

@@ -28,6 +28,8 @@ CONTESTED_TITLE = "Contested placements"
 HOME = "index"
 RELEASES = "v"
 """The folder of frozen releases: ``v/<X.Y>/`` beside the living site."""
+LOCATOR = "place-your-dataset"
+"""The page id of "Place your dataset" (the locator); shared links to it carry answers, so it is permanent."""
 
 
 TOKEN_OPEN = "@@ls:"
@@ -116,13 +118,24 @@ def _contested_pages(survey: Survey) -> Iterator[PageRecord]:
     yield PageRecord(CONTESTED, contested_page_id(), CONTESTED_TITLE, permanent=False)
 
 
+def has_locator(survey: Survey) -> bool:
+    """Whether the survey has a locator page: only if every axis has questions to answer."""
+    fw = survey.framework
+    return bool(fw.x.questions and fw.y.questions)
+
+
+def _locator_pages(survey: Survey) -> Iterator[PageRecord]:
+    if has_locator(survey):
+        yield PageRecord("locator", LOCATOR, "Place your dataset")
+
+
 def _entry_pages(survey: Survey) -> Iterator[PageRecord]:
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = survey.library.references.get(entry.key)
         yield PageRecord("entry", entry_page_id(entry.id), ref.title if ref else entry.key, subject=entry.id, in_nav=False)
 
 
-PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _changes_pages, _entry_pages, _contested_pages]
+PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _changes_pages, _locator_pages, _entry_pages, _contested_pages]
 """Every kind of generated page. A feature adding pages appends its source here."""
 
 

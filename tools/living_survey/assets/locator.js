@@ -1,0 +1,308 @@
+/* living-survey: "Place your dataset". Reads the survey's data embedded in the page, estimates a
+   position from the reader's answers, draws it on Figure 1, lists the nearest works and writes a
+   ready-to-paste entry. Answers live in the address (?<question id>=<option index>), read back
+   only if they name a known question and option. Text is only ever set with textContent. */
+(function () {
+  "use strict";
+
+  var source = document.getElementById("ls-locator-data");
+  if (!source) return;
+  var data = JSON.parse(source.textContent);
+  var SVG = "http://www.w3.org/2000/svg";
+
+  var questions = {};  // id -> {axis, question}
+  data.axes.forEach(function (axis) {
+    axis.questions.forEach(function (q) { questions[q.id] = {axis: axis, question: q}; });
+  });
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function radios(id) {
+    return Array.prototype.filter.call(document.querySelectorAll("input[type=radio]"), function (input) {
+      return input.name === id;
+    });
+  }
+
+  // -- answers: the form <-> the address ----------------------------------------------------------
+
+  function answers() {
+    var out = {};
+    Object.keys(questions).forEach(function (id) {
+      radios(id).forEach(function (input) { if (input.checked) out[id] = Number(input.value); });
+    });
+    return out;
+  }
+
+  function fromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    params.forEach(function (value, id) {
+      if (!Object.prototype.hasOwnProperty.call(questions, id) || !/^[0-9]$/.test(value)) return;
+      var index = Number(value);
+      if (index >= questions[id].question.options.length) return;
+      radios(id).forEach(function (input) { input.checked = Number(input.value) === index; });
+    });
+  }
+
+  function toAddress(given) {
+    var params = new URLSearchParams();
+    Object.keys(given).forEach(function (id) { params.set(id, String(given[id])); });
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    window.history.replaceState(null, "", url);
+  }
+
+  // -- the estimate ---------------------------------------------------------------------------------
+
+  function estimate(given) {
+    return data.axes.map(function (axis) {
+      var scores = axis.questions.filter(function (q) { return given[q.id] !== undefined; })
+        .map(function (q) { return q.options[given[q.id]].score; });
+      var value = null;
+      if (scores.length) value = scores.reduce(function (a, b) { return a + b; }, 0) / scores.length;
+      return {axis: axis, value: value, answered: scores.length, total: axis.questions.length};
+    });
+  }
+
+  function sign(v) { return v < 0 ? -1 : 1; }
+
+  function quadrantOf(est) {
+    var x = est[0].value, y = est[1].value;
+    if (x === null || y === null || x === 0 || y === 0) return null;
+    return data.quadrants.filter(function (q) { return q.x === sign(x) && q.y === sign(y); })[0] || null;
+  }
+
+  function rounded(v) { return Math.round(v * 100) / 100; }
+
+  function shown(v) {
+    var text = Math.abs(v).toFixed(2);
+    return v === 0 ? text : (v > 0 ? "+" : "\u2212") + text;
+  }
+
+  function short(v) { return v === 0 ? "0" : (v > 0 ? "+" : "\u2212") + String(Math.abs(v)); }
+
+  function estimateText(e) {
+    if (e.value === null) return "open: no question answered yet (answer at least one of its " + e.total + ")";
+    var pole = e.value === 0 ? "on the dividing line" : (e.value < 0 ? e.axis.negative : e.axis.positive);
+    return shown(e.value) + " (" + pole + "), from " + e.answered + " of " + e.total + " answers";
+  }
+
+  function describe(e) { return e.axis.name + " " + estimateText(e); }
+
+  // -- Figure 1 -------------------------------------------------------------------------------------
+
+  function figureMap() {
+    var svg = document.querySelector("figure.ls-figure svg[data-ls-x][data-ls-y]");
+    if (!svg) return null;
+    var xs = svg.getAttribute("data-ls-x").split(" ").map(Number);
+    var ys = svg.getAttribute("data-ls-y").split(" ").map(Number);
+    if (xs.length !== 2 || ys.length !== 2 || xs.concat(ys).some(isNaN)) return null;
+    return {
+      svg: svg,
+      x: function (v) { return xs[0] + (v + 1) / 2 * (xs[1] - xs[0]); },
+      y: function (v) { return ys[0] + (v + 1) / 2 * (ys[1] - ys[0]); }
+    };
+  }
+
+  function drawPoint(est, quadrant) {
+    var map = figureMap();
+    if (!map) return;
+    var old = map.svg.querySelector("#ls-locator-point");
+    if (old) old.parentNode.removeChild(old);
+    if (!quadrant) return;
+    var cx = map.x(est[0].value), cy = map.y(est[1].value);
+    var g = document.createElementNS(SVG, "g");
+    g.setAttribute("id", "ls-locator-point");
+    g.setAttribute("class", "ls-locator-point");
+    g.setAttribute("data-x", String(rounded(est[0].value)));
+    g.setAttribute("data-y", String(rounded(est[1].value)));
+    var title = document.createElementNS(SVG, "title");
+    title.textContent = "Your dataset: " + quadrant.title;
+    g.appendChild(title);
+    [["circle", {cx: cx, cy: cy, r: 11, "class": "ls-locator-halo"}],
+     ["circle", {cx: cx, cy: cy, r: 3, "class": "ls-locator-dot"}],
+     ["path", {d: "M" + (cx - 16) + " " + cy + "h8M" + (cx + 8) + " " + cy + "h8M" + cx + " " + (cy - 16) + "v8M" + cx + " " + (cy + 8) + "v8", "class": "ls-locator-cross"}]
+    ].forEach(function (spec) {
+      var shape = document.createElementNS(SVG, spec[0]);
+      Object.keys(spec[1]).forEach(function (k) { shape.setAttribute(k, String(spec[1][k])); });
+      g.appendChild(shape);
+    });
+    map.svg.appendChild(g);
+  }
+
+  // -- the nearest works ----------------------------------------------------------------------------
+
+  function quadrantById(id) {
+    return data.quadrants.filter(function (q) { return q.id === id; })[0];
+  }
+
+  function nearest(x, y) {
+    return data.entries.map(function (e) {
+      return {entry: e, d: Math.sqrt((e.x - x) * (e.x - x) + (e.y - y) * (e.y - y))};
+    }).sort(function (a, b) {
+      return a.d - b.d || (a.entry.id < b.entry.id ? -1 : 1);
+    }).slice(0, data.neighbours);
+  }
+
+  function listNeighbours(est, quadrant) {
+    var list = $("ls-locator-neighbours");
+    var note = $("ls-locator-nearest-note");
+    list.textContent = "";
+    if (!quadrant) {
+      list.hidden = true;
+      note.hidden = false;
+      return;
+    }
+    nearest(est[0].value, est[1].value).forEach(function (n) {
+      var e = n.entry, q = quadrantById(e.quadrant);
+      var item = el("li", "", {"class": "ls-locator-neighbour", "data-entry": e.id});
+      item.appendChild(el("a", e.label, {href: e.url}));
+      item.appendChild(document.createTextNode(" \u2014 " + e.title + " ("));
+      item.appendChild(el("a", q ? q.title : e.quadrant, {href: q ? q.url : "#"}));
+      item.appendChild(document.createTextNode("; distance " + n.d.toFixed(2) + ")"));
+      var details = el("details", "", {"class": "ls-locator-rationale"});
+      details.appendChild(el("summary", "Why it sits there"));
+      details.appendChild(el("p", e.rationale));
+      var more = el("p");
+      more.appendChild(el("a", "The full rationale for " + e.label, {href: e.url + "#rationale"}));
+      details.appendChild(more);
+      item.appendChild(details);
+      list.appendChild(item);
+    });
+    list.hidden = false;
+    note.hidden = true;
+  }
+
+  // -- the entry to paste, and the proposal ---------------------------------------------------------
+
+  function oneLine(text) { return String(text).replace(/\s+/g, " ").trim(); }
+
+  function entryYaml(est, quadrant, given) {
+    var position = "[" + rounded(est[0].value) + ", " + rounded(est[1].value) + "]";
+    var lines = [
+      "key:   # the work's BibTeX key in references.bib",
+      "quadrant: " + quadrant.id,
+      "position: " + position,
+      "quotes:",
+      "  - text: \"\"   # a passage copied verbatim from the work",
+      "    # page: \"1\"",
+      "rationale: |-"
+    ];
+    rationale(est, quadrant, given).forEach(function (line) { lines.push(line ? "  " + line : ""); });
+    lines.push("placed_by: your-handle   # who placed the work: your GitHub handle, or a BibTeX key");
+    return lines.join("\n") + "\n";
+  }
+
+  function rationale(est, quadrant, given) {
+    var out = [
+      "Placed in " + quadrant.title + ": " + est.map(function (e) {
+        return e.axis.name + " " + shown(e.value) + " (" + (e.value < 0 ? e.axis.negative : e.axis.positive) + ")";
+      }).join(", ") + ", from these answers to the framework's questions:",
+      ""
+    ];
+    est.forEach(function (e) {
+      e.axis.questions.forEach(function (q) {
+        if (given[q.id] === undefined) return;
+        var option = q.options[given[q.id]];
+        out.push("- " + oneLine(q.text) + " " + oneLine(option.text) + " (" + short(option.score) + ")");
+      });
+    });
+    out.push("", "Explain here, in your own words and with the quotes above, why the work sits there.");
+    return out;
+  }
+
+  function proposalUrl(est, quadrant, given) {
+    var p = data.proposal;
+    var params = new URLSearchParams();
+    params.set("template", p.template);
+    var values = {
+      quadrant: quadrant.id,
+      position: "[" + rounded(est[0].value) + ", " + rounded(est[1].value) + "]",
+      rationale: rationale(est, quadrant, given).join("\n")
+    };
+    p.fields.forEach(function (name) { if (values[name] !== undefined) params.set(name, values[name]); });
+    return p.url + "?" + params.toString();
+  }
+
+  function showEntry(est, quadrant, given) {
+    var box = $("ls-locator-entry");
+    var note = $("ls-locator-entry-note");
+    $("ls-locator-copied").textContent = "";
+    if (!quadrant) {
+      box.hidden = true;
+      note.hidden = false;
+      return;
+    }
+    $("ls-locator-yaml").textContent = entryYaml(est, quadrant, given);
+    var propose = $("ls-locator-propose");
+    if (propose && data.proposal) propose.setAttribute("href", proposalUrl(est, quadrant, given));
+    box.hidden = false;
+    note.hidden = true;
+  }
+
+  function copyEntry() {
+    var text = $("ls-locator-yaml").textContent;
+    var done = function () { $("ls-locator-copied").textContent = "Copied."; };
+    var failed = function () {
+      var range = document.createRange();
+      range.selectNodeContents($("ls-locator-yaml"));
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      $("ls-locator-copied").textContent = "Selected: press Ctrl+C (or \u2318C) to copy.";
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, failed);
+    } else {
+      failed();
+    }
+  }
+
+  // -- putting it together --------------------------------------------------------------------------
+
+  function update(remember) {
+    var given = answers();
+    var est = estimate(given);
+    var quadrant = quadrantOf(est);
+    est.forEach(function (e) { $("ls-estimate-" + e.axis.key).textContent = estimateText(e); });
+    var where = $("ls-estimate-quadrant");
+    where.textContent = "";
+    var status;
+    if (quadrant) {
+      where.appendChild(el("a", quadrant.title, {href: quadrant.url}));
+      status = "Estimated position: " + est.map(describe).join("; ") + ". Quadrant: " + quadrant.title + ".";
+    } else if (est.some(function (e) { return e.value === null; })) {
+      where.textContent = "open: every axis needs at least one answer";
+      status = "Not placed yet. " + est.map(describe).join("; ") + ".";
+    } else {
+      where.textContent = "on a dividing line: answer one more question on that axis";
+      status = "On a dividing line. " + est.map(describe).join("; ") + ".";
+    }
+    $("ls-locator-status").textContent = status;
+    $("ls-locator-reset").hidden = Object.keys(given).length === 0;
+    drawPoint(est, quadrant);
+    listNeighbours(est, quadrant);
+    showEntry(est, quadrant, given);
+    if (remember) toAddress(given);
+  }
+
+  fromAddress();
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.type === "radio" && Object.prototype.hasOwnProperty.call(questions, target.name)) update(true);
+  });
+  $("ls-locator-reset").addEventListener("click", function () {
+    Object.keys(questions).forEach(function (id) { radios(id).forEach(function (input) { input.checked = false; }); });
+    update(true);
+    var first = document.querySelector(".ls-question input[type=radio]");
+    if (first) first.focus();
+  });
+  $("ls-locator-copy").addEventListener("click", copyEntry);
+  update(false);
+})();
