@@ -1,0 +1,273 @@
+"""Place your dataset: answer options in the framework, the locator page without JavaScript, its data.
+
+The browser half (answers, estimate, Figure 1, neighbours, shared URLs, the entry to paste) is
+in test_locator_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Callable
+from html import unescape
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from living_survey import load_survey
+from living_survey.figure import _draw, auto_positions, figure_inputs
+from living_survey.framework import load_framework
+from living_survey.problems import SurveyError
+from living_survey.routes import LOCATOR, site_pages
+
+from .conftest import ROOT, SAMPLE_ENTRY, write_sample
+
+OTHER_FRAMEWORK = """\
+title: A different map
+axes:
+  x:
+    name: Scope
+    negative: {label: Narrow, summary: One task only.}
+    positive: {label: Wide, summary: Many tasks at once.}
+    questions:
+      - id: tasks
+        text: How many tasks does the data cover?
+        options:
+          - {text: Exactly one, score: -1}
+          - {text: A handful, score: 0.25}
+          - {text: As many as we could find, score: 1}
+  y:
+    name: Authority
+    negative: {label: Crowd, summary: Anyone may label.}
+    positive: {label: Expert, summary: Only trained experts label.}
+    questions:
+      - id: who
+        text: Who writes the labels?
+        hint: Think of the people, not the tool.
+        options:
+          - {text: Whoever turns up, score: -1}
+          - {text: Vetted volunteers, score: -0.5}
+          - {text: Paid specialists, score: 1}
+      - id: checked
+        text: Is every label checked by a second person?
+        options:
+          - {text: Never, score: -1}
+          - {text: Always, score: 1}
+quadrants:
+  - {id: narrow-expert, title: Narrow and expert, x: -1, y: 1, summary: s, description: d}
+  - {id: wide-expert, title: Wide and expert, x: 1, y: 1, summary: s, description: d}
+  - {id: narrow-crowd, title: Narrow and crowd, x: -1, y: -1, summary: s, description: d}
+  - {id: wide-crowd, title: Wide and crowd, x: 1, y: -1, summary: s, description: d}
+"""
+OTHER_ENTRIES = {
+    "one": ("alpha2020open", "narrow-crowd", "[-0.6, -0.6]"),
+    "two": ("delta2021named", "narrow-crowd", "[-0.2, -0.8]"),
+    "three": ("source2023map", "wide-expert", "[0.7, 0.7]"),
+    "four": ("alpha2020open", "wide-crowd", "[0.3, -0.4]"),
+    "five": ("delta2021named", "narrow-expert", "[-0.5, 0.5]"),
+    "six": ("source2023map", "wide-expert", "[0.2, 0.9]"),
+}
+
+
+def write_other(root: Path) -> Path:
+    """A sample survey on a framework with other axes, poles, quadrants and questions."""
+    entries = {
+        name: SAMPLE_ENTRY.format(key=key, quadrant=quadrant, position=position, quote=f"quoted from {name}")
+        for name, (key, quadrant, position) in OTHER_ENTRIES.items()
+    }
+    write_sample(root, entries=entries)
+    (root / "framework.yml").write_text(OTHER_FRAMEWORK, encoding="utf-8")
+    return root
+
+
+def page_data(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="ls-locator-data">(.*?)</script>', html, re.S)
+    assert found, "the locator page embeds its data"
+    return json.loads(found.group(1))
+
+
+# -- the framework's questions ------------------------------------------------------------------
+
+
+def test_every_question_of_the_shipped_framework_has_scored_options_reaching_both_poles() -> None:
+    fw = load_framework(ROOT / "framework.yml", "framework.yml")
+    ids = [q.id for axis in (fw.x, fw.y) for q in axis.questions]
+    assert ids and len(ids) == len(set(ids))
+    for axis in (fw.x, fw.y):
+        assert axis.questions, f"{axis.name} has no questions to answer"
+        for q in axis.questions:
+            scores = [o.score for o in q.options]
+            assert min(scores) == -1 and max(scores) == 1, q.id
+            assert scores == sorted(scores), f"{q.id}: options run from one pole to the other"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda t: t.replace("id: checked", "id: tasks"), "axes.y.questions[1].id: 'tasks' is already used by axes.x.questions[0]"),
+        (lambda t: t.replace("{text: Always, score: 1}", "{text: Never, score: 1}"), "axes.y.questions[1].options: 'Never' is listed twice"),
+        (lambda t: t.replace("{text: Always, score: 1}", "{text: Always, score: 2}"), "axes.y.questions[1].options[1].score: 2 is greater than the maximum of 1"),
+        (lambda t: t.replace("\n          - {text: Always, score: 1}", ""), "axes.y.questions[1].options: [{'text': 'Never', 'score': -1}] is too short"),
+        (lambda t: t.replace("id: who", "id: Who?"), "axes.y.questions[0].id: 'Who?' does not match"),
+    ],
+)
+def test_bad_questions_are_reported_with_their_line(tmp_path: Path, change: Callable[[str], str], expected: str) -> None:
+    path = tmp_path / "framework.yml"
+    path.write_text(change(OTHER_FRAMEWORK), encoding="utf-8")
+    with pytest.raises(SurveyError) as caught:
+        load_framework(path, "framework.yml")
+    messages = [str(p) for p in caught.value.problems]
+    assert any(re.match(r"framework\.yml:\d+: ", m) and expected in m for m in messages), messages
+    assert all(not m.startswith("framework.yml:0:") for m in messages)
+
+
+# -- Figure 1 says where the data lie --------------------------------------------------------------
+
+
+def test_the_figure_maps_data_to_its_own_coordinates() -> None:
+    """The root's data-ls-x/-y put every marker of the real map exactly where matplotlib drew it."""
+    survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
+    inputs = figure_inputs(survey)
+    svg = _draw(inputs)["figure1.svg"].decode()
+    root = re.search(r"<svg [^>]*>", svg).group(0)
+    xs = [float(v) for v in re.search(r'data-ls-x="([^"]+)"', root).group(1).split()]
+    ys = [float(v) for v in re.search(r'data-ls-y="([^"]+)"', root).group(1).split()]
+    drawn = auto_positions(inputs)
+    for number, entry in enumerate(inputs["entries"], 1):
+        marker = re.search(rf'<g id="ls-marker-{entry["quadrant"]}-{number}">.*?<use [^>]*x="([^"]+)" y="([^"]+)"', svg, re.S)
+        x, y = drawn[entry["id"]]
+        assert float(marker.group(1)) == pytest.approx(xs[0] + (x + 1) / 2 * (xs[1] - xs[0]), abs=0.01)
+        assert float(marker.group(2)) == pytest.approx(ys[0] + (y + 1) / 2 * (ys[1] - ys[0]), abs=0.01)
+
+
+# -- the page, built by MkDocs ----------------------------------------------------------------------
+
+
+def _radios(html: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="radio" name="([^"]+)" value="([^"]+)">', html):
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def test_the_page_works_without_javascript(real_site: Path) -> None:
+    """Every question in its own fieldset and legend, every option with its score, and the method."""
+    html = (real_site / "place-your-dataset" / "index.html").read_text(encoding="utf-8")
+    fw = load_framework(ROOT / "framework.yml", "framework.yml")
+    radios = _radios(html)
+    for axis in (fw.x, fw.y):
+        assert f">{axis.name}: {axis.negative.label} or {axis.positive.label}?" in html
+        for q in axis.questions:
+            fieldset = re.search(rf'<fieldset class="ls-question" id="ls-question-{q.id}"[^>]*>(.*?)</fieldset>', html, re.S)
+            assert fieldset, q.id
+            assert unescape(re.search(r"<legend>(.*?)</legend>", fieldset.group(1)).group(1)) == q.text
+            assert radios[q.id] == [str(i) for i in range(len(q.options))]
+            for option in q.options:
+                assert unescape(fieldset.group(1)).count(option.text) == 1
+    assert len(radios) == sum(len(a.questions) for a in (fw.x, fw.y))
+    assert "How the estimate is computed" in html and "mean of the scores" in html
+    assert "<noscript>" in html
+    for q in fw.quadrants:
+        assert f"<strong>{q.title}</strong> when" in unescape(html)
+    # the script is ours, shipped with the site, and the data sit in the page
+    assert re.search(r'<script src="\.\./assets/locator\.js" defer></script>', html)
+    assert (real_site / "assets" / "locator.js").is_file()
+    data = page_data(html)
+    assert [a["name"] for a in data["axes"]] == [fw.x.name, fw.y.name]
+    assert len(data["entries"]) == len(list((ROOT / "entries").glob("*.yaml")))
+
+
+def test_the_page_is_linked_from_home_framework_quadrants_and_the_nav(real_site: Path) -> None:
+    for page, href in (("index.html", "place-your-dataset/"), ("framework/index.html", "../place-your-dataset/")):
+        article = (real_site / page).read_text(encoding="utf-8").split('<article class="md-content__inner', 1)[1]
+        assert f'<a href="{href}">Place your dataset</a>' in article, page
+    fw = load_framework(ROOT / "framework.yml", "framework.yml")
+    for q in fw.quadrants:
+        html = (real_site / "quadrants" / q.id / "index.html").read_text(encoding="utf-8")
+        section = html[html.index('id="is-your-dataset-here"') : html.index('id="entries"')]
+        assert '<a href="../../place-your-dataset/">Place your dataset</a>' in section
+        assert '<a href="../../place-your-dataset/" class="md-nav__link">' in html
+
+
+def test_a_different_framework_gives_its_own_locator(tmp_path: Path, build_site: Callable[..., Path]) -> None:
+    root = write_other(tmp_path / "p")
+    site = build_site(root)
+    html = (site / "place-your-dataset" / "index.html").read_text(encoding="utf-8")
+    assert _radios(html) == {"tasks": ["0", "1", "2"], "who": ["0", "1", "2"], "checked": ["0", "1"]}
+    assert "Scope: Narrow or Wide?" in html and "Authority: Crowd or Expert?" in html
+    assert 'aria-describedby="ls-hint-who"' in html and "Think of the people, not the tool." in html
+    data = page_data(html)
+    assert {q["id"] for q in data["quadrants"]} == {"narrow-expert", "wide-expert", "narrow-crowd", "wide-crowd"}
+    assert {e["id"] for e in data["entries"]} == set(OTHER_ENTRIES)
+    assert all(e["url"].startswith("../entries/") for e in data["entries"])
+    assert data["proposal"] is None  # the sample repository is not on GitHub
+    quadrant = (site / "quadrants" / "wide-crowd" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../place-your-dataset/">Place your dataset</a>' in quadrant
+
+
+def test_no_questions_no_locator(tmp_path: Path, build_site: Callable[..., Path]) -> None:
+    root = write_other(tmp_path / "p")
+    text = (root / "framework.yml").read_text(encoding="utf-8")
+    start, end = text.index("    questions:\n      - id: tasks"), text.index("  y:\n")
+    (root / "framework.yml").write_text(text[:start] + text[end:], encoding="utf-8")
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    assert site_pages(survey).get(LOCATOR) is None
+    site = build_site(root)
+    assert not (site / "place-your-dataset").exists()
+    assert "Place your dataset" not in (site / "quadrants" / "wide-crowd" / "index.html").read_text(encoding="utf-8")
+
+
+def test_hostile_framework_text_stays_text(tmp_path: Path, build_site: Callable[..., Path]) -> None:
+    root = write_other(tmp_path / "p")
+    evil = "</script><script>window.__pwned=1</script> @alpha2020open <b>x</b>"
+    text = (root / "framework.yml").read_text(encoding="utf-8").replace("{text: Never, score: -1}", f"{{text: '{evil}', score: -1}}")
+    (root / "framework.yml").write_text(text, encoding="utf-8")
+    html = (build_site(root) / "place-your-dataset" / "index.html").read_text(encoding="utf-8")
+    assert "<script>window.__pwned" not in html and "<b>x</b>" not in html
+    assert "&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt; &#64;alpha2020open" in html
+    data = page_data(html)  # the JSON still parses and holds the text as it was written
+    assert evil in [o["text"] for q in data["axes"][1]["questions"] for o in q["options"]]
+    script = re.search(r'id="ls-locator-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in script and "@" not in script
+
+
+def test_the_proposal_form_is_found_on_github_only(tmp_path: Path) -> None:
+    from living_survey.locator import proposal_form
+
+    form = proposal_form(ROOT, "https://github.com/alignment-coordinates/alignment-coordinates")
+    assert form == {
+        "url": "https://github.com/alignment-coordinates/alignment-coordinates/issues/new",
+        "template": "propose-entry.yml",
+        "fields": ["quadrant", "position", "rationale"],
+    }
+    assert proposal_form(ROOT, "https://gitlab.com/a/b") is None
+    assert proposal_form(tmp_path, "https://github.com/a/b") is None
+    folder = tmp_path / ".github" / "ISSUE_TEMPLATE"
+    folder.mkdir(parents=True)
+    (folder / "bug.yml").write_text("name: Bug\nbody:\n  - type: input\n    id: what\n", encoding="utf-8")
+    (folder / "zz-place.yml").write_text(
+        textwrap.dedent(
+            """\
+            name: Place
+            body:
+              - {type: input, id: position}
+              - {type: dropdown, id: quadrant}
+            """
+        ),
+        encoding="utf-8",
+    )
+    assert proposal_form(tmp_path, "https://github.com/a/b/") == {
+        "url": "https://github.com/a/b/issues/new",
+        "template": "zz-place.yml",
+        "fields": ["quadrant", "position"],
+    }
+
+
+def test_a_docs_page_in_the_way_of_the_locator_stops_the_build(tmp_path: Path, build_site: Callable[..., Path]) -> None:
+    """A docs page of the same name would clash with the generated page: the build says so."""
+    root = write_sample(tmp_path / "p")
+    (root / "docs" / "place-your-dataset.md").write_text("# Mine\n", encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(root)
