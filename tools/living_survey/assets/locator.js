@@ -167,7 +167,7 @@
       item.appendChild(el("a", q ? q.title : e.quadrant, {href: q ? q.url : "#"}));
       item.appendChild(document.createTextNode("; distance " + n.d.toFixed(2) + ")"));
       var details = el("details", "", {"class": "ls-locator-rationale"});
-      details.appendChild(el("summary", "Why it sits there"));
+      details.appendChild(el("summary", "Why " + e.label + " sits there"));
       details.appendChild(el("p", e.rationale));
       var more = el("p");
       more.appendChild(el("a", "The full rationale for " + e.label, {href: e.url + "#rationale"}));
@@ -183,6 +183,23 @@
 
   function oneLine(text) { return String(text).replace(/\s+/g, " ").trim(); }
 
+  var WIDTH = 92;
+
+  // Break a line between words, continuation lines indented (a Markdown list item stays one item).
+  function wrap(line, width, indent) {
+    var out = [], current = "";
+    line.split(" ").forEach(function (word) {
+      if (current && (current + " " + word).length > width) {
+        out.push(current);
+        current = indent + word;
+      } else {
+        current = current ? current + " " + word : word;
+      }
+    });
+    out.push(current);
+    return out;
+  }
+
   function entryYaml(est, quadrant, given) {
     var position = "[" + rounded(est[0].value) + ", " + rounded(est[1].value) + "]";
     var lines = [
@@ -194,7 +211,9 @@
       "    # page: \"1\"",
       "rationale: |-"
     ];
-    rationale(est, quadrant, given).forEach(function (line) { lines.push(line ? "  " + line : ""); });
+    rationale(est, quadrant, given).forEach(function (line) {
+      wrap(line, WIDTH, line.indexOf("- ") === 0 ? "  " : "").forEach(function (part) { lines.push(part ? "  " + part : ""); });
+    });
     lines.push("placed_by: your-handle   # who placed the work: your GitHub handle, or a BibTeX key");
     return lines.join("\n") + "\n";
   }

@@ -1,0 +1,313 @@
+"""Place your dataset in a real browser: answers → estimate, quadrant, point on Figure 1, nearest
+works, an entry that validates, a pre-filled proposal; answers shared through the address.
+
+Runs against the repository's own site and against a sample survey on a different framework.
+Needs Chromium, like test_browser.py; no request may leave the site.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from living_survey import load_survey
+from living_survey.figure import auto_positions, figure_inputs
+from living_survey.framework import Framework, Quadrant
+
+from .conftest import ROOT, _Quiet, write_sample
+from .test_browser import ALLOWED_EXTERNAL, Watched, offline, shot
+from .test_locator import write_other
+
+pytestmark = pytest.mark.browser
+
+PAGE = "place-your-dataset/"
+REPOSITORY = "https://github.com/alignment-coordinates/alignment-coordinates"
+
+
+def survey_of(root: Path) -> Any:
+    return load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A sample survey on another framework, built and served: (project root, URL)."""
+    root = write_other(tmp_path_factory.mktemp("other") / "p")
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    server = _Quiet(root / "site")
+    yield root, server.url
+    server.close()
+
+
+@pytest.fixture
+def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    scheme = getattr(request, "param", "light")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, service_workers="block")
+    external = offline(ctx)
+    yield ctx
+    ctx.close()
+    assert [u for u in external if not u.startswith(ALLOWED_EXTERNAL)] == [], "the site requested other hosts"
+
+
+@pytest.fixture
+def watched(context: Any) -> Iterator[Watched]:
+    page = context.new_page()
+    yield Watched(page)
+    assert page.evaluate("window.__pwned") is None
+    page.close()
+
+
+def corner_answers(framework: Framework, sign: int) -> dict[str, int]:
+    """For each question, the index of its option scored furthest toward ``sign``."""
+    out = {}
+    for axis in (framework.x, framework.y):
+        for q in axis.questions:
+            scores = [o.score * sign for o in q.options]
+            out[q.id] = scores.index(max(scores))
+    return out
+
+
+def answer(page: Any, answers: dict[str, int]) -> None:
+    for question, index in answers.items():
+        page.locator(f"input[type=radio][name='{question}'][value='{index}']").check()
+
+
+def center(page: Any, selector: str) -> tuple[float, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def assert_point_in(page: Any, framework: Framework, quadrant: Quadrant) -> None:
+    """The reader's point is on the quadrant's side of both axes of the drawn figure.
+
+    The axes cross midway between the quadrant titles, which the figure draws symmetrically:
+    a check that does not use the mapping the script draws with.
+    """
+    titles = [center(page, f"figure.ls-figure svg g[id='ls-quadrant-{q.id}']") for q in framework.quadrants]
+    origin_x = sum(t[0] for t in titles) / len(titles)
+    origin_y = sum(t[1] for t in titles) / len(titles)
+    px, py = center(page, "#ls-locator-point circle")
+    assert math.copysign(1, px - origin_x) == quadrant.x
+    assert math.copysign(1, origin_y - py) == quadrant.y  # screen y grows downward
+
+
+def expected_neighbours(root: Path, x: float, y: float, count: int) -> list[str]:
+    """The ids of the ``count`` works drawn nearest to (x, y), computed here from the data."""
+    drawn = auto_positions(figure_inputs(survey_of(root)))
+    ranked = sorted(drawn, key=lambda i: (math.hypot(round(drawn[i][0], 4) - x, round(drawn[i][1], 4) - y), i))
+    return ranked[:count]
+
+
+def place_corner(page: Any, root: Path, url: str, sign: int) -> tuple[Quadrant, dict[str, int]]:
+    """Answer every question toward one corner and check the whole result."""
+    survey = survey_of(root)
+    framework = survey.framework
+    answers = corner_answers(framework, sign)
+    page.goto(url + PAGE)
+    answer(page, answers)
+    quadrant = next(q for q in framework.quadrants if (q.x, q.y) == (sign, sign))
+    assert page.locator("#ls-estimate-quadrant a").inner_text() == quadrant.title
+    status = page.locator("#ls-locator-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    assert status.inner_text().endswith(f"Quadrant: {quadrant.title}.")
+    for axis in (framework.x, framework.y):
+        pole = axis.pole(sign).label
+        assert f"{axis.name} {'+' if sign > 0 else chr(0x2212)}1.00 ({pole})" in status.inner_text()
+    assert_point_in(page, framework, quadrant)
+    # the nearest works: as many as asked for (or all), from the survey, nearest first
+    items = page.locator("li.ls-locator-neighbour")
+    count = min(5, len(survey.entries))
+    assert items.count() == count
+    ids = [items.nth(i).get_attribute("data-entry") for i in range(count)]
+    assert ids == expected_neighbours(root, sign, sign, count)
+    for i, entry_id in enumerate(ids):
+        assert items.nth(i).locator("a").first.get_attribute("href") == f"../entries/{entry_id}/"
+    # the rationale is one click away, and the full one a link further
+    first = items.nth(0)
+    assert not first.locator("details p").first.is_visible()
+    first.locator("summary").click()
+    assert first.locator("details p").first.is_visible() and first.locator("details p").first.inner_text()
+    assert first.locator("details a").get_attribute("href") == f"../entries/{ids[0]}/#rationale"
+    # answers are in the address
+    query = parse_qs(urlsplit(page.url).query)
+    assert {k: int(v[0]) for k, v in query.items()} == answers
+    return quadrant, answers
+
+
+def fill_and_validate(text: str, root: Path, key: str) -> subprocess.CompletedProcess[str]:
+    """Fill in the key and the quote of a copied entry, add it to the project, run `living-survey validate`."""
+    assert "key:   #" in text and 'text: ""' in text
+    filled = text.replace("key:   #", f"key: {key}   #", 1).replace('text: ""', 'text: "a passage copied verbatim"', 1)
+    (root / "entries" / "placed-here.yaml").write_text(filled, encoding="utf-8")
+    try:
+        return subprocess.run([sys.executable, "-m", "living_survey.cli", "validate"], cwd=root, capture_output=True, text=True)
+    finally:
+        (root / "entries" / "placed-here.yaml").unlink()
+
+
+@pytest.mark.parametrize("sign", [-1, 1])
+def test_a_corner_of_the_real_map(served: str, browser: Any, tmp_path: Path, sign: int) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external = offline(ctx)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
+    page = ctx.new_page()
+    watched = Watched(page)
+    quadrant, answers = place_corner(page, ROOT, served, sign)
+    shot(page, f"locator-corner{sign:+d}")
+    # the entry to paste: copied with the button, valid once a key and a quote are filled in
+    yaml_text = page.locator("#ls-locator-yaml").inner_text()
+    page.locator("#ls-locator-copy").click()
+    page.locator("#ls-locator-copied").filter(has_text="Copied").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == yaml_text.strip()
+    assert f"quadrant: {quadrant.id}\n" in copied and f"position: [{sign}, {sign}]\n" in copied
+    result = fill_and_validate(copied, write_sample(tmp_path / "p"), "alpha2020open")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # the proposal opens the repository's issue form with the quadrant and position filled in
+    href = page.locator("#ls-locator-propose").get_attribute("href")
+    parts = urlsplit(href)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == REPOSITORY + "/issues/new"
+    params = parse_qs(parts.query)
+    assert params["template"] == ["propose-entry.yml"]
+    assert params["quadrant"] == [quadrant.id] and params["position"] == [f"[{sign}, {sign}]"]
+    assert quadrant.title in params["rationale"][0]
+    # the shared address reopens the same result
+    status = page.locator("#ls-locator-status").inner_text()
+    point = page.locator("#ls-locator-point").evaluate("g => [g.dataset.x, g.dataset.y]")
+    page.reload()
+    for question, index in answers.items():
+        assert page.locator(f"input[name='{question}'][value='{index}']").is_checked()
+    assert page.locator("#ls-locator-status").inner_text() == status
+    assert page.locator("#ls-locator-point").evaluate("g => [g.dataset.x, g.dataset.y]") == point
+    assert page.locator("#ls-locator-yaml").inner_text() == yaml_text
+    assert page.locator("li.ls-locator-neighbour").count() == min(5, len(survey_of(ROOT).entries))
+    # and a fresh visit to that address does too
+    fresh = ctx.new_page()
+    fresh.goto(page.url)
+    assert fresh.locator("#ls-estimate-quadrant a").inner_text() == quadrant.title
+    assert watched.errors == [] and watched.dialogs == []
+    ctx.close()
+    assert [u for u in external if not u.startswith(ALLOWED_EXTERNAL)] == [], "the site requested other hosts"
+
+
+@pytest.mark.parametrize("sign", [-1, 1])
+def test_a_corner_of_another_framework(other: tuple[Path, str], watched: Watched, sign: int) -> None:
+    root, url = other
+    page = watched.page
+    quadrant, _ = place_corner(page, root, url, sign)
+    yaml_text = page.locator("#ls-locator-yaml").inner_text()
+    assert f"quadrant: {quadrant.id}\n" in yaml_text
+    result = fill_and_validate(yaml_text, root, "source2023map")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert page.locator("#ls-locator-propose").count() == 0  # not a GitHub repository
+    assert watched.errors == []
+
+
+def test_an_axis_without_answers_stays_open(served: str, watched: Watched) -> None:
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    page.goto(served + PAGE)
+    answer(page, {q.id: 0 for q in framework.x.questions})
+    assert "open" in page.locator(f"#ls-estimate-{framework.y.key}").inner_text()
+    assert page.locator("#ls-estimate-quadrant").inner_text().startswith("open")
+    assert page.locator("#ls-locator-status").inner_text().startswith("Not placed yet.")
+    assert page.locator("#ls-locator-point").count() == 0
+    assert not page.locator("#ls-locator-neighbours").is_visible()
+    assert not page.locator("#ls-locator-yaml").is_visible()
+    assert page.locator("#ls-locator-nearest-note").is_visible()
+    # one answer on the other axis is enough
+    q = framework.y.questions[0]
+    answer(page, {q.id: 0})
+    assert page.locator("#ls-locator-point").count() == 1
+    assert page.locator("#ls-locator-yaml").is_visible()
+    # clearing every answer empties the address again
+    page.locator("#ls-locator-reset").click()
+    assert urlsplit(page.url).query == ""
+    assert page.locator("#ls-locator-point").count() == 0
+    assert page.locator("input[type=radio]:checked").count() == 0
+    assert watched.errors == []
+
+
+def test_the_address_is_validated_before_use(served: str, watched: Watched) -> None:
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    first, second, third = framework.x.questions[:3]
+    hostile = "%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E"
+    page.goto(f"{served}{PAGE}?{first.id}=9&{second.id}=1&{third.id}=01&evil={hostile}&{framework.y.questions[0].id}=-1&constructor=0&__proto__=0")
+    checked = page.locator("input[type=radio]:checked")
+    assert checked.count() == 1
+    assert checked.get_attribute("name") == second.id and checked.get_attribute("value") == "1"
+    assert "<img" not in page.locator("article").inner_html().replace("&lt;img", "")
+    answer(page, {third.id: 0})
+    assert parse_qs(urlsplit(page.url).query) == {second.id: ["1"], third.id: ["0"]}
+    assert watched.errors == [] and watched.dialogs == []
+
+
+def test_answering_with_the_keyboard(served: str, watched: Watched) -> None:
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    q = framework.x.questions[0]
+    page.goto(served + PAGE)
+    page.locator(f"input[name='{q.id}'][value='0']").focus()
+    page.keyboard.press("Space")
+    assert page.locator(f"input[name='{q.id}'][value='0']").is_checked()
+    page.keyboard.press("ArrowDown")  # moves within the group and selects, as radio groups do
+    assert page.locator(f"input[name='{q.id}'][value='1']").is_checked()
+    expected = f"{q.options[1].score:+.2f}".replace("-", "\u2212")
+    assert page.locator(f"#ls-estimate-{framework.x.key}").inner_text().startswith(expected)
+    # Tab leaves the group for the next question's group
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == framework.x.questions[1].id
+    assert watched.errors == []
+
+
+def test_without_javascript_every_question_and_the_method_are_there(served: str, browser: Any) -> None:
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    offline(ctx)
+    page = ctx.new_page()
+    page.goto(served + PAGE)
+    framework = survey_of(ROOT).framework
+    for axis in (framework.x, framework.y):
+        for q in axis.questions:
+            group = page.locator(f"fieldset#ls-question-{q.id}")
+            assert group.locator("legend").inner_text() == q.text
+            assert group.locator("input[type=radio]").count() == len(q.options)
+            assert group.is_visible()
+    assert page.locator(".ls-locator-nojs").is_visible()
+    assert page.locator("#how-the-estimate-is-computed").is_visible()
+    assert not page.locator("#ls-locator-reset").is_visible()
+    ctx.close()
+
+
+@pytest.mark.parametrize("context", ["light", "dark"], indirect=True)
+def test_axe_finds_no_serious_or_critical_violation_on_an_answered_locator(
+    served: str, context: Any, watched: Watched, request: pytest.FixtureRequest
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    page.goto(served + PAGE)
+    page.wait_for_load_state("networkidle")
+    empty = Axe().run(page).response["violations"]
+    answer(page, corner_answers(framework, -1))
+    page.locator("li.ls-locator-neighbour summary").first.click()
+    scheme = request.node.callspec.params["context"]
+    shot(page, f"locator-{scheme}")
+    answered = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in empty + answered
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "\n".join(serious)
+    assert watched.errors == []
