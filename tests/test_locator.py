@@ -127,13 +127,13 @@ def test_bad_questions_are_reported_with_their_line(tmp_path: Path, change: Call
 
 
 def test_the_figure_maps_data_to_its_own_coordinates() -> None:
-    """The root's data-ls-x/-y put every marker of the real map exactly where matplotlib drew it."""
+    """The root's data-ls-plot puts every marker of the real map exactly where matplotlib drew it."""
     survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
     inputs = figure_inputs(survey)
     svg = _draw(inputs)["figure1.svg"].decode()
     root = re.search(r"<svg [^>]*>", svg).group(0)
-    xs = [float(v) for v in re.search(r'data-ls-x="([^"]+)"', root).group(1).split()]
-    ys = [float(v) for v in re.search(r'data-ls-y="([^"]+)"', root).group(1).split()]
+    x0, y0, x1, y1 = (float(v) for v in re.search(r'data-ls-plot="([^"]+)"', root).group(1).split())
+    xs, ys = (x0, x1), (y0, y1)
     drawn = auto_positions(inputs)
     for number, entry in enumerate(inputs["entries"], 1):
         marker = re.search(rf'<g id="ls-marker-{entry["quadrant"]}-{number}">.*?<use [^>]*x="([^"]+)" y="([^"]+)"', svg, re.S)
@@ -271,3 +271,23 @@ def test_a_docs_page_in_the_way_of_the_locator_stops_the_build(tmp_path: Path, b
     (root / "docs" / "place-your-dataset.md").write_text("# Mine\n", encoding="utf-8")
     with pytest.raises(Abort):
         build_site(root)
+
+
+def test_answer_options_are_our_own_words() -> None:
+    """No run of eight words in a question's options is copied from the source paper."""
+    from .conftest import SEED
+
+    if not SEED.is_file():
+        pytest.skip(f"the source paper's text is not at {SEED}; cannot compare wording here")
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9']+", text.lower())
+
+    source = " " + " ".join(words(SEED.read_text(encoding="utf-8"))) + " "
+    fw = load_framework(ROOT / "framework.yml", "framework.yml")
+    for axis in (fw.x, fw.y):
+        for q in axis.questions:
+            for option in q.options:
+                w = words(option.text)
+                for i in range(len(w) - 7):
+                    assert " " + " ".join(w[i : i + 8]) + " " not in source, (q.id, option.text)

@@ -92,7 +92,9 @@ def assert_point_in(page: Any, framework: Framework, quadrant: Quadrant) -> None
     The axes cross midway between the quadrant titles, which the figure draws symmetrically:
     a check that does not use the mapping the script draws with.
     """
-    titles = [center(page, f"figure.ls-figure svg g[id='ls-quadrant-{q.id}']") for q in framework.quadrants]
+    page.locator("#ls-locator-point").wait_for(state="attached")
+    # quadrant titles: matplotlib's groups, or the map's links
+    titles = [center(page, f"figure.ls-figure svg :is(g[id='ls-quadrant-{q.id}'], a.ls-quadrant[data-ls-q='{q.id}'])") for q in framework.quadrants]
     origin_x = sum(t[0] for t in titles) / len(titles)
     origin_y = sum(t[1] for t in titles) / len(titles)
     px, py = center(page, "#ls-locator-point circle")
@@ -311,3 +313,23 @@ def test_axe_finds_no_serious_or_critical_violation_on_an_answered_locator(
     ]
     assert serious == [], "\n".join(serious)
     assert watched.errors == []
+
+
+def test_hostile_entries_stay_text_among_the_neighbours(served_hostile: str, watched: Watched) -> None:
+    from .conftest import PWN
+
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    page.goto(served_hostile + PAGE)
+    answer(page, corner_answers(framework, -1))
+    item = page.locator("li.ls-locator-neighbour[data-entry='hostile']")
+    assert item.count() == 1
+    item.locator("summary").click()
+    assert PWN in item.inner_text()  # shown, as text
+    for link in item.locator("a").all():
+        assert not (link.get_attribute("href") or "").lower().startswith("javascript")
+    yaml_text = page.locator("#ls-locator-yaml").inner_text()
+    assert "quadrant: " in yaml_text
+    page.mouse.move(10, 10)
+    assert page.evaluate("window.__pwned") is None
+    assert watched.dialogs == [] and watched.errors == []

@@ -439,7 +439,7 @@ def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
 
 
 def _plot_area(fig: Any, ax: Any) -> str:
-    """Where data -1 and +1 fall in the SVG's user units, per axis, as attributes of its root.
+    """``data-ls-plot="x0 y0 x1 y1"``: data (-1, -1) and (1, 1) in the SVG's user units, for its root.
 
     A script drawing on the figure (the locator's point) maps data to the SVG with these, so it
     never needs to know matplotlib's margins or limits.
@@ -454,7 +454,7 @@ def _plot_area(fig: Any, ax: Any) -> str:
     def sy(v: float) -> float:
         return height * (1 - (box.y0 + (v - y0) / (y1 - y0) * box.height))
 
-    return f'data-ls-x="{sx(-1):.3f} {sx(1):.3f}" data-ls-y="{sy(-1):.3f} {sy(1):.3f}"'
+    return f'data-ls-plot="{sx(-1):.3f} {sy(-1):.3f} {sx(1):.3f} {sy(1):.3f}"'
 
 
 def _svg_titles(svg: str, inputs: dict[str, Any]) -> str:

@@ -96,44 +96,64 @@
   function describe(e) { return e.axis.name + " " + estimateText(e); }
 
   // -- Figure 1 -------------------------------------------------------------------------------------
+  // The map's own script, when the site has it, inserts the figure and offers an API
+  // (window.livingSurveyMap: addPoint, clearPoints, highlight). Without it, the point is drawn
+  // straight into the inline SVG, placed with the data -> SVG mapping on its root (data-ls-plot).
 
-  function figureMap() {
-    var svg = document.querySelector("figure.ls-figure svg[data-ls-x][data-ls-y]");
+  var map = null;
+
+  function staticPlot() {
+    var svg = document.querySelector("figure.ls-figure svg[data-ls-plot]");
     if (!svg) return null;
-    var xs = svg.getAttribute("data-ls-x").split(" ").map(Number);
-    var ys = svg.getAttribute("data-ls-y").split(" ").map(Number);
-    if (xs.length !== 2 || ys.length !== 2 || xs.concat(ys).some(isNaN)) return null;
+    var plot = svg.getAttribute("data-ls-plot").split(" ").map(Number);
+    if (plot.length !== 4 || plot.some(isNaN)) return null;
     return {
       svg: svg,
-      x: function (v) { return xs[0] + (v + 1) / 2 * (xs[1] - xs[0]); },
-      y: function (v) { return ys[0] + (v + 1) / 2 * (ys[1] - ys[0]); }
+      at: function (x, y) {
+        return {x: plot[0] + (x + 1) / 2 * (plot[2] - plot[0]), y: plot[1] + (y + 1) / 2 * (plot[3] - plot[1])};
+      }
     };
   }
 
-  function drawPoint(est, quadrant) {
-    var map = figureMap();
-    if (!map) return;
-    var old = map.svg.querySelector("#ls-locator-point");
-    if (old) old.parentNode.removeChild(old);
+  function svgNode(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return node;
+  }
+
+  function drawStatic(x, y) {
+    var plot = staticPlot();
+    if (!plot) return null;
+    var at = plot.at(x, y);
+    var g = svgNode("g", {id: "ls-locator-point", "class": "ls-locator-point"});
+    g.appendChild(svgNode("circle", {cx: at.x, cy: at.y, r: 11, "class": "ls-locator-halo"}));
+    g.appendChild(svgNode("circle", {cx: at.x, cy: at.y, r: 3, "class": "ls-locator-dot"}));
+    g.appendChild(svgNode("path", {
+      d: "M" + (at.x - 16) + " " + at.y + "h8M" + (at.x + 8) + " " + at.y + "h8M" + at.x + " " + (at.y - 16) + "v8M" + at.x + " " + (at.y + 8) + "v8",
+      "class": "ls-locator-cross"
+    }));
+    plot.svg.appendChild(g);
+    return g;
+  }
+
+  function drawPoint(est, quadrant, neighbours) {
+    var old = document.getElementById("ls-locator-point");
+    if (map) {
+      map.clearPoints();
+      map.highlight(quadrant ? neighbours.map(function (n) { return n.entry.id; }) : null);
+    } else if (old) {
+      old.parentNode.removeChild(old);
+    }
     if (!quadrant) return;
-    var cx = map.x(est[0].value), cy = map.y(est[1].value);
-    var g = document.createElementNS(SVG, "g");
-    g.setAttribute("id", "ls-locator-point");
-    g.setAttribute("class", "ls-locator-point");
-    g.setAttribute("data-x", String(rounded(est[0].value)));
-    g.setAttribute("data-y", String(rounded(est[1].value)));
+    var x = est[0].value, y = est[1].value;
+    var g = map ? map.addPoint(x, y, {label: "Your dataset", id: "ls-locator-point"}) : drawStatic(x, y);
+    if (!g) return;
+    g.setAttribute("data-x", String(rounded(x)));
+    g.setAttribute("data-y", String(rounded(y)));
+    g.classList.add("ls-locator-point");
     var title = document.createElementNS(SVG, "title");
     title.textContent = "Your dataset: " + quadrant.title;
-    g.appendChild(title);
-    [["circle", {cx: cx, cy: cy, r: 11, "class": "ls-locator-halo"}],
-     ["circle", {cx: cx, cy: cy, r: 3, "class": "ls-locator-dot"}],
-     ["path", {d: "M" + (cx - 16) + " " + cy + "h8M" + (cx + 8) + " " + cy + "h8M" + cx + " " + (cy - 16) + "v8M" + cx + " " + (cy + 8) + "v8", "class": "ls-locator-cross"}]
-    ].forEach(function (spec) {
-      var shape = document.createElementNS(SVG, spec[0]);
-      Object.keys(spec[1]).forEach(function (k) { shape.setAttribute(k, String(spec[1][k])); });
-      g.appendChild(shape);
-    });
-    map.svg.appendChild(g);
+    g.insertBefore(title, g.firstChild);
   }
 
   // -- the nearest works ----------------------------------------------------------------------------
@@ -150,7 +170,7 @@
     }).slice(0, data.neighbours);
   }
 
-  function listNeighbours(est, quadrant) {
+  function listNeighbours(neighbours, quadrant) {
     var list = $("ls-locator-neighbours");
     var note = $("ls-locator-nearest-note");
     list.textContent = "";
@@ -159,7 +179,7 @@
       note.hidden = false;
       return;
     }
-    nearest(est[0].value, est[1].value).forEach(function (n) {
+    neighbours.forEach(function (n) {
       var e = n.entry, q = quadrantById(e.quadrant);
       var item = el("li", "", {"class": "ls-locator-neighbour", "data-entry": e.id});
       item.appendChild(el("a", e.label, {href: e.url}));
@@ -305,8 +325,9 @@
     }
     $("ls-locator-status").textContent = status;
     $("ls-locator-reset").hidden = Object.keys(given).length === 0;
-    drawPoint(est, quadrant);
-    listNeighbours(est, quadrant);
+    var neighbours = quadrant ? nearest(est[0].value, est[1].value) : [];
+    drawPoint(est, quadrant, neighbours);
+    listNeighbours(neighbours, quadrant);
     showEntry(est, quadrant, given);
     if (remember) toAddress(given);
   }
@@ -324,4 +345,11 @@
   });
   $("ls-locator-copy").addEventListener("click", copyEntry);
   update(false);
+  if (window.livingSurveyMap && window.livingSurveyMap.ready) {
+    window.livingSurveyMap.ready.then(function (found) {
+      if (!found) return;
+      map = found;
+      update(false);
+    });
+  }
 })();
