@@ -146,9 +146,10 @@ def place_corner(page: Any, root: Path, url: str, sign: int) -> tuple[Quadrant, 
 
 
 def fill_and_validate(text: str, root: Path, key: str) -> subprocess.CompletedProcess[str]:
-    """Fill in the key and the quote of a copied entry, add it to the project, run `living-survey validate`."""
-    assert "key:   #" in text and 'text: ""' in text
+    """Fill in the key and the quote (its text and page) of a copied entry, add it to the project, validate."""
+    assert "key:   #" in text and 'text: ""' in text and 'page: ""' in text
     filled = text.replace("key:   #", f"key: {key}   #", 1).replace('text: ""', 'text: "a passage copied verbatim"', 1)
+    filled = filled.replace('page: ""', 'page: "3"', 1)
     (root / "entries" / "placed-here.yaml").write_text(filled, encoding="utf-8")
     try:
         return subprocess.run([sys.executable, "-m", "living_survey.cli", "validate"], cwd=root, capture_output=True, text=True)

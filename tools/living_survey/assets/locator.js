@@ -228,7 +228,7 @@
       "position: " + position,
       "quotes:",
       "  - text: \"\"   # a passage copied verbatim from the work",
-      "    # page: \"1\"",
+      "    page: \"\"   # the page it is on, such as \"3\" or \"17-18\"",
       "rationale: |-"
     ];
     rationale(est, quadrant, given).forEach(function (line) {
