@@ -48,9 +48,13 @@ def bibtex_url(url: str) -> str:
     return encoded.replace("%", r"\%")
 
 
-def json_for_html(value: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element (no ``</script>``, no ``<!--``)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+def json_for_html(value: Any, *, indent: int | None = 1) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element (no ``</script>``, no ``<!--``).
+
+    ``indent=None`` writes it compactly, with the C encoder: for large data read only by scripts.
+    """
+    separators = None if indent is not None else (",", ":")
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=indent, separators=separators)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

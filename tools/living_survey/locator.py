@@ -150,7 +150,7 @@ def locator_markdown(survey: Survey, link: Link, *, figure: str, script_url: str
         for axis in (fw.x, fw.y)
     ]
     # '@' never reaches the page as itself: citation processing runs over the whole Markdown page
-    data = json_for_html(locator_data(survey, link, proposal)).replace("@", "\\u0040")
+    data = json_for_html(locator_data(survey, link, proposal), indent=None).replace("@", "\\u0040")
     return template_env().get_template("locator.md").render(
         framework=fw,
         axes=axes,
