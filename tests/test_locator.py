@@ -17,7 +17,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from living_survey import load_survey
-from living_survey.figure import _draw, auto_positions, figure_inputs
+from living_survey.figure import auto_positions, figure_inputs
 from living_survey.framework import load_framework
 from living_survey.problems import SurveyError
 from living_survey.routes import LOCATOR, site_pages
@@ -126,20 +126,34 @@ def test_bad_questions_are_reported_with_their_line(tmp_path: Path, change: Call
 # -- Figure 1 says where the data lie --------------------------------------------------------------
 
 
-def test_the_figure_maps_data_to_its_own_coordinates() -> None:
-    """The root's data-ls-plot puts every marker of the real map exactly where matplotlib drew it."""
+def _marker_centres(svg: str, inputs: dict) -> dict[str, tuple[float, float]]:
+    """Each entry's marker centre in the figure pages show, in SVG units.
+
+    Two drawings share the contract: matplotlib's (a ``<use>`` per ``ls-marker-<quadrant>-<n>``
+    group) and the interactive map's (``<a class="ls-marker" data-ls-id>`` around circles).
+    """
+    out = {}
+    for number, entry in enumerate(inputs["entries"], 1):
+        mpl = re.search(rf'<g id="ls-marker-{entry["quadrant"]}-{number}">.*?<use [^>]*x="([^"]+)" y="([^"]+)"', svg, re.S)
+        live = re.search(rf'data-ls-id="{entry["id"]}"[^>]*>.*?<circle class="ls-dot" cx="([^"]+)" cy="([^"]+)"', svg, re.S)
+        found = mpl or live
+        assert found, entry["id"]
+        out[entry["id"]] = (float(found.group(1)), float(found.group(2)))
+    return out
+
+
+def test_the_figure_says_where_data_lie(real_site: Path) -> None:
+    """data-ls-plot on the figure's root puts every marker of the real map where it is drawn."""
     survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
     inputs = figure_inputs(survey)
-    svg = _draw(inputs)["figure1.svg"].decode()
-    root = re.search(r"<svg [^>]*>", svg).group(0)
-    x0, y0, x1, y1 = (float(v) for v in re.search(r'data-ls-plot="([^"]+)"', root).group(1).split())
-    xs, ys = (x0, x1), (y0, y1)
+    source = real_site / "assets" / "map.svg"
+    svg = (source if source.is_file() else real_site / "index.html").read_text(encoding="utf-8")
+    x0, y0, x1, y1 = (float(v) for v in re.search(r'<svg [^>]*data-ls-plot="([^"]+)"', svg).group(1).split())
     drawn = auto_positions(inputs)
-    for number, entry in enumerate(inputs["entries"], 1):
-        marker = re.search(rf'<g id="ls-marker-{entry["quadrant"]}-{number}">.*?<use [^>]*x="([^"]+)" y="([^"]+)"', svg, re.S)
-        x, y = drawn[entry["id"]]
-        assert float(marker.group(1)) == pytest.approx(xs[0] + (x + 1) / 2 * (xs[1] - xs[0]), abs=0.01)
-        assert float(marker.group(2)) == pytest.approx(ys[0] + (y + 1) / 2 * (ys[1] - ys[0]), abs=0.01)
+    for entry_id, (cx, cy) in _marker_centres(svg, inputs).items():
+        x, y = drawn[entry_id]
+        assert cx == pytest.approx(x0 + (x + 1) / 2 * (x1 - x0), abs=0.01), entry_id
+        assert cy == pytest.approx(y0 + (y + 1) / 2 * (y1 - y0), abs=0.01), entry_id
 
 
 # -- the page, built by MkDocs ----------------------------------------------------------------------

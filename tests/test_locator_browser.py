@@ -24,12 +24,14 @@ from living_survey.figure import auto_positions, figure_inputs
 from living_survey.framework import Framework, Quadrant
 
 from .conftest import ROOT, _Quiet, write_sample
-from .test_browser import ALLOWED_EXTERNAL, Watched, offline, shot
+from .test_browser import Watched, offline, shot
 from .test_locator import write_other
 
 pytestmark = pytest.mark.browser
 
 PAGE = "place-your-dataset/"
+ALLOWED_EXTERNAL = ("https://api.github.com/repos/",)
+"""The theme may ask GitHub's API for the repository's stars (answered locally); nothing else may leave."""
 REPOSITORY = "https://github.com/alignment-coordinates/alignment-coordinates"
 
 
