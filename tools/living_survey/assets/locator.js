@@ -138,11 +138,10 @@
 
   function drawPoint(est, quadrant, neighbours) {
     var old = document.getElementById("ls-locator-point");
+    if (old) old.parentNode.removeChild(old);
     if (map) {
       map.clearPoints();
       map.highlight(quadrant ? neighbours.map(function (n) { return n.entry.id; }) : null);
-    } else if (old) {
-      old.parentNode.removeChild(old);
     }
     if (!quadrant) return;
     var x = est[0].value, y = est[1].value;
