@@ -305,3 +305,19 @@ def test_answer_options_are_our_own_words() -> None:
                 w = words(option.text)
                 for i in range(len(w) - 7):
                     assert " " + " ".join(w[i : i + 8]) + " " not in source, (q.id, option.text)
+
+
+def test_every_address_in_the_data_resolves_with_either_url_style(tmp_path: Path, build_site: Callable[..., Path]) -> None:
+    for directory_urls in (True, False):
+        root = write_other(tmp_path / f"p{directory_urls}")
+        config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+        (root / "mkdocs.yml").write_text(config + f"use_directory_urls: {str(directory_urls).lower()}\n", encoding="utf-8")
+        site = build_site(root)
+        page = site / ("place-your-dataset/index.html" if directory_urls else "place-your-dataset.html")
+        html = page.read_text(encoding="utf-8")
+        data = page_data(html)
+        urls = [e["url"] for e in data["entries"]] + [q["url"] for q in data["quadrants"]]
+        script = re.search(r'<script src="([^"]+)" defer></script>', html).group(1)
+        for url in [*urls, script]:
+            target = (page.parent / url).resolve()
+            assert (target / "index.html" if url.endswith("/") else target).is_file(), (directory_urls, url)

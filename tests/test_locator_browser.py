@@ -234,6 +234,14 @@ def test_an_axis_without_answers_stays_open(served: str, watched: Watched) -> No
     answer(page, {q.id: 0})
     assert page.locator("#ls-locator-point").count() == 1
     assert page.locator("#ls-locator-yaml").is_visible()
+    # and taking it back opens the axis again, focus staying in its group
+    page.locator(f"fieldset#ls-question-{q.id} button[data-ls-clear]").click()
+    assert page.locator(f"input[name='{q.id}']:checked").count() == 0
+    assert page.evaluate("document.activeElement.name") == q.id
+    assert page.locator("#ls-locator-point").count() == 0
+    assert q.id not in parse_qs(urlsplit(page.url).query)
+    assert not page.locator(f"fieldset#ls-question-{q.id} button[data-ls-clear]").is_visible()
+    answer(page, {q.id: 0})
     # clearing every answer empties the address again
     page.locator("#ls-locator-reset").click()
     assert urlsplit(page.url).query == ""
@@ -269,7 +277,9 @@ def test_answering_with_the_keyboard(served: str, watched: Watched) -> None:
     assert page.locator(f"input[name='{q.id}'][value='1']").is_checked()
     expected = f"{q.options[1].score:+.2f}".replace("-", "\u2212")
     assert page.locator(f"#ls-estimate-{framework.x.key}").inner_text().startswith(expected)
-    # Tab leaves the group for the next question's group
+    # Tab leaves the group for its "Clear this answer" button, then the next question's group
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('data-ls-clear')") == q.id
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == framework.x.questions[1].id
     assert watched.errors == []

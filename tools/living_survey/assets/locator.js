@@ -324,6 +324,9 @@
     }
     $("ls-locator-status").textContent = status;
     $("ls-locator-reset").hidden = Object.keys(given).length === 0;
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-ls-clear]"), function (button) {
+      button.hidden = given[button.getAttribute("data-ls-clear")] === undefined;
+    });
     var neighbours = quadrant ? nearest(est[0].value, est[1].value) : [];
     drawPoint(est, quadrant, neighbours);
     listNeighbours(neighbours, quadrant);
@@ -343,6 +346,16 @@
     if (first) first.focus();
   });
   $("ls-locator-copy").addEventListener("click", copyEntry);
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button[data-ls-clear]") : null;
+    if (!button) return;
+    var id = button.getAttribute("data-ls-clear");
+    if (!Object.prototype.hasOwnProperty.call(questions, id)) return;
+    var group = radios(id);
+    group.forEach(function (input) { input.checked = false; });
+    update(true);
+    if (group.length) group[0].focus();  // the clear button has just been hidden
+  });
   update(false);
   if (window.livingSurveyMap && window.livingSurveyMap.ready) {
     window.livingSurveyMap.ready.then(function (found) {
