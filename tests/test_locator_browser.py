@@ -346,3 +346,20 @@ def test_hostile_entries_stay_text_among_the_neighbours(served_hostile: str, wat
     page.mouse.move(10, 10)
     assert page.evaluate("window.__pwned") is None
     assert watched.dialogs == [] and watched.errors == []
+
+
+def test_an_estimate_of_zero_sits_on_the_dividing_line(served: str, watched: Watched) -> None:
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    first, second = framework.x.questions[:2]
+    lowest = min(range(len(first.options)), key=lambda i: first.options[i].score)
+    highest = max(range(len(second.options)), key=lambda i: second.options[i].score)
+    assert first.options[lowest].score + second.options[highest].score == 0  # they cancel out
+    page.goto(served + PAGE)
+    answer(page, {first.id: lowest, second.id: highest, framework.y.questions[0].id: 0})
+    assert "on the dividing line" in page.locator(f"#ls-estimate-{framework.x.key}").inner_text()
+    assert page.locator("#ls-estimate-quadrant").inner_text().startswith("on a dividing line")
+    assert page.locator("#ls-locator-status").inner_text().startswith("On a dividing line.")
+    assert page.locator("#ls-locator-point").count() == 0
+    assert not page.locator("#ls-locator-yaml").is_visible()
+    assert watched.errors == []
