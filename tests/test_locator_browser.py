@@ -363,3 +363,31 @@ def test_an_estimate_of_zero_sits_on_the_dividing_line(served: str, watched: Wat
     assert page.locator("#ls-locator-point").count() == 0
     assert not page.locator("#ls-locator-yaml").is_visible()
     assert watched.errors == []
+
+
+def test_rounding_noise_never_picks_a_quadrant(tmp_path: Path, browser: Any, build_site: Any) -> None:
+    """0.1 + 0.2 - 0.3 is not 0 in floating point; the estimate is, at the precision shown."""
+    root = write_other(tmp_path / "p")
+    extra = "".join(
+        f"      - id: part-{i}\n        text: Part {i}?\n        options:\n          - {{text: This much, score: {s}}}\n"
+        f"          - {{text: Nothing, score: 0}}\n"
+        for i, s in enumerate((0.1, 0.2, -0.3))
+    )
+    text = (root / "framework.yml").read_text(encoding="utf-8").replace("  y:\n", extra + "  y:\n", 1)
+    (root / "framework.yml").write_text(text, encoding="utf-8")
+    server = _Quiet(build_site(root))
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external = offline(ctx)
+    try:
+        page = ctx.new_page()
+        watched = Watched(page)
+        page.goto(server.url + PAGE)
+        assert page.evaluate("0.1 + 0.2 - 0.3") != 0
+        answer(page, {"part-0": 0, "part-1": 0, "part-2": 0, "who": 0})
+        assert "on the dividing line" in page.locator("#ls-estimate-x").inner_text()
+        assert page.locator("#ls-locator-point").count() == 0
+        assert watched.errors == []
+    finally:
+        ctx.close()
+        server.close()
+    assert external == []

@@ -65,7 +65,8 @@
       var scores = axis.questions.filter(function (q) { return given[q.id] !== undefined; })
         .map(function (q) { return q.options[given[q.id]].score; });
       var value = null;
-      if (scores.length) value = scores.reduce(function (a, b) { return a + b; }, 0) / scores.length;
+      // to the precision shown and written, so that the quadrant never hangs on rounding noise
+      if (scores.length) value = rounded(scores.reduce(function (a, b) { return a + b; }, 0) / scores.length) || 0;
       return {axis: axis, value: value, answered: scores.length, total: axis.questions.length};
     });
   }
