@@ -272,11 +272,12 @@ def test_the_proposal_form_is_found_on_github_only(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    assert proposal_form(tmp_path, "https://github.com/a/b/") == {
+    assert proposal_form(tmp_path, "https://github.com/a/b.git") == {
         "url": "https://github.com/a/b/issues/new",
         "template": "zz-place.yml",
         "fields": ["quadrant", "position"],
     }
+    assert proposal_form(tmp_path, "https://github.com/a/b/") == proposal_form(tmp_path, "https://github.com/a/b.git")
 
 
 def test_a_docs_page_in_the_way_of_the_locator_stops_the_build(tmp_path: Path, build_site: Callable[..., Path]) -> None:

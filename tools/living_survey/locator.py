@@ -81,7 +81,7 @@ def proposal_form(root: Path, repository: str) -> dict[str, Any] | None:
         ids = {field.get("id") for field in body if isinstance(field, dict)} if isinstance(body, list) else set()
         if {"quadrant", "position"} <= ids:
             return {
-                "url": repository.rstrip("/") + "/issues/new",
+                "url": f"https://github.com/{parts.path.strip('/').removesuffix('.git')}/issues/new",
                 "template": path.name,
                 "fields": [name for name in PREFILL if name in ids],
             }
