@@ -300,6 +300,9 @@ def test_without_javascript_every_question_and_the_method_are_there(served: str,
     assert page.locator(".ls-locator-nojs").is_visible()
     assert page.locator("#how-the-estimate-is-computed").is_visible()
     assert not page.locator("#ls-locator-reset").is_visible()
+    skeleton = page.locator(".ls-locator-entry pre.ls-locator-yaml:not([id])")
+    assert skeleton.is_visible()
+    assert all(q.id in skeleton.inner_text() for q in framework.quadrants)
     ctx.close()
 
 
