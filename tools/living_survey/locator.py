@@ -36,6 +36,9 @@ EXCERPT = 280
 """Longest rationale excerpt embedded per entry, in characters."""
 PREFILL = ("quadrant", "position", "rationale")
 """Entry fields the proposal form may carry; the page pre-fills those the form has."""
+DATA_SLOT = "<!--living-survey:locator-data-->"
+"""Where the page's data go, after Markdown and search (in ``on_post_page``), as the figure does:
+at thousands of entries the data are megabytes that no Markdown pass needs to see."""
 _LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]*\)")
 """A Markdown link, reduced to its text (no nesting, so no backtracking)."""
 
@@ -136,8 +139,8 @@ def locator_data(survey: Survey, link: Link, proposal: dict[str, Any] | None) ->
     }
 
 
-def locator_markdown(survey: Survey, link: Link, *, figure: str, script_url: str, proposal: dict[str, Any] | None) -> str:
-    """The locator page: the questions by axis, the result areas, the embedded data and the script."""
+def locator_markdown(survey: Survey, *, figure: str, script_url: str, proposal: dict[str, Any] | None) -> str:
+    """The locator page: the questions by axis, the result areas, a slot for the data, the script."""
     fw = survey.framework
     axes = [
         {
@@ -149,17 +152,24 @@ def locator_markdown(survey: Survey, link: Link, *, figure: str, script_url: str
         }
         for axis in (fw.x, fw.y)
     ]
-    # '@' never reaches the page as itself: citation processing runs over the whole Markdown page
-    data = json_for_html(locator_data(survey, link, proposal), indent=None).replace("@", "\\u0040")
     return template_env().get_template("locator.md").render(
         framework=fw,
         axes=axes,
         figure=Markup(figure),
-        data=Markup(data),
+        data=Markup(DATA_SLOT),
         script_url=script_url,
         proposal=proposal,
         neighbours=NEIGHBOURS,
     )
+
+
+def fill_data(output: str, survey: Survey, link: Link, proposal: dict[str, Any] | None) -> str:
+    """The locator page's HTML with its data in the slot (unchanged if the slot is gone)."""
+    if DATA_SLOT not in output:
+        return output
+    # escaped for a <script> element; '@' too, so that no later pass can take it for a citation
+    data = json_for_html(locator_data(survey, link, proposal), indent=None).replace("@", "\\u0040")
+    return output.replace(DATA_SLOT, data, 1)
 
 
 def _pole(axis: Axis, score: float) -> str:

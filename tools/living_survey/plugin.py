@@ -33,7 +33,7 @@ from .exports import data_files
 from .figure import compact_svg, ensure_figure_files
 from .fragments import Fragments
 from .locator import SCRIPT as LOCATOR_JS
-from .locator import locator_markdown, proposal_form
+from .locator import fill_data, locator_markdown, proposal_form
 from .markup import esc
 from .pages import PageBuilder
 from .problems import Problem, SurveyError
@@ -281,7 +281,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             markdown = self.builder.contested_markdown(link)
         elif record is not None and record.kind == "locator":
             script = self.router.asset(LOCATOR_JS, from_url=page.url)
-            markdown = locator_markdown(self.survey, link, figure=FIGURE_MARK, script_url=script, proposal=self._proposal)
+            markdown = locator_markdown(self.survey, figure=FIGURE_MARK, script_url=script, proposal=self._proposal)
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         if CONTESTED_MARK in markdown:
@@ -325,6 +325,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             else:
                 highlight = record.subject if record is not None and record.kind == "quadrant" else None
                 output = output.replace(FIGURE_SLOT, str(self.fragments.figure(self._svg, page.url, highlight)), 1)
+        if record is not None and record.kind == "locator":
+            assert self.survey is not None and self.router is not None
+            output = fill_data(output, self.survey, self.router.link_from(page.url), self._proposal)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
