@@ -22,7 +22,7 @@ from living_survey.framework import load_framework
 from living_survey.problems import SurveyError
 from living_survey.routes import LOCATOR, site_pages
 
-from .conftest import ROOT, SAMPLE_ENTRY, write_sample
+from .conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 
 OTHER_FRAMEWORK = """\
 title: A different map
@@ -61,13 +61,19 @@ quadrants:
   - {id: narrow-crowd, title: Narrow and crowd, x: -1, y: -1, summary: s, description: d}
   - {id: wide-crowd, title: Wide and crowd, x: 1, y: -1, summary: s, description: d}
 """
+OTHER_BIB = SAMPLE_BIB + "".join(
+    f"@misc{{{key},\n  author = {{Other, Olga}},\n  title = {{{title}}},\n  year = {{2024}}\n}}\n"
+    for key, title in (("other2024one", "One more work"), ("other2024two", "Two more works"), ("other2024three", "Three more works"))
+)
 OTHER_ENTRIES = {
     "one": ("alpha2020open", "narrow-crowd", "[-0.6, -0.6]"),
     "two": ("delta2021named", "narrow-crowd", "[-0.2, -0.8]"),
     "three": ("source2023map", "wide-expert", "[0.7, 0.7]"),
-    "four": ("alpha2020open", "wide-crowd", "[0.3, -0.4]"),
-    "five": ("delta2021named", "narrow-expert", "[-0.5, 0.5]"),
-    "six": ("source2023map", "wide-expert", "[0.2, 0.9]"),
+    "four": ("other2024one", "wide-crowd", "[0.3, -0.4]"),
+    "five": ("other2024two", "narrow-expert", "[-0.5, 0.5]"),
+    "six": ("other2024three", "wide-expert", "[0.2, 0.9]"),
+    # a second placement of the work of "one", nearer its corner: the work is listed once
+    "seven": ("alpha2020open", "narrow-crowd", "[-0.7, -0.7]"),
 }
 
 
@@ -77,7 +83,7 @@ def write_other(root: Path) -> Path:
         name: SAMPLE_ENTRY.format(key=key, quadrant=quadrant, position=position, quote=f"quoted from {name}")
         for name, (key, quadrant, position) in OTHER_ENTRIES.items()
     }
-    write_sample(root, entries=entries)
+    write_sample(root, entries=entries, bib=OTHER_BIB)
     (root / "framework.yml").write_text(OTHER_FRAMEWORK, encoding="utf-8")
     return root
 

@@ -105,10 +105,18 @@ def assert_point_in(page: Any, framework: Framework, quadrant: Quadrant) -> None
 
 
 def expected_neighbours(root: Path, x: float, y: float, count: int) -> list[str]:
-    """The ids of the ``count`` works drawn nearest to (x, y), computed here from the data."""
-    drawn = auto_positions(figure_inputs(survey_of(root)))
+    """The entry ids of the ``count`` works drawn nearest to (x, y), each work once at its nearest placement."""
+    survey = survey_of(root)
+    drawn = auto_positions(figure_inputs(survey))
     ranked = sorted(drawn, key=lambda i: (math.hypot(round(drawn[i][0], 4) - x, round(drawn[i][1], 4) - y), i))
-    return ranked[:count]
+    out: list[str] = []
+    works: set[str] = set()
+    for entry_id in ranked:
+        key = survey.entry(entry_id).key
+        if key not in works:
+            works.add(key)
+            out.append(entry_id)
+    return out[:count]
 
 
 def place_corner(page: Any, root: Path, url: str, sign: int) -> tuple[Quadrant, dict[str, int]]:
@@ -129,10 +137,11 @@ def place_corner(page: Any, root: Path, url: str, sign: int) -> tuple[Quadrant, 
     assert_point_in(page, framework, quadrant)
     # the nearest works: as many as asked for (or all), from the survey, nearest first
     items = page.locator("li.ls-locator-neighbour")
-    count = min(5, len(survey.entries))
+    count = min(5, len({e.key for e in survey.entries}))  # works, not placements
     assert items.count() == count
     ids = [items.nth(i).get_attribute("data-entry") for i in range(count)]
     assert ids == expected_neighbours(root, sign, sign, count)
+    assert len({survey.entry(i).key for i in ids}) == count  # each work once
     for i, entry_id in enumerate(ids):
         assert items.nth(i).locator("a").first.get_attribute("href") == f"../entries/{entry_id}/"
     # the rationale is one click away, and the full one a link further
@@ -194,7 +203,7 @@ def test_a_corner_of_the_real_map(served: str, browser: Any, tmp_path: Path, sig
     assert page.locator("#ls-locator-status").inner_text() == status
     assert page.locator("#ls-locator-point").evaluate("g => [g.dataset.x, g.dataset.y]") == point
     assert page.locator("#ls-locator-yaml").inner_text() == yaml_text
-    assert page.locator("li.ls-locator-neighbour").count() == min(5, len(survey_of(ROOT).entries))
+    assert page.locator("li.ls-locator-neighbour").count() == min(5, len({e.key for e in survey_of(ROOT).entries}))
     # and a fresh visit to that address does too
     fresh = ctx.new_page()
     fresh.goto(page.url)

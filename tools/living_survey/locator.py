@@ -108,7 +108,8 @@ def locator_data(survey: Survey, link: Link, proposal: dict[str, Any] | None) ->
     """What the locator's script needs, with every URL relative to the locator page.
 
     Entries are at their drawn positions (their own, or the figure's slot inside their quadrant),
-    so the nearest works are the nearest points on Figure 1.
+    so the nearest works are the nearest points on Figure 1. A work placed more than once (entries
+    sharing a ``key``) counts once, at its nearest placement.
     """
     fw = survey.framework
     inputs = figure_inputs(survey)
@@ -120,6 +121,7 @@ def locator_data(survey: Survey, link: Link, proposal: dict[str, Any] | None) ->
         entries.append(
             {
                 "id": entry.id,
+                "key": entry.key,
                 "label": item["label"],
                 "title": item["title"],
                 "quadrant": entry.quadrant,

@@ -162,11 +162,17 @@
     return data.quadrants.filter(function (q) { return q.id === id; })[0];
   }
 
+  // The nearest works: a work placed more than once counts once, at its nearest placement.
   function nearest(x, y) {
+    var seen = {};
     return data.entries.map(function (e) {
       return {entry: e, d: Math.sqrt((e.x - x) * (e.x - x) + (e.y - y) * (e.y - y))};
     }).sort(function (a, b) {
       return a.d - b.d || (a.entry.id < b.entry.id ? -1 : 1);
+    }).filter(function (n) {
+      if (Object.prototype.hasOwnProperty.call(seen, n.entry.key)) return false;
+      seen[n.entry.key] = true;
+      return true;
     }).slice(0, data.neighbours);
   }
 
