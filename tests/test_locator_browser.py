@@ -312,6 +312,7 @@ def test_without_javascript_every_question_and_the_method_are_there(served: str,
     skeleton = page.locator(".ls-locator-entry pre.ls-locator-yaml:not([id])")
     assert skeleton.is_visible()
     assert all(q.id in skeleton.inner_text() for q in framework.quadrants)
+    assert 'placed_by: "@your-handle"' in skeleton.inner_text()
     ctx.close()
 
 

@@ -240,7 +240,7 @@
     rationale(est, quadrant, given).forEach(function (line) {
       wrap(line, WIDTH, line.indexOf("- ") === 0 ? "  " : "").forEach(function (part) { lines.push(part ? "  " + part : ""); });
     });
-    lines.push("placed_by: your-handle   # who placed the work: your GitHub handle, or a BibTeX key");
+    lines.push("placed_by: \"@your-handle\"   # who placed the work: your GitHub handle, with its @");
     return lines.join("\n") + "\n";
   }
 
