@@ -149,7 +149,8 @@ def _marker_centres(svg: str, inputs: dict) -> dict[str, tuple[float, float]]:
 
 
 def test_the_figure_says_where_data_lie(real_site: Path) -> None:
-    """data-ls-plot on the figure's root puts every marker of the real map where it is drawn."""
+    """data-ls-plot on the figure's root puts every marker of the real map where it is drawn
+    (to a tenth of an SVG unit: the map writes its coordinates to one decimal)."""
     survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
     inputs = figure_inputs(survey)
     source = real_site / "assets" / "map.svg"
@@ -158,8 +159,8 @@ def test_the_figure_says_where_data_lie(real_site: Path) -> None:
     drawn = auto_positions(inputs)
     for entry_id, (cx, cy) in _marker_centres(svg, inputs).items():
         x, y = drawn[entry_id]
-        assert cx == pytest.approx(x0 + (x + 1) / 2 * (x1 - x0), abs=0.01), entry_id
-        assert cy == pytest.approx(y0 + (y + 1) / 2 * (y1 - y0), abs=0.01), entry_id
+        assert cx == pytest.approx(x0 + (x + 1) / 2 * (x1 - x0), abs=0.1), entry_id
+        assert cy == pytest.approx(y0 + (y + 1) / 2 * (y1 - y0), abs=0.1), entry_id
 
 
 # -- the page, built by MkDocs ----------------------------------------------------------------------
