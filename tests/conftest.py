@@ -193,7 +193,8 @@ def write_hostile(root: Path) -> Path:
         "  [again](&#x6A;avascript:alert(1)) [again][bad]\n"
         "\n"
         "  [bad]: <java&Tab;script:alert(1)>\n"
-        "placed_by: source2023map\n",
+        "placed_by: source2023map\n"
+        'added: "2023-05-02"\n',
         encoding="utf-8",
     )
     return root

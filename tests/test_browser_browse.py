@@ -81,7 +81,7 @@ def test_filtering_by_signal_shows_exactly_its_works(served: str, watched: Watch
 def test_the_view_survives_a_round_trip_through_the_url(served: str, watched: Watched, context: Any) -> None:
     page = watched.page
     open_browse(page, served + "browse/")
-    page.select_option("#ls-f-placer", "source")
+    page.select_option("#ls-f-placer", "published")
     page.fill("#ls-f-from", "2020")
     page.fill("#ls-f-to", "2022")
     page.locator("#ls-f-q").press_sequentially("human", delay=10)
@@ -93,7 +93,7 @@ def test_the_view_survives_a_round_trip_through_the_url(served: str, watched: Wa
     other = context.new_page()
     open_browse(other, shared)
     assert column(other, 1) == labels
-    for field, value in (("#ls-f-placer", "source"), ("#ls-f-from", "2020"), ("#ls-f-to", "2022"), ("#ls-f-q", "human")):
+    for field, value in (("#ls-f-placer", "published"), ("#ls-f-from", "2020"), ("#ls-f-to", "2022"), ("#ls-f-q", "human")):
         assert other.locator(field).input_value() == value
     assert other.locator("th[data-key='label']").get_attribute("aria-sort") == "descending"
     # clearing the filters brings every work back and empties the query string

@@ -41,7 +41,7 @@ def dated_sample(tmp_path: Path) -> Path:
             "alpha-2020": dated("alpha2020open", "broad-descriptive", "[-0.5, -0.5]", "2023-03-01"),
             "delta-2021": dated("delta2021named", "specific-prescriptive", "[0.5, 0.5]", "2024-06-30"),
             "map-2023": dated("source2023map", "broad-descriptive", "[-0.2, -0.7]", "2024-01-10").replace(
-                "placed_by: source2023map", "placed_by: octocat"
+                "placed_by: source2023map", "placed_by: \"@octocat\""
             ),
         },
     )
@@ -156,7 +156,7 @@ def test_the_browse_table_is_complete_without_javascript(dated_sample: Path, bui
     for r in browse_rows(survey):
         assert f'href="../entries/{r.id}/"' in table and f'<time datetime="{r.added}">' in table
     # the placer column tells a published source from a contributor
-    assert 'data-placer="contributor"' in table and 'data-placer="source"' in table
+    assert 'data-placer="contributor"' in table and 'data-placer="published"' in table
     assert "ls-browse-fallback" not in html
     # the filters appear only with the script, which the plugin ships with the site
     assert re.search(r'<form class="ls-browse-filters"[^>]* hidden>', html)

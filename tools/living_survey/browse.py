@@ -2,8 +2,8 @@
 and the words a reader types to find an entry (its organisation, datasets, first author).
 
 :func:`browse_rows` is the one place a row is made: the table, its JSON for the script and the
-tests all read it. A row is one entry today; grouping several placements of one work into a row
-means changing this function alone.
+tests all read it. A row is one entry (one placement) today; grouping a work's placements into one row
+(:mod:`.works` already groups them) means changing this function alone.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ from typing import Any
 
 from .entries import Dataset, Entry
 from .survey import Survey
+from .works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
 
 FULL_TABLE_LIMIT = 400
 """Up to this many rows the browse page carries the whole table in its HTML (about 0.5 KB a row);
 above it the page stays small and the script loads the rows from ``data/browse.json``."""
 RECENT_LIMIT = 30
 """How many of the newest additions the "Recently added" page and the feeds list."""
-SOURCE = "source"
-CONTRIBUTOR = "contributor"
-PLACERS = {SOURCE: "A published source", CONTRIBUTOR: "A contributor"}
+PLACERS = {PUBLISHED: "A published source", CONTRIBUTOR: "A contributor"}
 """Who placed a work: a published placement (``placed_by`` is a BibTeX key) or a contributor."""
 
 
@@ -44,13 +43,8 @@ class Row:
     placed_by: str
     """Who placed it, as shown: a source's label or a contributor's handle."""
     placer: str
-    """:data:`SOURCE` or :data:`CONTRIBUTOR`."""
+    """``published`` or ``contributor`` (as :func:`~living_survey.works.placer_kind` says)."""
     added: str
-
-
-def placer_kind(survey: Survey, entry: Entry) -> str:
-    """Whether a published source (a BibTeX key) or a contributor placed the entry."""
-    return SOURCE if entry.placed_by in survey.library else CONTRIBUTOR
 
 
 def _term_label(survey: Survey, term_id: str) -> str:
@@ -64,8 +58,6 @@ def row(survey: Survey, entry: Entry) -> Row:
     """The browse row of one entry."""
     ref = survey.library.references.get(entry.key)
     quadrant = survey.framework.quadrant(entry.quadrant)
-    kind = placer_kind(survey, entry)
-    placer_ref = survey.library.references.get(entry.placed_by) if kind == SOURCE else None
     return Row(
         id=entry.id,
         label=ref.label if ref else entry.key,
@@ -75,8 +67,8 @@ def row(survey: Survey, entry: Entry) -> Row:
         signal=tuple((t, _term_label(survey, t)) for t in entry.signal),
         datasets=entry.datasets,
         organisation=entry.organisation or "",
-        placed_by=placer_ref.label if placer_ref else entry.placed_by,
-        placer=kind,
+        placed_by=placer_label(entry.placed_by, survey.library),
+        placer=placer_kind(entry.placed_by, survey.library),
         added=entry.added,
     )
 
