@@ -139,10 +139,9 @@ def search_terms(survey: Survey, entry: Entry) -> list[str]:
     """
     ref = survey.library.references.get(entry.key)
     terms = [entry.organisation or ""] + [d.name for d in entry.datasets]
-    if ref is not None and ref.authors:
-        terms.append(ref.authors[0].surname)
-    elif ref is not None and ref.get("organization"):
-        terms.append(ref.get("organization"))
+    if ref is not None:
+        creators = ref.creators  # authors, else editors, else the organisation: the rule every output follows
+        terms.append(creators.people[0].surname if creators.people else creators.body)
     out: list[str] = []
     for term in terms:
         if term and term not in out:

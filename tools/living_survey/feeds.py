@@ -101,8 +101,9 @@ def _authors(survey: Survey, entry: Entry) -> tuple[str, ...]:
     ref = survey.library.references.get(entry.key)
     if ref is None:
         return ()
-    names = tuple(" ".join(p for p in (n.first, n.surname, n.jr) if p) for n in ref.authors if not n.is_others)
-    return names or ((ref.get("organization"),) if ref.get("organization") else ())
+    creators = ref.creators  # authors, else editors, else the organisation
+    names = tuple(" ".join(p for p in (n.first, n.surname, n.jr) if p) for n in creators.people if not n.is_others)
+    return names or ((creators.body,) if creators.body else ())
 
 
 def _updated(items: list[_Item], info: SiteInfo) -> str:
