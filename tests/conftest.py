@@ -50,6 +50,7 @@ rationale: >-
   Placed here because of its open question, see [@source2023map, p. 2].
 signal: [comparisons]
 placed_by: source2023map
+added: "2024-01-15"
 """
 
 MKDOCS_YML = """\
@@ -168,6 +169,11 @@ def write_hostile(root: Path) -> Path:
         f'edge_case: "{markdown}"\n'
         # placed_by is a key or a handle (free text is refused: see tests/corpus/entries/bad)
         'placed_by: "@mallory"\n'
+        f'organisation: "{quoted}"\n'
+        "datasets:\n"
+        f'  - name: "{quoted}"\n'
+        f'    url: "https://example.org/?q=\\"><script>{PWN}</script>"\n'
+        'added: "2023-05-01"\n'
     )
     write_sample(root, bib=bib + LINKS_BIB)
     (root / "entries" / "hostile.yaml").write_text(entry, encoding="utf-8")
@@ -187,7 +193,8 @@ def write_hostile(root: Path) -> Path:
         "  [again](&#x6A;avascript:alert(1)) [again][bad]\n"
         "\n"
         "  [bad]: <java&Tab;script:alert(1)>\n"
-        "placed_by: source2023map\n",
+        "placed_by: source2023map\n"
+        'added: "2023-05-02"\n',
         encoding="utf-8",
     )
     return root

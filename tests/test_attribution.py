@@ -189,6 +189,7 @@ quotes:
     page: "4"
 rationale: "Placed here."
 placed_by: source2023map
+added: "2024-01-15"
 """
     site = build_site(write_sample(tmp_path / "p", entries={"alpha-2020": entry}))
     page = parse((site / "entries" / "alpha-2020" / "index.html").read_text(encoding="utf-8"))

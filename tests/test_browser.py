@@ -23,6 +23,8 @@ PAGES = {
     "home": "",
     "quadrant": "quadrants/broad-prescriptive/",
     "entry": "entries/stiennon-2020/",
+    "browse": "browse/",
+    "recent": "recent/",
 }
 
 
@@ -185,7 +187,7 @@ def test_axe_finds_no_serious_or_critical_violation(served: str, context: Any, w
     assert serious == [], "\n".join(serious)
 
 
-@pytest.mark.parametrize("path", ["", "entries/hostile/", "quadrants/broad-descriptive/", "references/"])
+@pytest.mark.parametrize("path", ["", "entries/hostile/", "quadrants/broad-descriptive/", "references/", "browse/", "recent/"])
 def test_hostile_strings_never_run_in_the_browser(served_hostile: str, watched: Watched, path: str) -> None:
     page = watched.page
     page.goto(served_hostile + path)

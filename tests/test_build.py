@@ -121,6 +121,11 @@ quotes:
 rationale: "{evil} [click](javascript:alert(1)) <img src=x onerror=alert(1)>"
 edge_case: "{evil}"
 placed_by: "@mallory"
+organisation: "{evil}"
+datasets:
+  - name: "{evil}"
+    url: "https://example.org/\\"><script>alert(1)</script>"
+added: "2024-02-28"
 """
     site = build_site(write_sample(tmp_path / "p", entries={"evil": entry}))
     html = (site / "entries" / "evil" / "index.html").read_text()

@@ -61,7 +61,8 @@ def test_label_byline_reference_and_meta_name_the_same_creators(site: Path, entr
     byline = re.search(r'<p class="ls-byline">\s*(.*?)</p>', html, re.S).group(1)
     assert byline.startswith(f"{shown} (")
     refs = (site / "references" / "index.html").read_text(encoding="utf-8")
-    item = re.search(rf'<li id="{key}">(.*?)</li>', refs, re.S)
+    # each record is its own section: a heading with the record's anchor, then the reference
+    item = re.search(rf'<h2 class="ls-ref-label" id="{key}">[^<]*</h2>\s*<p class="ls-ref-record">(.*?)</p>', refs, re.S)
     assert item is not None and item.group(1).startswith(shown)
     meta = re.findall(r'<meta name="citation_author" content="([^"]*)"', html)
     assert [unescape(m) for m in meta] == names

@@ -167,3 +167,20 @@ def test_every_nested_field_keeps_its_own_line(tmp_path: Path) -> None:
     (entry,), _ = load_entries(folder, tmp_path, framework())
     assert (entry.line("quotes"), entry.line("quotes[0]"), entry.line("quotes[0].page"), entry.line("quotes[0].cite")) == (4, 5, 6, 7)
     assert entry.line("quotes[0].missing") == 5 and entry.line("signal[0]") == entry.line("signal") == 10
+
+
+def test_added_may_be_today_but_not_tomorrow(tmp_path: Path) -> None:
+    import datetime
+
+    from living_survey.entries import entry_schema, load_entry
+    from living_survey.schema import make_validator
+
+    today = datetime.date(2024, 3, 1)
+    validator = make_validator(entry_schema(framework()))
+    for added, ok in (("2024-03-01", True), ("2024-02-29", True), ("2024-03-02", False)):
+        path = tmp_path / "e.yaml"
+        path.write_text(SAMPLE_ENTRY.format(key="k", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q").replace("2024-01-15", added))
+        entry, problems = load_entry(path, "entries/e.yaml", framework(), validator, today=today)
+        assert (entry is not None) == ok, problems
+        if not ok:
+            assert [str(p) for p in problems] == [f"entries/e.yaml:11: added: {added} is in the future (no calendar on Earth is past 2024-03-01 yet)"]

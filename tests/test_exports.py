@@ -295,7 +295,8 @@ def permanence_project(tmp_path: Path, redirects: dict[str, str] | None = None) 
         config = config.replace("      redirect_maps:\n", "      redirect_maps: {}\n")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     ids = ["quadrants/" + q for q in ("broad-prescriptive", "specific-prescriptive", "broad-descriptive", "specific-descriptive")]
-    (root / "permanent-ids.txt").write_text("# published\n" + "\n".join([*ids, "entries/alpha-2020", "entries/delta-2021", "place-your-dataset"]) + "\n")
+    published = [*ids, "entries/alpha-2020", "entries/delta-2021", "place-your-dataset", "browse", "recent"]
+    (root / "permanent-ids.txt").write_text("# published\n" + "\n".join(published) + "\n")
     return root
 
 

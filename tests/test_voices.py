@@ -224,5 +224,6 @@ def test_every_link_on_the_contested_site_pages_reaches_a_file(contested_site: P
             checked += 1
     assert checked > 50
     refs = article(page(contested_site, "references"))
-    item = re.search(r'<li id="bai2022constitutional">.*?</li>', refs, re.S).group(0)
+    # each record is its own section: the heading with its anchor, then the reference
+    item = re.search(r'<h2 class="ls-ref-label" id="bai2022constitutional">.*?</p>', refs, re.S).group(0)
     assert f"{FIRST}</a> (placed by Kirk et al., 2023b)" in item and f"{SECOND}</a> (placed by &#64;someone)" in item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,14 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """A dataset the work releases or uses."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     """One surveyed work, placed on the map."""
 
@@ -73,6 +82,10 @@ class Entry:
     position: tuple[float, float] | None = None
     signal: tuple[str, ...] = ()
     edge_case: str | None = None
+    added: str = ""
+    """The ISO date (YYYY-MM-DD) the entry was added to the survey."""
+    organisation: str | None = None
+    datasets: tuple[Dataset, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     """The line of every field and list item, by its name (``quotes[0].cite``), for messages."""
     drawn: bytes = field(default=b"", compare=False, hash=False)
@@ -150,14 +163,43 @@ def _text_problems(doc: Document, file: str) -> list[Problem]:
     return problems
 
 
+def _added_problems(value: dict[str, Any], file: str, line: int, today: datetime.date | None) -> list[Problem]:
+    """``added`` is a real calendar date, not in the future (its YYYY-MM-DD form is the schema's job)."""
+    try:
+        added = datetime.date.fromisoformat(value["added"])
+    except ValueError:
+        return [Problem(file, line, "added", f"{value['added']!r} is not a real date (expected YYYY-MM-DD)")]
+    # "today" where the day is furthest ahead (UTC+14), so that an entry dated by a contributor's
+    # own calendar is never refused by a build running in UTC
+    today = today or (datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=14)).date()
+    if added > today:
+        return [Problem(file, line, "added", f"{value['added']} is in the future (no calendar on Earth is past {today.isoformat()} yet)")]
+    return []
+
+
+def _dataset_url_problems(value: dict[str, Any], file: str, doc_line: Any) -> list[Problem]:
+    # the schema's pattern lets a final newline through ('$' matches before it)
+    return [
+        Problem(file, doc_line(("datasets", i, "url")), f"datasets[{i}].url", "must not contain spaces or line breaks")
+        for i, d in enumerate(value.get("datasets", ()))
+        if any(ch.isspace() or not ch.isprintable() for ch in d.get("url", ""))
+    ]
+
+
 def load_entry(
-    path: Path, display: str, framework: Framework, validator: jsonschema.Draft7Validator, root: Path | None = None
+    path: Path,
+    display: str,
+    framework: Framework,
+    validator: jsonschema.Draft7Validator,
+    root: Path | None = None,
+    today: datetime.date | None = None,
 ) -> tuple[Entry | None, list[Problem]]:
     """Read and validate one entry file; the entry is ``None`` when it has problems.
 
     Args:
         root: the project folder; a file that resolves outside it is refused (default: the
             entry's own folder).
+        today: the latest acceptable ``added`` date (default: today's date where it is latest).
     """
     entry_id = path.stem
     problems = []
@@ -178,6 +220,9 @@ def load_entry(
     value = doc.value
     if not found and "position" in value:
         problems += _position_problems(value, framework, display, doc.line(("position",)))
+    if not found:
+        problems += _added_problems(value, display, doc.line(("added",)), today)
+        problems += _dataset_url_problems(value, display, doc.line)
     if problems:
         return None, problems
     lines = {field_name(k): v for k, v in doc.lines.items() if k}
@@ -194,6 +239,9 @@ def load_entry(
             position=tuple(value["position"]) if "position" in value else None,
             signal=tuple(value.get("signal", ())),
             edge_case=value.get("edge_case"),
+            added=value["added"],
+            organisation=value.get("organisation"),
+            datasets=tuple(Dataset(d["name"], d.get("url")) for d in value.get("datasets", ())),
             lines=lines,
             drawn=repr((entry_id, value["quadrant"], value.get("position"), value["key"], value["placed_by"])).encode() + b"\n",
         ),

@@ -76,6 +76,9 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
         "edge_case": entry.edge_case,
         "placed_by": entry.placed_by,
         "placer_kind": placer_kind(entry.placed_by, survey.library),
+        "organisation": entry.organisation,
+        "datasets": [{"name": d.name, **({"url": d.url} if d.url else {})} for d in entry.datasets],
+        "added": entry.added,
     }
     return record
 

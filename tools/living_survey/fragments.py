@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .citing import PageCitation, SiteInfo, dataset_jsonld, page_citation, scholar_meta, version_citation
 from .exports import DOWNLOADS, quadrant_download
+from .feeds import ATOM_TYPE, JSON_FEED_TYPE, feed_specs
 from .figure import NAMES as FIGURE_NAMES
 from .figure import numbered_key, text_alternative
 from .markup import template_env
@@ -142,8 +143,18 @@ class Fragments:
             f"{current[0]}.{current[1]}" if current else "", living + versions_file(), living or "./"
         )
 
+    def feed_links(self, record: PageRecord | None, page_url: str) -> list[tuple[str, str, str]]:
+        """(type, title, href) of the feeds a page announces: the survey's, and a quadrant page's own."""
+        quadrant = record.subject if record is not None and record.kind == "quadrant" else None
+        out = []
+        for spec in feed_specs(self.survey, self.info.title):
+            if spec.quadrant is None or spec.quadrant == quadrant:
+                out.append((ATOM_TYPE, spec.title + " (Atom)", self.router.asset(spec.atom, from_url=page_url)))
+                out.append((JSON_FEED_TYPE, spec.title + " (JSON Feed)", self.router.asset(spec.json, from_url=page_url)))
+        return out
+
     def head(self, record: PageRecord | None, *, homepage: bool, page_url: str = "") -> Markup:
-        """Metadata for ``<head>``: Scholar tags on entry pages, Dataset JSON-LD on the home page."""
+        """Metadata for ``<head>``: feed links on every page, Scholar tags on entry pages, Dataset JSON-LD on the home page."""
         meta: list[tuple[str, str]] = []
         jsonld: Markup | None = None
         if record is not None and record.kind == "entry":
@@ -152,6 +163,4 @@ class Fragments:
         elif homepage:
             jsonld = dataset_jsonld(self.info, list(DOWNLOADS), len(self.survey.entries))
         selector = self.version_meta(page_url)
-        if not meta and jsonld is None:
-            return selector
-        return Markup(self._head_t.render(meta=meta, jsonld=jsonld)) + selector
+        return Markup(self._head_t.render(meta=meta, jsonld=jsonld, feeds=self.feed_links(record, page_url))) + selector

@@ -284,7 +284,7 @@ class PageBuilder:
                 {"url": link(entry_page_id(e.id)), "title": e.id, "who": placer_label(e.placed_by, self.survey.library)}
                 for e in self.survey.entries_for_key(ref.key)
             ]
-            items.append({"anchor": anchor(ref.key), "html": reference_html(ref), "entries": entries})
+            items.append({"anchor": anchor(ref.key), "label": ref.label, "html": reference_html(ref), "entries": entries})
         return self.env.get_template("references.md").render(items=items, path=self.survey.library.path)
 
     def _placed_by(self, entry: Entry) -> Markup:

@@ -9,6 +9,7 @@ in ``on_post_build``; watch the inputs in ``on_serve``. This is the only module 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from importlib import resources
@@ -25,11 +26,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .browse import search_terms
+from .browse_pages import BROWSE_MARK, SCRIPT, BrowsePages, browse_files
 from .changes import changes_markdown
 from .checks import Project, check_project
 from .citing import SiteInfo
 from .entries import Entry
 from .exports import data_files
+from .feeds import feed_files
 from .figure import compact_svg, ensure_figure_files
 from .fragments import Fragments
 from .locator import SCRIPT as LOCATOR_JS
@@ -176,6 +180,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self.pages: SitePages | None = None
         self.router: Router | None = None
         self.fragments: Fragments | None = None
+        self.browse: BrowsePages | None = None
         self.root = Path(".")
         self.context = BuildContext()
         self.history = History()
@@ -251,6 +256,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             files.append(File.generated(config, VERSIONS_JS, content=js))
         locator_js = resources.files(__package__).joinpath(LOCATOR_JS).read_text(encoding="utf-8")
         files.append(File.generated(config, LOCATOR_JS, content=locator_js))
+        self.browse = BrowsePages(self.survey, self.router, self.info.title)
+        script = resources.files(__package__).joinpath("assets/browse.js").read_text(encoding="utf-8")
+        files.append(File.generated(config, SCRIPT, content=script))
         return files
 
     def render_entry(self, page: EntryPage) -> tuple[str, list[tuple[str, str]]]:
@@ -268,11 +276,17 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if isinstance(page, EntryPage):
             # Material prints page.meta.title unfiltered in <title>: the escaped title, never raw
             page.meta["title"] = page.title
+            # indexed by Material's search with the highest boost: searching these finds the entry first
+            page.meta["tags"] = search_terms(self.survey, self.survey.entry(page.record.subject))
             return ""
         link = self.router.link_from(page.url)
         record = self.pages.by_src(page.file.src_uri) if page.file.generated_by else None
         if record is not None and record.kind == "references":
             markdown = self.builder.references_markdown(link)
+        elif record is not None and record.kind == "browse" and self.browse is not None:
+            markdown = self.browse.browse_markdown()
+        elif record is not None and record.kind == "recent" and self.browse is not None:
+            markdown = self.browse.recent_markdown(page.url)
         elif record is not None and record.kind == "quadrant":
             markdown = self.builder.quadrant_markdown(self.survey.framework.quadrant(record.subject), link, figure=FIGURE_MARK)
         elif record is not None and record.kind == CHANGES:
@@ -298,6 +312,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if isinstance(page, EntryPage):
             return html
         record = self.pages.by_src(page.file.src_uri) if page.file.generated_by else None
+        if record is not None and record.kind == "browse" and self.browse is not None:
+            # after Markdown: a table of thousands of rows would be slow to parse, and is plain HTML anyway
+            html = html.replace(BROWSE_MARK, str(self.browse.browse_html(page.url)), 1)
         if FIGURE_MARK in html:
             # The figure goes in after Markdown (raw SVG inside Markdown is not reliably left
             # alone) and after search indexing, in on_post_page: its paths, tooltips and lists
@@ -334,7 +351,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         """Write the downloads once every page is built, each streamed into its file."""
         assert self.survey is not None and self.info is not None and self.router is not None
         site = Path(config.site_dir)
-        for path, write in data_files(self.survey, self.info, self.router):
+        follow = itertools.chain(feed_files(self.survey, self.info, self.router), browse_files(self.survey, self.router))
+        for path, write in itertools.chain(data_files(self.survey, self.info, self.router), follow):
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("w", encoding="utf-8", newline="") as out:

@@ -30,6 +30,8 @@ RELEASES = "v"
 """The folder of frozen releases: ``v/<X.Y>/`` beside the living site."""
 LOCATOR = "place-your-dataset"
 """The page id of "Place your dataset" (the locator); shared links to it carry answers, so it is permanent."""
+BROWSE = "browse"
+RECENT = "recent"
 
 
 TOKEN_OPEN = "@@ls:"
@@ -135,7 +137,15 @@ def _entry_pages(survey: Survey) -> Iterator[PageRecord]:
         yield PageRecord("entry", entry_page_id(entry.id), ref.title if ref else entry.key, subject=entry.id, in_nav=False)
 
 
-PAGE_SOURCES: list[PageSource] = [_quadrant_pages, _reference_pages, _changes_pages, _locator_pages, _entry_pages, _contested_pages]
+def _browse_pages(survey: Survey) -> Iterator[PageRecord]:
+    # shared links carry filters (browse/?quadrant=…): both URLs are meant to last
+    yield PageRecord(BROWSE, BROWSE, "Browse all works")
+    yield PageRecord(RECENT, RECENT, "Recently added")
+
+
+PAGE_SOURCES: list[PageSource] = [
+    _quadrant_pages, _reference_pages, _changes_pages, _locator_pages, _entry_pages, _contested_pages, _browse_pages
+]
 """Every kind of generated page. A feature adding pages appends its source here."""
 
 

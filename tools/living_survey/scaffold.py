@@ -6,6 +6,7 @@ fill are left empty, so validation fails on exactly those fields and no others.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import unicodedata
@@ -50,8 +51,11 @@ def placer_slug(placed_by: str) -> str:
     return _slug(placed_by)[:30].strip("-")
 
 
-def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: str = "") -> str:
-    """The text of a new entry file for ``ref``; ``others`` names the files of its existing placements."""
+def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: str = "", today: datetime.date | None = None) -> str:
+    """The text of a new entry file for ``ref``; ``others`` names the files of its existing placements.
+
+    The entry is dated ``today`` (default: the local date).
+    """
     x, y = framework.x, framework.y
     out = [
         f"# New entry for {_one_line(ref.label)}: {_one_line(ref.title)}",
@@ -102,6 +106,17 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
         "",
         "# TODO Who placed the work: your GitHub handle (@name), or the BibTeX key of a published placement.",
         f"placed_by: {json.dumps(placed_by)}",
+        "",
+        "# Optional. The organisation behind the work, as the work names it.",
+        '# organisation: ""',
+        "",
+        "# Optional. The datasets the work releases or uses; url only where a page exists (http or https).",
+        "# datasets:",
+        '#   - name: ""',
+        '#     url: ""',
+        "",
+        "# The date the entry was added (YYYY-MM-DD); filled in for you.",
+        f"added: {json.dumps((today or datetime.date.today()).isoformat())}",
         "",
     ]
     return "\n".join(out)

@@ -241,7 +241,15 @@
       wrap(line, WIDTH, line.indexOf("- ") === 0 ? "  " : "").forEach(function (part) { lines.push(part ? "  " + part : ""); });
     });
     lines.push("placed_by: \"@your-handle\"   # who placed the work: your GitHub handle, with its @");
+    lines.push("added: \"" + today() + "\"   # the day you add the entry (YYYY-MM-DD)");
     return lines.join("\n") + "\n";
+  }
+
+  function today() {
+    // the reader's own calendar date, as the entry's `added` asks (never in the future there)
+    var d = new Date();
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
   }
 
   function rationale(est, quadrant, given) {
