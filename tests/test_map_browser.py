@@ -134,7 +134,7 @@ def test_keyboard_focus_on_a_marker_shows_a_visible_tooltip_naming_the_work(serv
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('ls-marker')"):
             break
-    focused = page.evaluate("[document.activeElement.dataset.lsId, document.activeElement.getAttribute('aria-label')]")
+    focused = page.evaluate("[document.activeElement.dataset.lsId, document.activeElement.querySelector('title').textContent]")
     assert focused[0] is not None
     tip = page.locator(".ls-map-tip")
     assert tip.is_visible() and tip.inner_text() == focused[1]

@@ -59,7 +59,10 @@ class Fragments:
             {"title": q.title, "url": link(quadrant_page_id(q.id)) + "#entries", "count": len(self.survey.entries_in(q.id))}
             for q in self.survey.framework.quadrants
         ]
-        downloads = [Download(router.asset(f"assets/{name}", from_url=page_url), label) for name, label in figure_downloads(self.survey)]
+        downloads = [
+            {"group": group, "files": [Download(router.asset(f"assets/{name}", from_url=page_url), label) for name, label in files]}
+            for group, files in figure_downloads(self.survey)
+        ]
         return Markup(
             self._figure_t.render(
                 map_url=router.asset(f"assets/{MAP}", from_url=page_url),

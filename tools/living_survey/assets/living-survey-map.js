@@ -115,7 +115,9 @@
         });
         current = pick;
       }
-      size = sizes[pick] || 12;
+      // shown at the size that reads at `min` px, never larger than the size it was placed at
+      size = Math.min(sizes[pick] || 12, (min / scale) * 1.002);
+      layers[pick].setAttribute("font-size", size.toFixed(3));
       var r = (markerRatio * size).toFixed(3);
       var hit = (hitRatio * size).toFixed(3);
       markers.forEach(function (a) {
@@ -131,7 +133,7 @@
       fixedText.forEach(function (t) {
         var base = parseFloat(t.getAttribute("data-ls-base"));
         // never past the layer's size: the labels' placement reserved the titles at that size
-        t.setAttribute("font-size", (Math.ceil(Math.max(base, Math.min(min / scale, size)) * 100) / 100).toString());
+        t.setAttribute("font-size", (Math.ceil(Math.max(base, Math.min(min / scale, sizes[pick] || 12)) * 100) / 100).toString());
       });
       figure.classList.toggle("ls-zoomed", vb.w < full.w - 0.01);
       hideTip();
@@ -182,7 +184,8 @@
 
     // -- tooltips -------------------------------------------------------------------------------
     function showTip(a) {
-      var name = a.getAttribute("aria-label") || "";
+      var title = a.querySelector("title");
+      var name = title ? title.textContent : "";
       tip.textContent = name;
       tip.hidden = false;
       var r = a.querySelector(".ls-dot").getBoundingClientRect();

@@ -15,6 +15,7 @@ from .model import (
     LABEL_LIMIT,
     MAP,
     NAMES,
+    PRINT_LIMIT,
     all_names,
     auto_positions,
     cache_key,
@@ -27,6 +28,7 @@ from .model import (
 
 __all__ = [
     "KEYED",
+    "PRINT_LIMIT",
     "LABEL_LIMIT",
     "MAP",
     "NAMES",

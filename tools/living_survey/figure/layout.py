@@ -13,7 +13,7 @@ from typing import Any
 from ..routes import entry_page_id, quadrant_page_id, token
 from ..works import CONTRIBUTOR
 from .fonts import available_families
-from .model import LABEL_LIMIT, MAP, auto_positions, numbering
+from .model import LABEL_LIMIT, MAP, PRINT_LIMIT, auto_positions, numbering
 
 INK = "#1c1c1c"
 # Okabe–Ito: a palette that stays distinguishable for the common colour-vision deficiencies.
@@ -365,7 +365,10 @@ def _plot_area(fig: Any, ax: Any) -> str:
 def draw_all(inputs: dict[str, Any]) -> dict[str, bytes]:
     """Every file of the figure's cache folder (see :func:`.model.all_names`)."""
     from .mapsvg import map_svg
+    from .printable import draw_printables
 
     out = _draw(inputs)
     out[MAP] = map_svg(inputs).encode("utf-8")
+    if len(inputs["entries"]) <= PRINT_LIMIT:
+        out.update(draw_printables(inputs))
     return out

@@ -31,8 +31,10 @@ LIMIT = 1.12
 """The drawn data range on both axes: [-LIMIT, LIMIT]."""
 PLOT = (46.0, 8.0, 712.0, 574.0)
 """The plot area (left, top, right, bottom) in SVG units, for data in [-LIMIT, LIMIT]."""
-LAYERS = tuple(round(24 / math.sqrt(2) ** k, 2) for k in range(11))
-"""Label font sizes in SVG units, largest first: each step lets about twice as many labels fit."""
+LAYERS = (24.0, 12.0, 6.0, 3.0, 1.5, 0.75)
+"""Label font sizes in SVG units, largest first: each step lets about four times as many labels
+fit. The page shows a layer at its own size or smaller (a smaller label stays inside the box
+reserved for it, so nothing it avoided comes to overlap), always at the same size on screen."""
 DEFAULT_LAYER = 12.0
 """The layer shown before the script runs (and without it)."""
 MARKER = 0.4
@@ -63,24 +65,44 @@ def plot_attribute() -> str:
 
 
 class _Measure:
-    """Text widths per unit of font size, measured once per distinct text."""
+    """Text widths per unit of font size: the sum of each character's advance in the first
+    listed font that has it (kerning aside: :data:`SLACK` covers it), cached per character."""
 
     def __init__(self) -> None:
+        from matplotlib import font_manager
         from matplotlib.font_manager import FontProperties
+        from matplotlib.ft2font import FT2Font, LoadFlags
         from matplotlib.textpath import text_to_path
 
         from .fonts import available_families
 
         families = list(available_families()) or ["DejaVu Sans"]
-        self._props = {w: FontProperties(family=families, size=100, weight=w) for w in ("normal", "bold")}
+        self._fonts = []
+        for family in families:
+            font = FT2Font(font_manager.findfont(FontProperties(family=family), fallback_to_default=False))
+            font.set_size(100, 72)
+            self._fonts.append((font, frozenset(font.get_charmap())))
+        self._flags = LoadFlags.NO_HINTING
+        self._bold = FontProperties(family=families, size=100, weight="bold")
         self._ttp = text_to_path
+        self._chars: dict[str, float] = {}
         self._cache: dict[tuple[str, str], float] = {}
+
+    def _char(self, char: str) -> float:
+        if char not in self._chars:
+            code = ord(char)
+            font = next((f for f, cmap in self._fonts if code in cmap), self._fonts[0][0])
+            self._chars[char] = font.load_char(code, flags=self._flags).linearHoriAdvance / 65536 / 100
+        return self._chars[char]
 
     def width(self, text: str, weight: str = "normal") -> float:
         key = (text, weight)
         if key not in self._cache:
-            w, _, _ = self._ttp.get_text_width_height_descent(text, self._props[weight], ismath=False)
-            self._cache[key] = w / 100 * SLACK
+            if weight == "bold":
+                w, _, _ = self._ttp.get_text_width_height_descent(text, self._bold, ismath=False)
+                self._cache[key] = w / 100 * SLACK
+            else:
+                self._cache[key] = sum(self._char(c) for c in text) * SLACK
         return self._cache[key]
 
 
@@ -109,9 +131,9 @@ class _Grid:
         return False
 
 
-def _candidates(cx: float, cy: float, w: float, size: float, far: bool) -> Iterator[tuple[float, float]]:
+def _candidates(cx: float, cy: float, w: float, size: float, far: bool, gap: float = 0.0) -> Iterator[tuple[float, float]]:
     """Baseline starts (x, y) of a label around its marker, nearest and most natural first."""
-    r = MARKER * size + 0.3 * size
+    r = MARKER * size + 0.3 * size + gap
     h = (ASCENT + DESCENT) * size
     mid = cy + (ASCENT - DESCENT) * size / 2  # baseline that centres the box on the marker
     yield cx + r, mid  # right
@@ -137,16 +159,26 @@ def _candidates(cx: float, cy: float, w: float, size: float, far: bool) -> Itera
 
 
 def place_layer(
-    items: list[dict[str, Any]], size: float, titles: list[tuple[float, float, float]], measure: _Measure
+    items: list[dict[str, Any]],
+    size: float,
+    titles: list[tuple[float, float, float]],
+    measure: _Measure,
+    *,
+    plot: Box = PLOT,
+    marker_r: float | None = None,
+    obstacles: tuple[Box, ...] = (),
+    every: bool = False,
 ) -> list[tuple[str, float, float, float]]:
     """The labels that fit at one font size: (entry id, x, baseline y, width), no two overlapping.
 
-    ``titles`` are the quadrant titles (centre x, baseline y, width per unit of font size): the
-    page enlarges them up to the layer's size on small screens, so they are reserved at that size.
-    Landmarks come first and may, where nothing is free, rest on other markers (never on labels).
+    ``items`` carry ``cx``, ``cy`` (y grows downwards), ``label`` and ``landmark``. ``titles`` are
+    the quadrant titles (centre x, baseline y, width per unit of font size): the page enlarges
+    them up to the layer's size on small screens, so they are reserved at that size. Landmarks
+    (every item, with ``every``) also try rings further out and, where nothing is free, may rest
+    on other markers (never on labels); other items that find no room stay unlabelled.
     """
-    left, top, right, bottom = PLOT
-    r = MARKER * size
+    left, top, right, bottom = plot
+    r = MARKER * size if marker_r is None else marker_r
     pad = 0.15 * size
     markers = _Grid(max(size * 4, 8))
     for it in items:
@@ -155,11 +187,14 @@ def place_layer(
     ts = max(TITLE_SIZE, size)
     for tx, baseline, unit in titles:
         labels.add((tx - unit * ts / 2, baseline - ASCENT * ts, tx + unit * ts / 2, baseline + DESCENT * ts + 3))
+    for box in obstacles:
+        labels.add(box)
     placed = []
     for it in items:
         w = measure.width(it["label"]) * size
         fallback = None
-        for x, y in _candidates(it["cx"], it["cy"], w, size, far=it["landmark"]):
+        landmark = every or bool(it.get("landmark"))
+        for x, y in _candidates(it["cx"], it["cy"], w, size, far=landmark, gap=r - MARKER * size):
             box = (x, y - ASCENT * size, x + w, y + DESCENT * size)
             if box[0] < left or box[2] > right or box[1] < top or box[3] > bottom or labels.hits(box, pad):
                 continue
@@ -168,7 +203,7 @@ def place_layer(
                 break
             own = (it["cx"] - r, it["cy"] - r, it["cx"] + r, it["cy"] + r)
             touches_own = box[0] < own[2] and own[0] < box[2] and box[1] < own[3] and own[1] < box[3]
-            if it["landmark"] and fallback is None and not touches_own:
+            if landmark and fallback is None and not touches_own:
                 fallback = (x, y, box)
         else:
             if fallback is None:
@@ -203,14 +238,14 @@ def map_svg(inputs: dict[str, Any]) -> str:
     colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(WIDTH)} {_f(HEIGHT)}" class="ls-map-svg"'
-        f' data-ls-plot="{plot_attribute()}" data-ls-layers="{" ".join(_f(s) for s in LAYERS)}"'
+        f' data-ls-plot="{plot_attribute()}"'
         f' data-ls-marker="{MARKER}" data-ls-hit="{HIT}" font-family="{FONT}">',
         "<style>"
         f".ls-ink{{fill:var(--md-default-fg-color,{INK})}}"
         f".ls-axis{{stroke:var(--md-default-fg-color,{INK});stroke-width:1}}"
         f".ls-layer{{display:none;fill:var(--md-default-fg-color,{INK});pointer-events:none;paint-order:stroke;"
         f"stroke:var(--md-default-bg-color,#fff);stroke-width:.25em;stroke-linejoin:round}}"
-        f'.ls-layer[data-ls-size="{_f(DEFAULT_LAYER)}"]{{display:inline}}'
+        f'.ls-layer[data-ls-size="{DEFAULT_LAYER:g}"]{{display:inline}}'
         f".ls-dot{{stroke:var(--md-default-fg-color,{INK});stroke-width:.6}}"
         ".ls-hit{fill:transparent}"
         f".ls-leader{{stroke:var(--md-default-fg-color,{INK});stroke-width:.6;opacity:.6}}"
@@ -242,7 +277,7 @@ def map_svg(inputs: dict[str, Any]) -> str:
         baseline = ty + (ASCENT - DESCENT) * TITLE_SIZE / 2
         titles.append((tx, baseline, w / TITLE_SIZE))
         out.append(
-            f'<a href="{token(quadrant_page_id(q["id"]))}" class="ls-quadrant" data-ls-q={quoteattr(q["id"])}>'
+            f'<a target="_top" href="{token(quadrant_page_id(q["id"]))}" class="ls-quadrant" data-ls-q={quoteattr(q["id"])}>'
             f"<title>{xml_escape(q['title'])}</title>"
             f'<rect x="{_f(tx - w / 2)}" y="{_f(baseline + DESCENT * TITLE_SIZE)}" width="{_f(w)}" height="3" fill="{colour[q["id"]]}"/>'
             f'<text class="ls-ink" x="{_f(tx)}" y="{_f(baseline)}" text-anchor="middle" font-size="{_f(TITLE_SIZE)}"'
@@ -255,29 +290,32 @@ def map_svg(inputs: dict[str, Any]) -> str:
     item_of = {it["id"]: it for it in items}
     for size in LAYERS:
         placed = place_layer(items, size, titles, measure)
-        out.append(f'<g class="ls-layer" data-ls-size="{_f(size)}" font-size="{_f(size)}">')
+        out.append(f'<g class="ls-layer" data-ls-size="{size:g}" font-size="{size:g}">')
         for entry_id, lx, ly, w in placed:
             it = item_of[entry_id]
             # a label that had to move away from its marker gets a thin leader line
             nx, ny = min(max(it["cx"], lx), lx + w), min(max(it["cy"], ly - ASCENT * size), ly + DESCENT * size)
             if math.hypot(nx - it["cx"], ny - it["cy"]) > 1.2 * size:
-                out.append(f'<line class="ls-leader" x1="{it["cx"]:.2f}" y1="{it["cy"]:.2f}" x2="{nx:.2f}" y2="{ny:.2f}"/>')
-            out.append(f'<text x="{lx:.2f}" y="{ly:.2f}" data-ls-for={quoteattr(entry_id)}>{xml_escape(it["label"])}</text>')
+                out.append(f'<line class="ls-leader" x1="{_f(it["cx"])}" y1="{_f(it["cy"])}" x2="{_f(nx)}" y2="{_f(ny)}"/>')
+            out.append(f'<text x="{_f(lx)}" y="{_f(ly)}" data-ls-for={quoteattr(entry_id)}>{xml_escape(it["label"])}</text>')
         out.append("</g>")
         remaining -= {p[0] for p in placed}
-        if not remaining:
+        if len(remaining) <= len(items) // 100:  # the rest (at most 1 in 100) are named by their tooltips
             break
     out.append("</g>")
     out.append('<g class="ls-markers">')
     r, hit = MARKER * DEFAULT_LAYER, HIT * DEFAULT_LAYER
     for it in items:
         name = f"{it['label']}: {it['title']}"
+        cx, cy = _f(it["cx"]), _f(it["cy"])
+        # the link's name is its <title> (also the tooltip where the page's script does not run);
+        # target _top: inside the <object> shown without JavaScript, a link opens in the page
         out.append(
-            f'<a href="{token(entry_page_id(it["id"]))}" class="ls-marker{" ls-landmark" if it["landmark"] else ""}"'
-            f" data-ls-id={quoteattr(it['id'])} data-ls-q={quoteattr(it['quadrant'])} aria-label={quoteattr(name)}>"
+            f'<a target="_top" href="{token(entry_page_id(it["id"]))}" class="ls-marker{" ls-landmark" if it.get("landmark") else ""}"'
+            f" data-ls-id={quoteattr(it['id'])} data-ls-q={quoteattr(it['quadrant'])}>"
             f"<title>{xml_escape(name)}</title>"
-            f'<circle class="ls-hit" cx="{it["cx"]:.2f}" cy="{it["cy"]:.2f}" r="{_f(hit)}"/>'
-            f'<circle class="ls-dot" cx="{it["cx"]:.2f}" cy="{it["cy"]:.2f}" r="{_f(r)}" fill="{colour.get(it["quadrant"], INK)}"/></a>'
+            f'<circle class="ls-hit" cx="{cx}" cy="{cy}" r="{_f(hit)}"/>'
+            f'<circle class="ls-dot" cx="{cx}" cy="{cy}" r="{_f(r)}" fill="{colour.get(it["quadrant"], INK)}"/></a>'
         )
     out.append('</g><g class="ls-extra"></g></svg>')
     return "".join(out)

@@ -25,12 +25,18 @@ NAMES = ("figure1.svg", "figure1.png", "figure1.pdf")
 """The whole map as published for download (labels or numbers drawn by matplotlib)."""
 KEYED = ("figure1-keyed.png", "figure1-keyed.pdf")
 """The whole map with a numbered key typeset beside it (for papers and talks)."""
+PRINT_LIMIT = 600
+"""Up to this many works, the printable figures (keyed map, one per quadrant) are drawn with every
+label; matplotlib's text drawing makes them cost about 40 s per 1,000 works, so a larger survey
+builds without them (the map and Figure 1 are always drawn)."""
 MAP = "map.svg"
 """The interactive map that pages fetch once: markers, zoom-level label layers, data attributes."""
 
 
 def quadrant_names(inputs: dict[str, Any]) -> tuple[str, ...]:
     """One printable figure per quadrant: ``figure1-<quadrant id>.png`` and ``.pdf``."""
+    if len(inputs["entries"]) > PRINT_LIMIT:
+        return ()
     return tuple(f"figure1-{q['id']}.{ext}" for q in inputs["quadrants"] for ext in ("png", "pdf"))
 
 
@@ -141,15 +147,22 @@ def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(numbers.setdefault(e.get("work", e["id"]), len(numbers) + 1), e) for e in inputs["entries"]]
 
 
-def downloads(survey: Survey) -> list[tuple[str, str]]:
-    """(file name, link text) of each downloadable figure, in the order pages list them."""
-    out = [(name, name.rsplit(".", 1)[1].upper()) for name in NAMES]
+def downloads(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The downloadable figures as pages list them: (group, [(file name, link text)])."""
+    def formats(stem: str, exts: tuple[str, ...] = ("png", "pdf")) -> list[tuple[str, str]]:
+        return [(f"{stem}.{ext}", ext.upper()) for ext in exts]
+
+    out = [("", formats("figure1", ("svg", "png", "pdf")))]
+    if len(survey.entries) <= PRINT_LIMIT:
+        out.append(("with a numbered key", formats("figure1-keyed")))
+        out += [(q.title, formats(f"figure1-{q.id}")) for q in survey.framework.quadrants]
     return out
 
 
 def all_names(inputs: dict[str, Any]) -> tuple[str, ...]:
     """Every file the figure's cache folder holds."""
-    return (*NAMES, MAP, *KEYED, *quadrant_names(inputs))
+    printable = KEYED if len(inputs["entries"]) <= PRINT_LIMIT else ()
+    return (*NAMES, MAP, *printable, *quadrant_names(inputs))
 
 
 def ensure_figure_files(survey: Survey, cache_dir: Path) -> dict[str, Path]:
