@@ -245,10 +245,11 @@ CONTESTED_PAGES = {
 def test_hovering_or_focusing_a_joined_marker_names_every_placer(served_contested: str, watched: Watched) -> None:
     page = watched.page
     page.goto(served_contested)
-    join = page.locator("figure.ls-figure svg g[id='ls-join-bai2022constitutional']")
+    page.locator(MAP).wait_for()
+    join = page.locator(f"{MAP} polyline.ls-join[data-ls-work='bai2022constitutional']")
     assert join.count() == 1
     for entry_id in ("bai-2022-constitutional", "bai-2022-constitutional-someone"):
-        link = page.locator(f"figure.ls-figure svg g[id^='ls-marker-'] a[*|href$='entries/{entry_id}/']")
+        link = page.locator(f"{MAP} a.ls-marker[data-ls-id='{entry_id}'][href$='entries/{entry_id}/']")
         assert link.count() == 1, entry_id
         # the tooltip (and the link's accessible name) names both placers, whichever marker it is
         title = link.locator("title").text_content()

@@ -63,8 +63,14 @@ class Fragments:
             {"group": group, "files": [Download(router.asset(f"assets/{name}", from_url=page_url), label) for name, label in files]}
             for group, files in figure_downloads(self.survey)
         ]
+        library = self.survey.library
+        legend = {
+            "contributors": any(e.placed_by not in library for e in self.survey.entries),
+            "joined": len({e.key for e in self.survey.entries}) < len(self.survey.entries),
+        }
         return Markup(
             self._figure_t.render(
+                legend=legend,
                 map_url=router.asset(f"assets/{MAP}", from_url=page_url),
                 png_url=router.asset("assets/figure1.png", from_url=page_url),
                 highlight=highlight,

@@ -223,6 +223,11 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             raise PluginError(str(exc)) from None
         if CSS_SRC not in config.extra_css:
             config.extra_css.append(CSS_SRC)
+        # the repository link without the theme's fetch of stars from the forge's API: readers'
+        # pages make no request outside the site; placed after any custom_dir, before the theme's own
+        theme_dir = str(resources.files(__package__).joinpath("theme"))
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
         if self.context.selector and VERSIONS_JS not in config.extra_javascript:
             config.extra_javascript.append(VERSIONS_JS)
         if JS_SRC not in [str(script) for script in config.extra_javascript]:

@@ -13,11 +13,8 @@ from typing import Any
 from ..routes import entry_page_id, quadrant_page_id, token
 from ..works import CONTRIBUTOR
 from .fonts import available_families
-from .model import LABEL_LIMIT, MAP, PRINT_LIMIT, auto_positions, numbering
+from .model import INK, LABEL_LIMIT, MAP, PALETTE, PRINT_LIMIT, auto_positions, numbering
 
-INK = "#1c1c1c"
-# Okabe–Ito: a palette that stays distinguishable for the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 HOLLOW = "#ffffff"
 """Fill of a contributor's (hollow) marker; in the SVG it becomes the page's background colour."""
 

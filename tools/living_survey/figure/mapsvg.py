@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from ..routes import entry_page_id, quadrant_page_id, token
+from ..works import CONTRIBUTOR
 from .layout import INK, PALETTE
 from .model import auto_positions
 
@@ -191,6 +192,8 @@ def place_layer(
         labels.add(box)
     placed = []
     for it in items:
+        if not it.get("labelled", True):  # a work's other placements: a marker, joined to the labelled one
+            continue
         w = measure.width(it["label"]) * size
         fallback = None
         landmark = every or bool(it.get("landmark"))
@@ -249,6 +252,7 @@ def map_svg(inputs: dict[str, Any]) -> str:
         f".ls-dot{{stroke:var(--md-default-fg-color,{INK});stroke-width:.6}}"
         ".ls-hit{fill:transparent}"
         f".ls-leader{{stroke:var(--md-default-fg-color,{INK});stroke-width:.6;opacity:.6}}"
+        f".ls-join{{fill:none;stroke:var(--md-default-fg-color,{INK});stroke-width:.8;stroke-dasharray:4 2;opacity:.7}}"
         f"@media (prefers-color-scheme:dark){{.ls-ink,.ls-layer{{fill:var(--md-default-fg-color,#e2e4e9)}}"
         f".ls-axis,.ls-dot{{stroke:var(--md-default-fg-color,#e2e4e9)}}.ls-layer{{stroke:var(--md-default-bg-color,#1e2129)}}}}"
         "</style>",
@@ -303,6 +307,17 @@ def map_svg(inputs: dict[str, Any]) -> str:
         if len(remaining) <= len(items) // 100:  # the rest (at most 1 in 100) are named by their tooltips
             break
     out.append("</g>")
+    works: dict[str, list[dict[str, Any]]] = {}
+    for it in items:
+        works.setdefault(it.get("work", it["id"]), []).append(it)
+    joins = [(work, members) for work, members in works.items() if len(members) > 1]
+    if joins:  # a dashed line through the placements of each work placed more than once
+        out.append('<g class="ls-joins">')
+        for work, members in joins:
+            ordered = sorted(members, key=lambda it: it["id"])
+            points = " ".join(f"{_f(it['cx'])},{_f(it['cy'])}" for it in ordered)
+            out.append(f'<polyline class="ls-join" data-ls-work={quoteattr(work)} points="{points}"/>')
+        out.append("</g>")
     out.append('<g class="ls-markers">')
     r, hit = MARKER * DEFAULT_LAYER, HIT * DEFAULT_LAYER
     for it in items:
@@ -315,7 +330,13 @@ def map_svg(inputs: dict[str, Any]) -> str:
             f" data-ls-id={quoteattr(it['id'])} data-ls-q={quoteattr(it['quadrant'])}>"
             f"<title>{xml_escape(name)}</title>"
             f'<circle class="ls-hit" cx="{cx}" cy="{cy}" r="{_f(hit)}"/>'
-            f'<circle class="ls-dot" cx="{cx}" cy="{cy}" r="{_f(r)}" fill="{colour.get(it["quadrant"], INK)}"/></a>'
+            + (
+                # a contributor's placement: hollow, ringed in its quadrant's colour
+                f'<circle class="ls-dot" cx="{cx}" cy="{cy}" r="{_f(r)}"'
+                f' style="fill:var(--md-default-bg-color,#fff);stroke:{colour.get(it["quadrant"], INK)};stroke-width:2px"/></a>'
+                if it.get("placer") == CONTRIBUTOR
+                else f'<circle class="ls-dot" cx="{cx}" cy="{cy}" r="{_f(r)}" fill="{colour.get(it["quadrant"], INK)}"/></a>'
+            )
         )
     out.append('</g><g class="ls-extra"></g></svg>')
     return "".join(out)

@@ -17,7 +17,10 @@ from typing import Any
 from ..survey import Survey
 from ..works import placer_kind, placer_label
 
-FIGURE_VERSION = "8"
+INK = "#1c1c1c"
+# Okabe–Ito: a palette that stays distinguishable for the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+FIGURE_VERSION = "9"
 """Bump when the drawing code changes, so caches are invalidated."""
 LABEL_LIMIT = 60
 """Above this many entries, the printable figure numbers its markers (the key is typeset beside it)."""

@@ -169,7 +169,10 @@ def keyed_layout(inputs: dict[str, Any]) -> Any:
         ax.scatter([p[0] for p in points], [p[1] for p in points], s=MARKER_AREA * 0.6,
                    color=[colour.get(e["quadrant"], INK) for _, e in entries], edgecolors=INK, linewidths=0.5, zorder=3)
     _place(fig, ax, points, [str(n) for n, _ in entries], titles, ((-1.12, 1.12), (-1.12, 1.12)))  # type: ignore[arg-type]
-    for i, (number, e) in enumerate(entries):
+    first: dict[int, dict[str, Any]] = {}
+    for number, e in entries:  # a work is keyed once, by its first placement
+        first.setdefault(number, e)
+    for i, (number, e) in enumerate(sorted(first.items())):
         column, row = divmod(i, KEY_ROWS)
         fig.text(
             (map_side + column * 2.3) / width, 1 - (0.5 + row * KEY_PT * 1.35 / 72) / height,
