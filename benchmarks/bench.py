@@ -417,7 +417,9 @@ NOTES = """## Reading the table
 - A cold figure is paid only when what the figure draws changes (a position, a quadrant, a
   label or title, the framework); editing a rationale or a quote reuses the cached figure.
   Above 60 entries the figure shows numbered markers, so the cold time grows with the number
-  of markers rather than with label placement.
+  of markers rather than with label placement. A cold figure also writes the map pages fetch
+  (labels placed for six zoom levels) and, up to 600 works, the printable figures (one per
+  quadrant, and the whole map with its key): that is most of the cold time at 20 entries.
 - The search index holds a little more per entry than the plain build's because entry pages
   carry more text (the byline, facts and formatted reference). The "Cite this page" box and
   Figure 1 are kept out of the index.

@@ -228,6 +228,8 @@
 
     // -- wheel, drag, pinch ----------------------------------------------------------------------
     svg.addEventListener("wheel", function (e) {
+      // scrolling down past a map at its full view scrolls the page, as a reader expects
+      if (e.deltaY > 0 && vb.w >= full.w - 0.01) return;
       e.preventDefault();
       var p = toUnits(e.clientX, e.clientY);
       zoomAt(Math.exp(-e.deltaY * 0.002), p.x, p.y);

@@ -27,7 +27,10 @@ Box = tuple[float, float, float, float]
 def style() -> dict[str, Any]:
     """Fixed rc settings: a fixed hash salt and paths for glyphs keep the SVG byte-identical; the
     font list falls back glyph by glyph (see :mod:`.fonts`)."""
-    return {"svg.hashsalt": "living-survey", "svg.fonttype": "path", "font.family": list(available_families()), "path.simplify": False}
+    families = list(available_families()) or ["DejaVu Sans"]
+    # one family: the plain name, which matplotlib lays out faster than a fallback list
+    family: str | list[str] = families[0] if len(families) == 1 else families
+    return {"svg.hashsalt": "living-survey", "svg.fonttype": "path", "font.family": family, "path.simplify": False}
 
 
 MARKER_AREA = 46
