@@ -511,7 +511,7 @@ def write_synthetic(root: Path, count: int, seed: int = 11) -> Path:
         x, y = round(sx * rng.uniform(0.05, 1), 3), round(sy * rng.uniform(0.05, 1), 3)
         entry = SAMPLE_ENTRY.format(key=f"syn{i:04d}", quadrant=qid, position=f"[{x}, {y}]", quote=f"quote {i}")
         if i % 10:
-            entry = entry.replace("placed_by: source2023map", "placed_by: A. Maintainer")
+            entry = entry.replace("placed_by: source2023map", "placed_by: \"@maintainer\"")
         entries[f"syn-{i:04d}"] = entry
     return write_sample(root, entries=entries, bib="\n".join(bib))
 
