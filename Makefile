@@ -48,8 +48,9 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 ## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin and as plain
-## MkDocs + Material pages; print the table and write it to docs/benchmarks.md
-bench: $(STAMP)
+## MkDocs + Material pages, and load the home page in Chromium (Playwright, from the test extras);
+## print the tables and write them to docs/benchmarks.md
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:

@@ -9,7 +9,9 @@ it twice, each build in its own process:
 
 It reports wall time, peak memory (max RSS of the build process), the ratio of the two, entry
 page size, search index bytes per entry, validation time and Figure 1's time cold and cached,
-and writes the table to docs/benchmarks.md with a line describing the machine.
+and, for readers, the home and quadrant pages' HTML size, the map file's size, and (at 1,000
+entries, in Chromium) the bytes a first visit to the home page transfers and the time until the
+map answers input; it writes the tables to docs/benchmarks.md with a line describing the machine.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import textwrap
 import time
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (
@@ -197,6 +200,65 @@ def _cpu_of_last_child() -> float:
     return spent
 
 
+FIRST_VISIT_BEFORE = 3_817_031
+"""Bytes a first visit to the home page transferred at 1,000 entries before the map became one
+file fetched once (main at 8493c23, every page inlining Figure 1), measured with
+:func:`first_visit` on the same synthetic survey."""
+SEARCH_INDEX_BEFORE = 2_619_479
+"""Of which Material's search index (fetched by every first visit, whatever the page)."""
+
+
+def first_visit(site: Path) -> dict:
+    """Load the home page of a built site in Chromium, served on 127.0.0.1, with an empty cache.
+
+    Returns the bytes transferred (bodies and headers of every response), the number of requests,
+    any request to another host, and the time from navigation start until the map's script has
+    inserted and wired the map (the ``ls-map:ready`` event), in ms.
+    """
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        with sync_playwright() as p:
+            chromium = os.environ.get("LIVING_SURVEY_CHROMIUM", "/usr/bin/chromium")
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.add_init_script("document.addEventListener('ls-map:ready', () => { window.__lsReady = performance.now(); });")
+            sizes: list[int] = []
+            index: list[int] = []
+            outside: list[str] = []
+            count = [0]
+
+            def done(request: Any) -> None:
+                count[0] += 1
+                if not request.url.startswith(url):
+                    outside.append(request.url)
+                s = request.sizes()
+                sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
+                if request.url.endswith("search/search_index.json"):
+                    index.append(sizes[-1])
+
+            page.on("requestfinished", done)
+            page.route(lambda u: not u.startswith(url), lambda route: route.abort())
+            page.goto(url, wait_until="networkidle")
+            ready = page.evaluate("window.__lsReady || null")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {"bytes": sum(sizes), "index_bytes": sum(index), "requests": count[0], "outside": outside, "ready_ms": ready}
+
+
 def measure(n: int, repeats: int, work_dir: Path) -> dict:
     works = synthetic(n)
     plugin_dir, plain_dir = work_dir / f"plugin-{n}", work_dir / f"plain-{n}"
@@ -237,7 +299,15 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
     pages = [p.stat().st_size for p in (site / "entries").glob("*/index.html")]
     plugin_index = (site / "search" / "search_index.json").stat().st_size
     plain_index = (plain_dir / "site" / "search" / "search_index.json").stat().st_size
+    home_kb = (site / "index.html").stat().st_size / 1024
+    quadrant_kb = max(p.stat().st_size for p in (site / "quadrants").glob("*/index.html")) / 1024
+    map_file = site / "assets" / "map.svg"
+    visit = first_visit(site) if n == 1000 else None
     return {
+        "home_kb": home_kb,
+        "quadrant_kb": quadrant_kb,
+        "map_kb": map_file.stat().st_size / 1024 if map_file.is_file() else 0.0,
+        "visit": visit,
         "n": n,
         # the fastest of the repeats: noise on a shared machine only ever adds time
         "plugin_s": min(w for w, _, _ in plugin),
@@ -358,6 +428,25 @@ def verdicts(rows: list[dict]) -> list[str]:
     check(worst <= 30, f"entry pages ≤ 30 KB (largest {worst:.1f} KB)")
     hit = max(r["figure_hit_ms"] for r in rows)
     check(hit <= 10, f"figure cache hit ≤ 10 ms (slowest {hit:.1f} ms)")
+    for n, limit in ((1000, 150), (10000, 300)):
+        if n in by_n:
+            r = by_n[n]
+            check(r["home_kb"] <= limit, f"home page HTML ≤ {limit} KB at {n:,} entries (measured {r['home_kb']:.0f} KB)")
+            check(r["quadrant_kb"] <= limit, f"quadrant page HTML ≤ {limit} KB at {n:,} entries (largest {r['quadrant_kb']:.0f} KB)")
+    visit = by_n.get(1000, {}).get("visit")
+    if visit:
+        check(
+            visit["bytes"] <= FIRST_VISIT_BEFORE / 2,
+            f"a first visit to the home page at 1,000 entries transfers at most half of before "
+            f"({visit['bytes'] / 1024:,.0f} KB against {FIRST_VISIT_BEFORE / 1024:,.0f} KB: {visit['bytes'] / FIRST_VISIT_BEFORE:.2f}×)",
+        )
+        rest, rest_before = visit["bytes"] - visit["index_bytes"], FIRST_VISIT_BEFORE - SEARCH_INDEX_BEFORE
+        check(
+            rest <= rest_before / 2,
+            f"the same, leaving out Material's search index ({rest / 1024:,.0f} KB against {rest_before / 1024:,.0f} KB: "
+            f"{rest / rest_before:.2f}×)",
+        )
+        check(visit["outside"] == [], f"no request leaves the site's origin ({len(visit['outside'])} did)")
     return out
 
 
@@ -375,7 +464,22 @@ def report(rows: list[dict]) -> str:
         f"| {r['figure_cold_s']:.2f} s | {r['figure_hit_ms']:.2f} ms |\n"
         for r in rows
     )
-    return head + body
+    readers = (
+        "\n| entries | home page | largest quadrant page | map file (fetched once) | first visit to home (of which search index) "
+        "| requests | map ready |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    for r in rows:
+        v = r.get("visit")
+        visit = ("—", "—", "—")
+        if v:
+            ready = f"{v['ready_ms']:.0f} ms" if v["ready_ms"] else "—"
+            visit = (f"{v['bytes'] / 1024:,.0f} KB ({v['index_bytes'] / 1024:,.0f} KB)", str(v["requests"]), ready)
+        readers += (
+            f"| {r['n']:,} | {r['home_kb']:.1f} KB | {r['quadrant_kb']:.1f} KB | {r['map_kb']:.1f} KB "
+            f"| {visit[0]} | {visit[1]} | {visit[2]} |\n"
+        )
+    return head + body + readers
 
 
 def browse_report(rows: list[dict]) -> str:
@@ -403,10 +507,18 @@ NOTES = """## Reading the table
 - A cold figure is paid only when what the figure draws changes (a position, a quadrant, a
   label or title, the framework); editing a rationale or a quote reuses the cached figure.
   Above 60 entries the figure shows numbered markers, so the cold time grows with the number
-  of markers rather than with label placement.
+  of markers rather than with label placement. A cold figure also writes the map pages fetch
+  (labels placed for six zoom levels) and, up to 600 works, the printable figures (one per
+  quadrant, and the whole map with its key): that is most of the cold time at 20 entries.
 - The search index holds a little more per entry than the plain build's because entry pages
   carry more text (the byline, facts and formatted reference). The "Cite this page" box and
   Figure 1 are kept out of the index.
+- Readers' table: page sizes are the HTML files as written (no compression). The first visit
+  is a real Chromium loading the home page with an empty cache from a local server: every byte
+  of HTML, CSS, JavaScript, the map file and icons, headers included; "map ready" is the time
+  from navigation start until the map has been fetched, inserted and wired for input. Figure 1
+  is one file (`assets/map.svg`) that every page fetches and the browser caches, instead of a
+  copy inlined in five pages.
 - Wall time varies by a fifth or more from run to run on a shared machine. Ratios come from
   runs made in turn, so both kinds meet the same conditions.
 - The browse page carries every row in its HTML up to 400 works, so that it is a complete table

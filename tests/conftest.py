@@ -496,3 +496,38 @@ def living_survey(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main([*args, "--root", str(root)])
     return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
+# -- a synthetic survey of many works (for the map's zoom, labels and highlights) --------------
+
+SYNTHETIC_NAMES = ("Smith", "Chen", "Garcia", "Okafor", "Nguyen", "Müller", "Kowalski", "Haddad", "Ivanova", "Tanaka", "Lee", "Brown")
+
+
+def write_synthetic(root: Path, count: int, seed: int = 11) -> Path:
+    """A valid survey of ``count`` works at seeded positions; every tenth is placed by the source."""
+    import random
+
+    rng = random.Random(seed)
+    quadrants = [("broad-prescriptive", -1, 1), ("specific-prescriptive", 1, 1), ("broad-descriptive", -1, -1), ("specific-descriptive", 1, -1)]
+    bib = [SAMPLE_BIB]
+    entries = {}
+    for i in range(count):
+        qid, sx, sy = quadrants[i % 4]
+        names = " and ".join(f"{rng.choice(SYNTHETIC_NAMES)}, {'ABCDEFGH'[rng.randrange(8)]}." for _ in range(rng.randint(1, 3)))
+        bib.append(f"@misc{{syn{i:04d},\n  author = {{{names}}},\n  title = {{Synthetic work {i}}},\n  year = {{{2010 + i % 15}}}\n}}\n")
+        x, y = round(sx * rng.uniform(0.05, 1), 3), round(sy * rng.uniform(0.05, 1), 3)
+        entry = SAMPLE_ENTRY.format(key=f"syn{i:04d}", quadrant=qid, position=f"[{x}, {y}]", quote=f"quote {i}")
+        if i % 10:
+            entry = entry.replace("placed_by: source2023map", "placed_by: \"@maintainer\"")
+        entries[f"syn-{i:04d}"] = entry
+    return write_sample(root, entries=entries, bib="\n".join(bib))
+
+
+@pytest.fixture(scope="session")
+def served_synthetic(tmp_path_factory: pytest.TempPathFactory):
+    """A synthetic survey of 120 works, built strictly and served over HTTP."""
+    root = write_synthetic(tmp_path_factory.mktemp("synthetic") / "p", 120)
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    server = _Quiet(root / "site")
+    yield server.url
+    server.close()

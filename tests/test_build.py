@@ -29,9 +29,12 @@ def test_build_writes_quadrant_entry_and_reference_pages(sample: Path, build_sit
     quadrant = (site / "quadrants" / "broad-descriptive" / "index.html").read_text()
     listing = re.search(r'<ul class="ls-entry-list">.*?</ul>', quadrant, re.S).group(0)
     assert 'href="../../entries/alpha-2020/"' in listing and "delta-2021" not in listing
-    # the figure is inline, with links relative to this page, and this quadrant highlighted
-    assert 'xlink:href="../../entries/delta-2021/"' in quadrant
-    assert "g[id^=ls-marker-broad-descriptive-]" in quadrant
+    # the page points at the one map file (not a copy of it) and names its quadrant to highlight
+    assert '<figure class="ls-figure ls-map" data-ls-map="../../assets/map.svg" data-ls-quadrant="broad-descriptive">' in quadrant
+    assert "<svg" not in quadrant.split('<noscript>')[0].split('class="ls-figure')[1]
+    # the map file links every entry relative to itself
+    map_svg = (site / "assets" / "map.svg").read_text()
+    assert re.search(r'href="\.\./entries/delta-2021/" class="ls-marker[^"]*" data-ls-id="delta-2021"', map_svg)
     refs = (site / "references" / "index.html").read_text()
     assert 'id="delta2021named"' in refs and "Röttger, P., &amp; Delta, D. (2021)" in refs
     home = (site / "index.html").read_text()
@@ -75,7 +78,7 @@ def test_home_page_shows_the_figure_and_its_citations(sample: Path, build_site) 
     # regression: a page with a citation once came out with all its raw HTML escaped
     home = (build_site(sample) / "index.html").read_text()
     assert "&lt;!--" not in home and "&lt;div" not in home
-    assert '<figure class="ls-figure">' in home and '<div class="ls-grid"' in home
+    assert '<figure class="ls-figure ls-map" data-ls-map="assets/map.svg">' in home and '<div class="ls-grid"' in home
     assert 'href="#ref-source2023map"' in home
 
 
@@ -135,7 +138,7 @@ added: "2024-02-28"
     assert 'href="javascript' not in article
 
 
-def test_past_the_label_limit_the_page_carries_a_numbered_key(tmp_path: Path, build_site) -> None:
+def test_past_the_label_limit_the_printable_figure_is_numbered_and_the_map_links_every_work(tmp_path: Path, build_site) -> None:
     from living_survey.figure import LABEL_LIMIT
 
     count = LABEL_LIMIT + 1
@@ -149,11 +152,10 @@ def test_past_the_label_limit_the_page_carries_a_numbered_key(tmp_path: Path, bu
     }
     site = build_site(write_sample(tmp_path / "p", entries=entries, bib=bib))
     home = (site / "index.html").read_text(encoding="utf-8")
-    key = re.search(r'<details class="ls-figure-key">(.*?)</details>', home, re.S)
-    assert key is not None and f"Key to the {count} numbered markers" in key.group(1)
-    items = re.findall(r'<li value="(\d+)"><a href="entries/(w-\d+)/">', key.group(1))
-    assert [int(n) for n, _ in items] == list(range(1, count + 1))
-    assert sorted(i for _, i in items) == sorted(entries)
-    # the SVG links each entry to the same page the key does
+    # the page stays light: no key of numbers, no inline map; the map file holds every work
+    assert "ls-figure-key" not in home and "<svg" not in home.split('class="ls-figure')[1].split("</figure>")[0]
+    svg_map = (site / "assets" / "map.svg").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'href="\.\./entries/(w-\d+)/" class="ls-marker[^"]*" data-ls-id="\1"', svg_map)) == sorted(entries)
+    # the printable SVG links each entry too
     svg = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
     assert sorted(set(re.findall(r'xlink:href="\.\./entries/(w-\d+)/"', svg))) == sorted(entries)

@@ -31,7 +31,8 @@ def test_the_sample_survey_builds_strictly_under_properdocs(tmp_path: Path) -> N
     entry = (site / "entries" / "alpha-2020" / "index.html").read_text(encoding="utf-8")
     assert "Open preferences at scale" in entry and "Cite this page" in entry
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert 'xlink:href="entries/alpha-2020/"' in home and "@@ls:" not in home
+    assert 'data-ls-map="assets/map.svg"' in home and "@@ls:" not in home
+    assert 'href="../entries/alpha-2020/"' in (site / "assets" / "map.svg").read_text(encoding="utf-8")
     assert (site / "data" / "entries.json").is_file()
 
 

@@ -81,15 +81,20 @@ def test_every_generated_link_reaches_a_file_with_either_url_style(tmp_path: Pat
         for target in _internal_targets(site, page):
             assert target.is_file(), f"{page.relative_to(site)} links to missing {target}"
             checked += 1
-    # the figure's markers and titles are among the links checked, on every page that shows it
-    home = (site / "index.html").read_text(encoding="utf-8")
-    marker_links = re.findall(r'xlink:href="([^"]+)"', home)
-    assert any("entries/" in h for h in marker_links) and any("quadrants/" in h for h in marker_links)
-    assert "@@ls:" not in home
-    standalone = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
-    for href in re.findall(r'xlink:href="([^"]+)"', standalone):
-        target = Path(unquote(urlsplit(urljoin("file://" + (site / "assets" / "figure1.svg").as_posix(), href)).path))
-        assert (target / "index.html" if href.endswith("/") else target).is_file(), href
+    # every page showing the figure points at the one map file, which exists
+    for page in shown:
+        html = page.read_text(encoding="utf-8")
+        assert "@@ls:" not in html
+        for src in re.findall(r'data-ls-map="([^"]+)"', html):
+            assert Path(unquote(urlsplit(urljoin("file://" + page.as_posix(), src)).path)).is_file(), (page, src)
+    # the map's and the printable figure's markers and titles link to pages, relative to the file
+    for name in ("map.svg", "figure1.svg"):
+        standalone = (site / "assets" / name).read_text(encoding="utf-8")
+        links = re.findall(r' (?:xlink:)?href="([^"]+)"', standalone)
+        assert any("entries/" in h for h in links) and any("quadrants/" in h for h in links)
+        for href in links:
+            target = Path(unquote(urlsplit(urljoin("file://" + (site / "assets" / name).as_posix(), href)).path))
+            assert (target / "index.html" if href.endswith("/") else target).is_file(), href
     assert checked > 20
     # every entry page cites itself under a key of its own
     keys = set()

@@ -203,14 +203,20 @@ def test_past_the_label_limit_a_work_placed_twice_is_keyed_once(tmp_path: Path, 
     entries["w-000-someone"] = SAMPLE_ENTRY.format(key="w000", quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="q").replace(
         "placed_by: source2023map", 'placed_by: "@someone"'
     )
-    site = build_site(write_sample(tmp_path / "p", entries=entries, bib=bib))
-    home = (site / "index.html").read_text(encoding="utf-8")
-    key = re.search(r'<details class="ls-figure-key">(.*?)</details>', home, re.S).group(1)
-    items = re.findall(r'<li value="(\d+)"><a href="entries/([a-z0-9-]+)/">', key)
-    assert [int(n) for n, _ in items] == list(range(1, works + 1))
-    assert "w-000-someone" not in [i for _, i in items]
+    root = write_sample(tmp_path / "p", entries=entries, bib=bib)
+    site = build_site(root)
+    from living_survey import load_survey
+    from living_survey.figure import numbered_key
+
+    # the key typeset beside the numbered figure numbers each work once, by its first placement
+    key = numbered_key(load_survey(root, root / "framework.yml", root / "entries", root / "references.bib"))
+    assert [n for n, _, _ in key] == list(range(1, works + 1))
+    assert "w-000-someone" not in [i for _, i, _ in key]
     svg = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
     assert "ls-join-w000" in svg and "../entries/w-000-someone/" in svg
+    # the map pages show joins the two placements too
+    map_svg = (site / "assets" / "map.svg").read_text(encoding="utf-8")
+    assert 'data-ls-work="w000"' in map_svg and "../entries/w-000-someone/" in map_svg
 
 
 def test_every_link_on_the_contested_site_pages_reaches_a_file(contested_site: Path) -> None:

@@ -14,11 +14,11 @@ from markupsafe import Markup
 from .citing import PageCitation, SiteInfo, dataset_jsonld, page_citation, scholar_meta, version_citation
 from .exports import DOWNLOADS, quadrant_download
 from .feeds import ATOM_TYPE, JSON_FEED_TYPE, feed_specs
-from .figure import NAMES as FIGURE_NAMES
-from .figure import numbered_key, text_alternative
+from .figure import MAP
+from .figure import downloads as figure_downloads
 from .markup import template_env
 from .releases import History
-from .routes import HOME, PageRecord, Router, entry_page_id, release_path, root_from, up_from_release, versions_file
+from .routes import HOME, PageRecord, Router, quadrant_page_id, release_path, root_from, up_from_release, versions_file
 from .survey import Survey
 from .versions import BuildContext
 
@@ -46,26 +46,38 @@ class Fragments:
         self._cite_t = self.env.get_template("cite.html")
         self._head_t = self.env.get_template("head.html")
 
-    def figure(self, svg: str, page_url: str, highlight: str | None = None) -> Markup:
-        """Figure 1 inline (so its links work), its numbered key, and the map as a list.
+    def figure(self, page_url: str, highlight: str | None = None) -> Markup:
+        """Figure 1's block: a slot the page's script fills from the one map file, the captions,
+        the downloads, and the map as a list (a link per quadrant's list of works).
 
         Args:
-            svg: the figure's SVG on one line, its links still tokens.
             page_url: the URL of the page showing it.
             highlight: a quadrant id to highlight, dimming the others.
         """
         router = self.router
         link = router.link_from(page_url)
-        inline = router.resolve_tokens(svg, page_url).replace("<svg ", '<svg role="img" aria-labelledby="ls-figure-caption" ', 1)
         groups = [
-            {"title": title, "items": [{"url": link(entry_page_id(i)), "label": label} for i, label in items]}
-            for title, items in text_alternative(self.survey)
+            {"title": q.title, "url": link(quadrant_page_id(q.id)) + "#entries", "count": len(self.survey.entries_in(q.id))}
+            for q in self.survey.framework.quadrants
         ]
-        key = [{"number": n, "url": link(entry_page_id(i)), "label": label} for n, i, label in numbered_key(self.survey)]
-        downloads = [Download(router.asset(f"assets/{name}", from_url=page_url), name.rsplit(".", 1)[1].upper()) for name in FIGURE_NAMES]
+        downloads = [
+            {"group": group, "files": [Download(router.asset(f"assets/{name}", from_url=page_url), label) for name, label in files]}
+            for group, files in figure_downloads(self.survey)
+        ]
+        library = self.survey.library
+        legend = {
+            "contributors": any(e.placed_by not in library for e in self.survey.entries),
+            "joined": len({e.key for e in self.survey.entries}) < len(self.survey.entries),
+        }
         return Markup(
             self._figure_t.render(
-                svg=Markup(inline), highlight=highlight, framework=self.survey.framework, downloads=downloads, key=key, groups=groups
+                legend=legend,
+                map_url=router.asset(f"assets/{MAP}", from_url=page_url),
+                png_url=router.asset("assets/figure1.png", from_url=page_url),
+                highlight=highlight,
+                framework=self.survey.framework,
+                downloads=downloads,
+                groups=groups,
             )
         )
 

@@ -323,11 +323,11 @@ class PageBuilder:
         toc = [("placements", "Other placements")] if others else []
         toc += [("quotes", "Quotes"), ("rationale", "Rationale")]
         if ref:
-            toc.append(("reference", "Reference"))
+            toc.append(("this-work", "This work"))
         references = Markup("")
         if cited.keys:
-            references = Markup('<h2 id="references">References</h2>\n') + self.reference_list(cited.keys)
-            toc.append(("references", "References"))
+            references = Markup('<h2 id="works-cited">Works cited</h2>\n') + self.reference_list(cited.keys)
+            toc.append(("works-cited", "Works cited"))
         html = self._entry_template.render(
             ids={"title": "title"},
             entry=entry,

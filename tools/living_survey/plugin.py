@@ -34,7 +34,7 @@ from .citing import SiteInfo
 from .entries import Entry
 from .exports import data_files
 from .feeds import feed_files
-from .figure import compact_svg, ensure_figure_files
+from .figure import ensure_figure_files
 from .fragments import Fragments
 from .locator import SCRIPT as LOCATOR_JS
 from .locator import fill_data, locator_markdown, proposal_form
@@ -50,6 +50,7 @@ log = get_plugin_logger(__name__)
 
 CSS_SRC = "assets/living-survey.css"
 VERSIONS_JS = "assets/living-survey-versions.js"
+JS_SRC = "assets/living-survey-map.js"
 GRID_MARK = "<!-- living-survey:grid -->"
 CONTESTED_MARK = "<!-- living-survey:contested -->"
 FIGURE_MARK = "<!-- living-survey:figure -->"
@@ -184,8 +185,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self.root = Path(".")
         self.context = BuildContext()
         self.history = History()
-        self._svg = ""
-        """Figure 1's SVG on one line, its links still tokens."""
+        self._figure: dict[str, Path] = {}
+        """Figure 1's files in the cache, by name."""
         self._proposal: dict[str, Any] | None = None
 
     def _warn(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
@@ -221,10 +222,21 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             log.info(str(problem))
         self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config), history=self.history)
         self._proposal = proposal_form(self.root, config.repo_url or "")
+        try:  # drawn (on a cache miss) before any page: a label no font can draw stops the build here
+            self._figure = ensure_figure_files(self.survey, self.root / self.config.cache_dir / "figure")
+        except SurveyError as exc:
+            raise PluginError(str(exc)) from None
         if CSS_SRC not in config.extra_css:
             config.extra_css.append(CSS_SRC)
+        # the repository link without the theme's fetch of stars from the forge's API: readers'
+        # pages make no request outside the site; placed after any custom_dir, before the theme's own
+        theme_dir = str(resources.files(__package__).joinpath("theme"))
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
         if self.context.selector and VERSIONS_JS not in config.extra_javascript:
             config.extra_javascript.append(VERSIONS_JS)
+        if JS_SRC not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_SRC)  # type: ignore[arg-type]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -241,16 +253,15 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         urls = {f.src_uri: (f.url, f.dest_uri) for f in files.documentation_pages()}
         self.router = Router(self.pages, urls, self.info.url)
         self.fragments = Fragments(self.survey, self.info, self.router, history=self.history, context=self.context)
-        figure = ensure_figure_files(self.survey, self.root / self.config.cache_dir / "figure")
-        self._svg = compact_svg(figure["figure1.svg"].read_bytes())
-        for name, path in figure.items():
-            if name.endswith(".svg"):  # the standalone file: links relative to assets/
-                svg = self.router.resolve_tokens(self._svg, f"assets/{name}")
+        for name, path in self._figure.items():
+            if name.endswith(".svg"):  # links relative to the file itself, in assets/
+                svg = self.router.resolve_tokens(path.read_text(encoding="utf-8"), f"assets/{name}")
                 files.append(File.generated(config, f"assets/{name}", content=svg.encode("utf-8")))
             else:  # copied from the cache by MkDocs, never held in memory
                 files.append(File.generated(config, f"assets/{name}", abs_src_path=str(path)))
-        css = resources.files(__package__).joinpath("assets/living-survey.css").read_text(encoding="utf-8")
-        files.append(File.generated(config, CSS_SRC, content=css))
+        for src in (CSS_SRC, JS_SRC):
+            text = resources.files(__package__).joinpath(src).read_text(encoding="utf-8")
+            files.append(File.generated(config, src, content=text))
         if self.context.selector:
             js = resources.files(__package__).joinpath(VERSIONS_JS).read_text(encoding="utf-8")
             files.append(File.generated(config, VERSIONS_JS, content=js))
@@ -325,7 +336,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             quadrant = record.subject if record is not None else None
             # str(): adding Markup to a str would escape the whole page
             html += str(self.fragments.downloads(page.url, quadrant) + self.fragments.cite_box(record))
-            page.toc.items.extend(_toc(list(_SECTIONS)).items)
+            # under the page's h1 when it has one: the theme lists the h1's children as the TOC
+            items = page.toc.items
+            (items[0].children if items and items[0].level == 1 else items).extend(_toc(list(_SECTIONS)).items)
         return html
 
     @event_priority(50)  # before plugins that rewrite HTML (minifiers) could drop the figure slot
@@ -341,7 +354,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 log.warning(f"{page.file.src_uri}: the figure's placeholder was removed by another plugin or the theme; no figure shown")
             else:
                 highlight = record.subject if record is not None and record.kind == "quadrant" else None
-                output = output.replace(FIGURE_SLOT, str(self.fragments.figure(self._svg, page.url, highlight)), 1)
+                output = output.replace(FIGURE_SLOT, str(self.fragments.figure(page.url, highlight)), 1)
         if record is not None and record.kind == "locator":
             assert self.survey is not None and self.router is not None
             output = fill_data(output, self.survey, self.router.link_from(page.url), self._proposal)

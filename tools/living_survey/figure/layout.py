@@ -1,139 +1,42 @@
-"""Survey → Figure 1 (SVG, PNG, PDF): the map, regenerated from the entries, cached by content.
+"""Drawing Figure 1 with matplotlib: markers, labels placed without overlap, the overlap checker.
 
-matplotlib is imported only when the figure must be drawn: a build whose drawn inputs are
-unchanged reads the cache and never imports it. Links in the SVG are tokens naming page ids,
-which the router resolves for each page that shows the figure.
+Imported only when the figure must be drawn (a cache miss). Links in the SVG are tokens naming
+page ids (:func:`..routes.token`), which the router resolves for each page that shows the figure.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
-from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
-from .routes import entry_page_id, quadrant_page_id, token
-from .survey import Survey
-from .works import CONTRIBUTOR, placer_kind, placer_label
+from ..routes import entry_page_id, quadrant_page_id, token
+from ..works import CONTRIBUTOR
+from .fonts import available_families
+from .model import INK, LABEL_LIMIT, MAP, PALETTE, PRINT_LIMIT, auto_positions, numbering
 
-FIGURE_VERSION = "9"
-"""Bump when the drawing code changes, so caches are invalidated."""
-LABEL_LIMIT = 60
-"""Above this many entries, labels give way to numbered markers with a key on the page."""
-INK = "#1c1c1c"
-# Okabe–Ito: a palette that stays distinguishable for the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-NAMES = ("figure1.svg", "figure1.png", "figure1.pdf")
 HOLLOW = "#ffffff"
 """Fill of a contributor's (hollow) marker; in the SVG it becomes the page's background colour."""
-
-
-def figure_inputs(survey: Survey) -> dict[str, Any]:
-    """Exactly what the figure draws (``cache_key`` hashes the same fields)."""
-    fw = survey.framework
-    library = survey.library
-    entries = []
-    for entry in sorted(survey.entries, key=lambda e: e.id):
-        ref = library.references.get(entry.key)
-        work = survey.work_of(entry)
-        # every marker of a work names every placer (and where each put it) in its tooltip
-        placers = "; ".join(f"{placer_label(e.placed_by, library)} ({fw.quadrant(e.quadrant).title})" for e in work.placements)
-        entries.append(
-            {
-                "id": entry.id,
-                "quadrant": entry.quadrant,
-                "position": list(entry.position) if entry.position else None,
-                "label": ref.label if ref else entry.key,
-                "title": f"{ref.title if ref else entry.key} — placed by {placers}",
-                "work": entry.key,
-                "placer": placer_kind(entry.placed_by, library),
-                "labelled": work.first.id == entry.id,
-            }
-        )
-    return {
-        "x": {"name": fw.x.name, "neg": fw.x.negative.label, "pos": fw.x.positive.label},
-        "y": {"name": fw.y.name, "neg": fw.y.negative.label, "pos": fw.y.positive.label},
-        "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y} for q in fw.quadrants],
-        "entries": entries,
-    }
-
-
-@lru_cache(maxsize=1)
-def _matplotlib_version() -> str:
-    try:
-        return metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
-def cache_key(survey: Survey) -> str:
-    """A hash of what the figure draws, the figure code's version and matplotlib's version.
-
-    The entries' drawn fields were serialised when they were loaded and the labels and titles
-    hashed when the bibliography was parsed, so a cache hit costs a join, not a walk over every
-    entry. Editing a rationale or a quote leaves the key, and the figure, as they are. The
-    drawn fields include ``key`` (which placements form one work) and ``placed_by`` (the placer's
-    kind and name, with the bibliography's keys and labels in ``labels_digest``).
-    """
-    fw = survey.framework
-    head = repr(
-        (
-            FIGURE_VERSION, _matplotlib_version(), survey.library.labels_digest,
-            (fw.x.name, fw.x.negative.label, fw.x.positive.label), (fw.y.name, fw.y.negative.label, fw.y.positive.label),
-            [(q.id, q.title, q.x, q.y) for q in fw.quadrants],
-        )
-    )
-    digest = hashlib.sha256(head.encode())
-    digest.update(b"".join(sorted(e.drawn for e in survey.entries)))
-    return digest.hexdigest()[:32]
-
-
-def auto_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    """Positions for every entry: its own, or a free slot of a grid inside its quadrant."""
-    placed = {e["id"]: tuple(e["position"]) for e in inputs["entries"] if e["position"]}
-    signs = {q["id"]: (q["x"], q["y"]) for q in inputs["quadrants"]}
-    for quadrant, (sx, sy) in signs.items():
-        waiting = [e["id"] for e in inputs["entries"] if e["quadrant"] == quadrant and not e["position"]]
-        if not waiting:
-            continue
-        taken = [placed[e["id"]] for e in inputs["entries"] if e["quadrant"] == quadrant and e["id"] in placed]
-        side = 2
-        while side * side < len(waiting) + len(taken):
-            side += 1
-        slots = [
-            (sx * (0.1 + 0.8 * (i + 0.5) / side), sy * (0.1 + 0.8 * (j + 0.5) / side))
-            for j in range(side)
-            for i in range(side)
-        ]
-        gap = 0.4 / side
-        free = [s for s in slots if all(abs(s[0] - t[0]) > gap or abs(s[1] - t[1]) > gap for t in taken)]
-        free += [s for s in slots if s not in free]
-        for entry_id, slot in zip(waiting, free, strict=False):
-            placed[entry_id] = slot
-    return placed
 
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
 """A rectangle in display pixels: x0, y0, x1, y1."""
-STYLE = {"svg.hashsalt": "living-survey", "svg.fonttype": "path", "font.family": "DejaVu Sans", "path.simplify": False}
-"""Fixed rc settings: a fixed hash salt and paths for glyphs keep the SVG byte-identical."""
+
+
+def style() -> dict[str, Any]:
+    """Fixed rc settings: a fixed hash salt and paths for glyphs keep the SVG byte-identical; the
+    font list falls back glyph by glyph (see :mod:`.fonts`)."""
+    families = list(available_families()) or ["DejaVu Sans"]
+    # one family: the plain name, which matplotlib lays out faster than a fallback list
+    family: str | list[str] = families[0] if len(families) == 1 else families
+    return {"svg.hashsalt": "living-survey", "svg.fonttype": "path", "font.family": family, "path.simplify": False}
+
+
 MARKER_AREA = 46
 """Marker area in points²."""
 NUMBERED_AREA = 30
 """Marker area of numbered markers (past LABEL_LIMIT)."""
-
-
-def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """The number each entry carries when the figure is numbered: one per work, in the order of
-    its first placement's id (inputs are sorted by id); every placement of a work shares it."""
-    numbers: dict[str, int] = {}
-    return [(numbers.setdefault(e.get("work", e["id"]), len(numbers) + 1), e) for e in inputs["entries"]]
 
 
 def _overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
@@ -405,7 +308,7 @@ def layout_collisions(inputs: dict[str, Any]) -> list[str]:
     import matplotlib
     from matplotlib import pyplot as plt
 
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(style()):
         fig, ax, texts, points, titles, markers = _layout(inputs)
     try:
         return collisions(fig, ax, texts, points, titles, markers)
@@ -418,7 +321,7 @@ def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
 
     import matplotlib
 
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(style()):
         from matplotlib import pyplot as plt
 
         fig, ax, *_ = _layout(inputs)
@@ -433,7 +336,9 @@ def _draw(inputs: dict[str, Any]) -> dict[str, bytes]:
             fig.savefig(buffer, format=fmt, metadata=meta, transparent=fmt == "svg")
             out[name] = buffer.getvalue()
         plt.close(fig)
-    svg = _svg_titles(out["figure1.svg"].decode("utf-8"), inputs).replace("<svg ", f"<svg {plot} ", 1)
+    from .embed import svg_titles
+
+    svg = svg_titles(out["figure1.svg"].decode("utf-8"), inputs).replace("<svg ", f"<svg {plot} ", 1)
     out["figure1.svg"] = svg.encode("utf-8")
     return out
 
@@ -457,73 +362,13 @@ def _plot_area(fig: Any, ax: Any) -> str:
     return f'data-ls-plot="{sx(-1):.3f} {sy(-1):.3f} {sx(1):.3f} {sy(1):.3f}"'
 
 
-def _svg_titles(svg: str, inputs: dict[str, Any]) -> str:
-    """Give every link a tooltip and let the ink follow the page's colour scheme."""
-    titles = {token(entry_page_id(e["id"])): e["title"] for e in inputs["entries"]}
-    titles.update({token(quadrant_page_id(q["id"])): q["title"] for q in inputs["quadrants"]})
+def draw_all(inputs: dict[str, Any]) -> dict[str, bytes]:
+    """Every file of the figure's cache folder (see :func:`.model.all_names`)."""
+    from .mapsvg import map_svg
+    from .printable import draw_printables
 
-    def add_title(match: re.Match[str]) -> str:
-        href = match.group(1).replace("&amp;", "&")
-        title = titles.get(href)
-        return match.group(0) + (f"<title>{xml_escape(title)}</title>" if title else "")
-
-    # matplotlib annotates path-drawn text with comments repeating it; drop them (contributed text)
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-    svg = svg.replace(' target="_blank"', "")  # in-site links open in the same tab
-    svg = re.sub(r'<a xlink:href="([^"]*)"[^>]*>', add_title, svg)
-    svg = svg.replace(f"fill: {INK}", f"fill: var(--md-default-fg-color, {INK})")
-    svg = svg.replace(f"stroke: {INK}", f"stroke: var(--md-default-fg-color, {INK})")
-    svg = svg.replace(f"fill: {HOLLOW}", f"fill: var(--md-default-bg-color, {HOLLOW})")
-    return re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", svg, flags=re.S)
-
-
-def ensure_figure_files(survey: Survey, cache_dir: Path) -> dict[str, Path]:
-    """The figure's three files in the cache, drawn first only if the drawn inputs changed."""
-    key = cache_key(survey)
-    folder = cache_dir / key
-    paths = {name: folder / name for name in NAMES}
-    if all(path.is_file() for path in paths.values()):
-        return paths
-    files = _draw(figure_inputs(survey))
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        tmp = folder / f".{name}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(folder / name)
-    (folder / "manifest.json").write_text(json.dumps({"key": key, "files": sorted(files)}, indent=1), encoding="utf-8")
-    return paths
-
-
-def ensure_figure(survey: Survey, cache_dir: Path) -> dict[str, bytes]:
-    """The figure's three files' bytes, from the cache when the drawn inputs are unchanged."""
-    return {name: path.read_bytes() for name, path in ensure_figure_files(survey, cache_dir).items()}
-
-
-def compact_svg(svg: bytes) -> str:
-    """The SVG on one line, links still tokens (see :func:`.routes.token`): prepared once per build."""
-    # one line: blank lines or indentation inside raw HTML would turn into Markdown code blocks
-    return re.sub(r">\s+<", "><", svg.decode("utf-8")).replace("\n", " ")
-
-
-def numbered_key(survey: Survey) -> list[tuple[int, str, str]]:
-    """(number, entry id, label) for each numbered marker; empty when the figure shows labels."""
-    inputs = figure_inputs(survey)
-    if len(inputs["entries"]) <= LABEL_LIMIT:
-        return []
-    # a work is keyed once, by its first placement
-    first: dict[int, tuple[int, str, str]] = {}
-    for n, e in numbering(inputs):
-        first.setdefault(n, (n, e["id"], e["label"]))
-    return list(first.values())
-
-
-def text_alternative(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Per quadrant, the (entry id, label) pairs the figure shows: the figure as a list."""
-    out = []
-    for q in survey.framework.quadrants:
-        items = []
-        for entry in sorted(survey.entries_in(q.id), key=survey.sort_key):
-            ref = survey.library.references.get(entry.key)
-            items.append((entry.id, ref.label if ref else entry.key))
-        out.append((q.title, items))
+    out = _draw(inputs)
+    out[MAP] = map_svg(inputs).encode("utf-8")
+    if len(inputs["entries"]) <= PRINT_LIMIT:
+        out.update(draw_printables(inputs))
     return out

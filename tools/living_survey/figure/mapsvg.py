@@ -1,0 +1,342 @@
+"""The interactive map: one SVG file that every page fetches, with labels precomputed per zoom level.
+
+Not drawn by matplotlib: the browser draws its text, so the file stays small (a circle and a
+link per work, a text per placed label) and every piece carries the attributes the page's
+script needs (``data-ls-id``, ``data-ls-q``, ``data-ls-plot``). Labels are placed here, at
+build time, for a ladder of font sizes (in SVG units): a layer holds the labels that fit at that
+size without touching another label, a marker or a quadrant title. The page shows the layer
+whose size reads at 12 CSS px or more at the current zoom, so zooming in reveals more labels and
+none ever overlap. Landmarks (placements by a cited work, the source first) are placed first in
+every layer, so they stay labelled at every zoom.
+
+Text widths are measured with matplotlib's DejaVu Sans (wider than the usual sans-serif system
+fonts) plus a margin, so the browser's rendering fits in the reserved boxes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from ..routes import entry_page_id, quadrant_page_id, token
+from ..works import CONTRIBUTOR
+from .layout import INK, PALETTE
+from .model import auto_positions
+
+WIDTH, HEIGHT = 720.0, 620.0
+"""The viewBox, in SVG units (about CSS px at Material's content width)."""
+LIMIT = 1.12
+"""The drawn data range on both axes: [-LIMIT, LIMIT]."""
+PLOT = (46.0, 8.0, 712.0, 574.0)
+"""The plot area (left, top, right, bottom) in SVG units, for data in [-LIMIT, LIMIT]."""
+LAYERS = (24.0, 12.0, 6.0, 3.0, 1.5, 0.75)
+"""Label font sizes in SVG units, largest first: each step lets about four times as many labels
+fit. The page shows a layer at its own size or smaller (a smaller label stays inside the box
+reserved for it, so nothing it avoided comes to overlap), always at the same size on screen."""
+DEFAULT_LAYER = 12.0
+"""The layer shown before the script runs (and without it)."""
+MARKER = 0.4
+"""Marker radius as a fraction of the layer's font size (the page resizes markers per layer)."""
+HIT = 1.0
+"""Radius of a marker's transparent touch target, as a fraction of the layer's font size."""
+ASCENT, DESCENT = 0.95, 0.26
+"""DejaVu Sans' ascent and descent per unit of font size (a label's box)."""
+SLACK = 1.08
+"""Width margin over the measured width, for the browser's own font."""
+TITLE_SIZE = 14.0
+AXIS_SIZE = 12.0
+FONT = "'DejaVu Sans', Verdana, sans-serif"
+
+Box = tuple[float, float, float, float]
+
+
+def to_svg(x: float, y: float) -> tuple[float, float]:
+    """Data coordinates → SVG units."""
+    left, top, right, bottom = PLOT
+    return (left + (x + LIMIT) / (2 * LIMIT) * (right - left), top + (LIMIT - y) / (2 * LIMIT) * (bottom - top))
+
+
+def plot_attribute() -> str:
+    """``data-ls-plot``: SVG units of data (-1, -1) and (1, 1), ``"x0 y0 x1 y1"``."""
+    (x0, y0), (x1, y1) = to_svg(-1, -1), to_svg(1, 1)
+    return f"{x0:.3f} {y0:.3f} {x1:.3f} {y1:.3f}"
+
+
+class _Measure:
+    """Text widths per unit of font size: the sum of each character's advance in the first
+    listed font that has it (kerning aside: :data:`SLACK` covers it), cached per character."""
+
+    def __init__(self) -> None:
+        from matplotlib import font_manager
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.ft2font import FT2Font, LoadFlags
+        from matplotlib.textpath import text_to_path
+
+        from .fonts import available_families
+
+        families = list(available_families()) or ["DejaVu Sans"]
+        self._fonts = []
+        for family in families:
+            font = FT2Font(font_manager.findfont(FontProperties(family=family), fallback_to_default=False))
+            font.set_size(100, 72)
+            self._fonts.append((font, frozenset(font.get_charmap())))
+        self._flags = LoadFlags.NO_HINTING
+        self._bold = FontProperties(family=families, size=100, weight="bold")
+        self._ttp = text_to_path
+        self._chars: dict[str, float] = {}
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def _char(self, char: str) -> float:
+        if char not in self._chars:
+            code = ord(char)
+            font = next((f for f, cmap in self._fonts if code in cmap), self._fonts[0][0])
+            self._chars[char] = font.load_char(code, flags=self._flags).linearHoriAdvance / 65536 / 100
+        return self._chars[char]
+
+    def width(self, text: str, weight: str = "normal") -> float:
+        key = (text, weight)
+        if key not in self._cache:
+            if weight == "bold":
+                w, _, _ = self._ttp.get_text_width_height_descent(text, self._bold, ismath=False)
+                self._cache[key] = w / 100 * SLACK
+            else:
+                self._cache[key] = sum(self._char(c) for c in text) * SLACK
+        return self._cache[key]
+
+
+class _Grid:
+    """Boxes bucketed by cell, for overlap tests that stay fast at thousands of labels."""
+
+    def __init__(self, cell: float):
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box) -> Iterator[tuple[int, int]]:
+        c = self.cell
+        for i in range(int(box[0] // c), int(box[2] // c) + 1):
+            for j in range(int(box[1] // c), int(box[3] // c) + 1):
+                yield i, j
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def hits(self, box: Box, pad: float) -> bool:
+        for key in self._keys(box):
+            for o in self.cells.get(key, ()):
+                if box[0] < o[2] + pad and o[0] < box[2] + pad and box[1] < o[3] + pad and o[1] < box[3] + pad:
+                    return True
+        return False
+
+
+def _candidates(cx: float, cy: float, w: float, size: float, far: bool, gap: float = 0.0) -> Iterator[tuple[float, float]]:
+    """Baseline starts (x, y) of a label around its marker, nearest and most natural first."""
+    r = MARKER * size + 0.3 * size + gap
+    h = (ASCENT + DESCENT) * size
+    mid = cy + (ASCENT - DESCENT) * size / 2  # baseline that centres the box on the marker
+    yield cx + r, mid  # right
+    yield cx - r - w, mid  # left
+    yield cx - w / 2, cy - r - DESCENT * size  # above
+    yield cx - w / 2, cy + r + ASCENT * size  # below
+    yield cx + r * 0.7, cy - r * 0.7 - DESCENT * size  # upper right
+    yield cx - r * 0.7 - w, cy - r * 0.7 - DESCENT * size  # upper left
+    yield cx + r * 0.7, cy + r * 0.7 + ASCENT * size  # lower right
+    yield cx - r * 0.7 - w, cy + r * 0.7 + ASCENT * size  # lower left
+    if far:  # landmarks: rings further out before giving up
+        for ring in range(1, 8):
+            d = r + ring * h
+            for k in range(12):
+                a = math.radians(90 + 30 * k)
+                px, py = cx + d * math.cos(a), cy - d * math.sin(a)
+                # the label's near side at the ring point, so it never covers its own marker
+                shift = 0.0 if math.cos(a) > 0.3 else w if math.cos(a) < -0.3 else w / 2
+                base = py + (ASCENT - DESCENT) * size / 2
+                if abs(math.cos(a)) <= 0.3:
+                    base = py - DESCENT * size if math.sin(a) > 0 else py + ASCENT * size
+                yield px - shift, base
+
+
+def place_layer(
+    items: list[dict[str, Any]],
+    size: float,
+    titles: list[tuple[float, float, float]],
+    measure: _Measure,
+    *,
+    plot: Box = PLOT,
+    marker_r: float | None = None,
+    obstacles: tuple[Box, ...] = (),
+    every: bool = False,
+) -> list[tuple[str, float, float, float]]:
+    """The labels that fit at one font size: (entry id, x, baseline y, width), no two overlapping.
+
+    ``items`` carry ``cx``, ``cy`` (y grows downwards), ``label`` and ``landmark``. ``titles`` are
+    the quadrant titles (centre x, baseline y, width per unit of font size): the page enlarges
+    them up to the layer's size on small screens, so they are reserved at that size. Landmarks
+    (every item, with ``every``) also try rings further out and, where nothing is free, may rest
+    on other markers (never on labels); other items that find no room stay unlabelled.
+    """
+    left, top, right, bottom = plot
+    r = MARKER * size if marker_r is None else marker_r
+    pad = 0.15 * size
+    markers = _Grid(max(size * 4, 8))
+    for it in items:
+        markers.add((it["cx"] - r, it["cy"] - r, it["cx"] + r, it["cy"] + r))
+    labels = _Grid(max(size * 6, 8))
+    ts = max(TITLE_SIZE, size)
+    for tx, baseline, unit in titles:
+        labels.add((tx - unit * ts / 2, baseline - ASCENT * ts, tx + unit * ts / 2, baseline + DESCENT * ts + 3))
+    for box in obstacles:
+        labels.add(box)
+    placed = []
+    for it in items:
+        if not it.get("labelled", True):  # a work's other placements: a marker, joined to the labelled one
+            continue
+        w = measure.width(it["label"]) * size
+        fallback = None
+        landmark = every or bool(it.get("landmark"))
+        for x, y in _candidates(it["cx"], it["cy"], w, size, far=landmark, gap=r - MARKER * size):
+            box = (x, y - ASCENT * size, x + w, y + DESCENT * size)
+            if box[0] < left or box[2] > right or box[1] < top or box[3] > bottom or labels.hits(box, pad):
+                continue
+            if not markers.hits(box, pad * 0.5):
+                fallback = None
+                break
+            own = (it["cx"] - r, it["cy"] - r, it["cx"] + r, it["cy"] + r)
+            touches_own = box[0] < own[2] and own[0] < box[2] and box[1] < own[3] and own[1] < box[3]
+            if landmark and fallback is None and not touches_own:
+                fallback = (x, y, box)
+        else:
+            if fallback is None:
+                continue
+            x, y, box = fallback
+        labels.add(box)
+        placed.append((it["id"], x, y, w))
+    return placed
+
+
+def _order(inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Markers in reading order: quadrants top row first, left to right; inside one, top to bottom."""
+    positions = auto_positions(inputs)
+    rank = {q["id"]: i for i, q in enumerate(sorted(inputs["quadrants"], key=lambda q: (-q["y"], q["x"])))}
+    items = []
+    for e in inputs["entries"]:
+        x, y = positions[e["id"]]
+        cx, cy = to_svg(x, y)
+        items.append(dict(e, cx=cx, cy=cy, x=x, y=y))
+    items.sort(key=lambda it: (rank.get(it["quadrant"], len(rank)), -round(it["y"], 3), it["x"], it["id"]))
+    return items
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def map_svg(inputs: dict[str, Any]) -> str:
+    """The interactive map's SVG (links are :func:`..routes.token` placeholders)."""
+    measure = _Measure()
+    items = _order(inputs)
+    colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(WIDTH)} {_f(HEIGHT)}" class="ls-map-svg"'
+        f' data-ls-plot="{plot_attribute()}"'
+        f' data-ls-marker="{MARKER}" data-ls-hit="{HIT}" font-family="{FONT}">',
+        "<style>"
+        f".ls-ink{{fill:var(--md-default-fg-color,{INK})}}"
+        f".ls-axis{{stroke:var(--md-default-fg-color,{INK});stroke-width:1}}"
+        f".ls-layer{{display:none;fill:var(--md-default-fg-color,{INK});pointer-events:none;paint-order:stroke;"
+        f"stroke:var(--md-default-bg-color,#fff);stroke-width:.25em;stroke-linejoin:round}}"
+        f'.ls-layer[data-ls-size="{DEFAULT_LAYER:g}"]{{display:inline}}'
+        f".ls-dot{{stroke:var(--md-default-fg-color,{INK});stroke-width:.6}}"
+        ".ls-hit{fill:transparent}"
+        f".ls-leader{{stroke:var(--md-default-fg-color,{INK});stroke-width:.6;opacity:.6}}"
+        f".ls-join{{fill:none;stroke:var(--md-default-fg-color,{INK});stroke-width:.8;stroke-dasharray:4 2;opacity:.7}}"
+        f"@media (prefers-color-scheme:dark){{.ls-ink,.ls-layer{{fill:var(--md-default-fg-color,#e2e4e9)}}"
+        f".ls-axis,.ls-dot{{stroke:var(--md-default-fg-color,#e2e4e9)}}.ls-layer{{stroke:var(--md-default-bg-color,#1e2129)}}}}"
+        "</style>",
+    ]
+    (x0, y0), (x1, y1) = to_svg(-LIMIT, 0), to_svg(LIMIT, 0)
+    (vx0, vy0), (vx1, vy1) = to_svg(0, -LIMIT), to_svg(0, LIMIT)
+    out.append(
+        f'<g class="ls-axes"><line class="ls-axis" x1="{_f(x0)}" y1="{_f(y0)}" x2="{_f(x1)}" y2="{_f(y1)}"/>'
+        f'<line class="ls-axis" x1="{_f(vx0)}" y1="{_f(vy0)}" x2="{_f(vx1)}" y2="{_f(vy1)}"/>'
+    )
+    x, y = inputs["x"], inputs["y"]
+    xlabel = f"{x['name']}:  {x['neg']}  ←→  {x['pos']}"
+    ylabel = f"{y['name']}:  {y['neg']}  ←→  {y['pos']}"
+    left, top, right, bottom = PLOT
+    out.append(
+        f'<text class="ls-ink ls-axis-label" x="{_f((left + right) / 2)}" y="{_f(HEIGHT - 14)}" text-anchor="middle"'
+        f' font-size="{_f(AXIS_SIZE)}">{xml_escape(xlabel)}</text>'
+        f'<text class="ls-ink ls-axis-label" transform="translate(30 {_f((top + bottom) / 2)}) rotate(-90)" text-anchor="middle"'
+        f' font-size="{_f(AXIS_SIZE)}">{xml_escape(ylabel)}</text></g>'
+    )
+    titles: list[tuple[float, float, float]] = []
+    out.append('<g class="ls-quadrants">')
+    for q in inputs["quadrants"]:
+        tx, ty = to_svg(q["x"] * 0.55, q["y"] * 1.06)
+        w = measure.width(q["title"], "bold") * TITLE_SIZE
+        baseline = ty + (ASCENT - DESCENT) * TITLE_SIZE / 2
+        titles.append((tx, baseline, w / TITLE_SIZE))
+        out.append(
+            f'<a target="_top" href="{token(quadrant_page_id(q["id"]))}" class="ls-quadrant" data-ls-q={quoteattr(q["id"])}>'
+            f"<title>{xml_escape(q['title'])}</title>"
+            f'<rect x="{_f(tx - w / 2)}" y="{_f(baseline + DESCENT * TITLE_SIZE)}" width="{_f(w)}" height="3" fill="{colour[q["id"]]}"/>'
+            f'<text class="ls-ink" x="{_f(tx)}" y="{_f(baseline)}" text-anchor="middle" font-size="{_f(TITLE_SIZE)}"'
+            f' font-weight="bold">{xml_escape(q["title"])}</text></a>'
+        )
+    out.append("</g>")
+    # labels under markers: a marker is always clickable
+    out.append('<g class="ls-labels">')
+    remaining = {it["id"] for it in items}
+    item_of = {it["id"]: it for it in items}
+    for size in LAYERS:
+        placed = place_layer(items, size, titles, measure)
+        out.append(f'<g class="ls-layer" data-ls-size="{size:g}" font-size="{size:g}">')
+        for entry_id, lx, ly, w in placed:
+            it = item_of[entry_id]
+            # a label that had to move away from its marker gets a thin leader line
+            nx, ny = min(max(it["cx"], lx), lx + w), min(max(it["cy"], ly - ASCENT * size), ly + DESCENT * size)
+            if math.hypot(nx - it["cx"], ny - it["cy"]) > 1.2 * size:
+                out.append(f'<line class="ls-leader" x1="{_f(it["cx"])}" y1="{_f(it["cy"])}" x2="{_f(nx)}" y2="{_f(ny)}"/>')
+            out.append(f'<text x="{_f(lx)}" y="{_f(ly)}" data-ls-for={quoteattr(entry_id)}>{xml_escape(it["label"])}</text>')
+        out.append("</g>")
+        remaining -= {p[0] for p in placed}
+        if len(remaining) <= len(items) // 100:  # the rest (at most 1 in 100) are named by their tooltips
+            break
+    out.append("</g>")
+    works: dict[str, list[dict[str, Any]]] = {}
+    for it in items:
+        works.setdefault(it.get("work", it["id"]), []).append(it)
+    joins = [(work, members) for work, members in works.items() if len(members) > 1]
+    if joins:  # a dashed line through the placements of each work placed more than once
+        out.append('<g class="ls-joins">')
+        for work, members in joins:
+            ordered = sorted(members, key=lambda it: it["id"])
+            points = " ".join(f"{_f(it['cx'])},{_f(it['cy'])}" for it in ordered)
+            out.append(f'<polyline class="ls-join" data-ls-work={quoteattr(work)} points="{points}"/>')
+        out.append("</g>")
+    out.append('<g class="ls-markers">')
+    r, hit = MARKER * DEFAULT_LAYER, HIT * DEFAULT_LAYER
+    for it in items:
+        name = f"{it['label']}: {it['title']}"
+        cx, cy = _f(it["cx"]), _f(it["cy"])
+        # the link's name is its <title> (also the tooltip where the page's script does not run);
+        # target _top: inside the <object> shown without JavaScript, a link opens in the page
+        out.append(
+            f'<a target="_top" href="{token(entry_page_id(it["id"]))}" class="ls-marker{" ls-landmark" if it.get("landmark") else ""}"'
+            f" data-ls-id={quoteattr(it['id'])} data-ls-q={quoteattr(it['quadrant'])}>"
+            f"<title>{xml_escape(name)}</title>"
+            f'<circle class="ls-hit" cx="{cx}" cy="{cy}" r="{_f(hit)}"/>'
+            + (
+                # a contributor's placement: hollow, ringed in its quadrant's colour
+                f'<circle class="ls-dot" cx="{cx}" cy="{cy}" r="{_f(r)}"'
+                f' style="fill:var(--md-default-bg-color,#fff);stroke:{colour.get(it["quadrant"], INK)};stroke-width:2px"/></a>'
+                if it.get("placer") == CONTRIBUTOR
+                else f'<circle class="ls-dot" cx="{cx}" cy="{cy}" r="{_f(r)}" fill="{colour.get(it["quadrant"], INK)}"/></a>'
+            )
+        )
+    out.append('</g><g class="ls-extra"></g></svg>')
+    return "".join(out)

@@ -1,0 +1,203 @@
+"""What Figure 1 draws, its cache key, and the cache of its files.
+
+A build whose drawn inputs are unchanged reads the cache and imports neither matplotlib nor
+the layout code. Everything drawn comes from :func:`figure_inputs`; :func:`cache_key` hashes
+exactly those fields (plus the drawing code's and matplotlib's versions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ..survey import Survey
+from ..works import placer_kind, placer_label
+
+INK = "#1c1c1c"
+# Okabe–Ito: a palette that stays distinguishable for the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+FIGURE_VERSION = "9"
+"""Bump when the drawing code changes, so caches are invalidated."""
+LABEL_LIMIT = 60
+"""Above this many entries, the printable figure numbers its markers (the key is typeset beside it)."""
+NAMES = ("figure1.svg", "figure1.png", "figure1.pdf")
+"""The whole map as published for download (labels or numbers drawn by matplotlib)."""
+KEYED = ("figure1-keyed.png", "figure1-keyed.pdf")
+"""The whole map with a numbered key typeset beside it (for papers and talks)."""
+PRINT_LIMIT = 600
+"""Up to this many works, the printable figures (keyed map, one per quadrant) are drawn with every
+label; matplotlib's text drawing makes them cost about 40 s per 1,000 works, so a larger survey
+builds without them (the map and Figure 1 are always drawn)."""
+MAP = "map.svg"
+"""The interactive map that pages fetch once: markers, zoom-level label layers, data attributes."""
+
+
+def quadrant_names(inputs: dict[str, Any]) -> tuple[str, ...]:
+    """One printable figure per quadrant: ``figure1-<quadrant id>.png`` and ``.pdf``."""
+    if len(inputs["entries"]) > PRINT_LIMIT:
+        return ()
+    return tuple(f"figure1-{q['id']}.{ext}" for q in inputs["quadrants"] for ext in ("png", "pdf"))
+
+
+def figure_inputs(survey: Survey) -> dict[str, Any]:
+    """Exactly what the figure draws (``cache_key`` hashes the same fields)."""
+    fw = survey.framework
+    library = survey.library
+    entries = []
+    for entry in sorted(survey.entries, key=lambda e: e.id):
+        ref = library.references.get(entry.key)
+        work = survey.work_of(entry)
+        # every marker of a work names every placer (and where each put it) in its tooltip
+        placers = "; ".join(f"{placer_label(e.placed_by, library)} ({fw.quadrant(e.quadrant).title})" for e in work.placements)
+        entries.append(
+            {
+                "id": entry.id,
+                "quadrant": entry.quadrant,
+                "position": list(entry.position) if entry.position else None,
+                "label": ref.label if ref else entry.key,
+                "title": f"{ref.title if ref else entry.key} — placed by {placers}",
+                "work": entry.key,
+                "placer": placer_kind(entry.placed_by, library),
+                "labelled": work.first.id == entry.id,
+                # the source's (or any cited work's) placements are the map's landmarks
+                "landmark": entry.placed_by in library,
+            }
+        )
+    return {
+        "x": {"name": fw.x.name, "neg": fw.x.negative.label, "pos": fw.x.positive.label},
+        "y": {"name": fw.y.name, "neg": fw.y.negative.label, "pos": fw.y.positive.label},
+        "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y} for q in fw.quadrants],
+        "entries": entries,
+    }
+
+
+@lru_cache(maxsize=1)
+def _matplotlib_version() -> str:
+    try:
+        return metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A hash of the drawing code itself, so that a changed drawing never reads a stale cache."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(survey: Survey) -> str:
+    """A hash of what the figure draws, the figure code's version and matplotlib's version.
+
+    The entries' drawn fields were serialised when they were loaded and the labels and titles
+    hashed when the bibliography was parsed, so a cache hit costs a join, not a walk over every
+    entry. Editing a rationale or a quote leaves the key, and the figure, as they are. The
+    drawn fields include ``key`` (which placements form one work) and ``placed_by`` (the placer's
+    kind and name, with the bibliography's keys and labels in ``labels_digest``).
+    """
+    from .fonts import font_families_key
+
+    fw = survey.framework
+    library = survey.library
+    head = repr(
+        (
+            FIGURE_VERSION, _code_digest(), _matplotlib_version(), font_families_key(), library.labels_digest,
+            (fw.x.name, fw.x.negative.label, fw.x.positive.label), (fw.y.name, fw.y.negative.label, fw.y.positive.label),
+            [(q.id, q.title, q.x, q.y) for q in fw.quadrants],
+            sorted(e.id for e in survey.entries if e.placed_by in library),
+        )
+    )
+    digest = hashlib.sha256(head.encode())
+    digest.update(b"".join(sorted(e.drawn for e in survey.entries)))
+    return digest.hexdigest()[:32]
+
+
+def auto_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Positions for every entry: its own, or a free slot of a grid inside its quadrant."""
+    placed = {e["id"]: tuple(e["position"]) for e in inputs["entries"] if e["position"]}
+    signs = {q["id"]: (q["x"], q["y"]) for q in inputs["quadrants"]}
+    for quadrant, (sx, sy) in signs.items():
+        waiting = [e["id"] for e in inputs["entries"] if e["quadrant"] == quadrant and not e["position"]]
+        if not waiting:
+            continue
+        taken = [placed[e["id"]] for e in inputs["entries"] if e["quadrant"] == quadrant and e["id"] in placed]
+        side = 2
+        while side * side < len(waiting) + len(taken):
+            side += 1
+        slots = [
+            (sx * (0.1 + 0.8 * (i + 0.5) / side), sy * (0.1 + 0.8 * (j + 0.5) / side))
+            for j in range(side)
+            for i in range(side)
+        ]
+        gap = 0.4 / side
+        free = [s for s in slots if all(abs(s[0] - t[0]) > gap or abs(s[1] - t[1]) > gap for t in taken)]
+        free += [s for s in slots if s not in free]
+        for entry_id, slot in zip(waiting, free, strict=False):
+            placed[entry_id] = slot
+    return placed  # type: ignore[return-value]
+
+
+def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The number each entry carries when the figure is numbered: one per work, in the order of
+    its first placement's id (inputs are sorted by id); every placement of a work shares it."""
+    numbers: dict[str, int] = {}
+    return [(numbers.setdefault(e.get("work", e["id"]), len(numbers) + 1), e) for e in inputs["entries"]]
+
+
+def downloads(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The downloadable figures as pages list them: (group, [(file name, link text)])."""
+    def formats(stem: str, exts: tuple[str, ...] = ("png", "pdf")) -> list[tuple[str, str]]:
+        return [(f"{stem}.{ext}", ext.upper()) for ext in exts]
+
+    out = [("", formats("figure1", ("svg", "png", "pdf")))]
+    if len(survey.entries) <= PRINT_LIMIT:
+        out.append(("with a numbered key", formats("figure1-keyed")))
+        out += [(q.title, formats(f"figure1-{q.id}")) for q in survey.framework.quadrants]
+    return out
+
+
+def all_names(inputs: dict[str, Any]) -> tuple[str, ...]:
+    """Every file the figure's cache folder holds."""
+    printable = KEYED if len(inputs["entries"]) <= PRINT_LIMIT else ()
+    return (*NAMES, MAP, *printable, *quadrant_names(inputs))
+
+
+def ensure_figure_files(survey: Survey, cache_dir: Path) -> dict[str, Path]:
+    """The figure's files in the cache, drawn first only if the drawn inputs changed.
+
+    Raises:
+        SurveyError: a label holds characters no installed font can draw (located at its record).
+    """
+    key = cache_key(survey)
+    folder = cache_dir / key
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        names = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        paths = {name: folder / name for name in names}
+        if all(path.is_file() for path in paths.values()):
+            return paths
+    from .fonts import check_glyphs
+    from .layout import draw_all
+
+    check_glyphs(survey)
+    inputs = figure_inputs(survey)
+    files = draw_all(inputs)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        tmp = folder / f".{name}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(folder / name)
+    names = [n for n in all_names(inputs) if n in files]
+    manifest.write_text(json.dumps({"key": key, "files": names}, indent=1), encoding="utf-8")
+    return {name: folder / name for name in names}
+
+
+def ensure_figure(survey: Survey, cache_dir: Path) -> dict[str, bytes]:
+    """The figure's files' bytes, from the cache when the drawn inputs are unchanged."""
+    return {name: path.read_bytes() for name, path in ensure_figure_files(survey, cache_dir).items()}
