@@ -21,6 +21,7 @@ PUBLISHED = "published"
 """A placement made by a published work: its ``placed_by`` is a key of the bibliography."""
 CONTRIBUTOR = "contributor"
 """A placement made by a contributor: its ``placed_by`` is a handle such as ``@octocat``."""
+Point = tuple[float, float]
 NOMINAL = 0.5
 """Where a placement without a position is taken to sit on each axis: its quadrant's centre."""
 
@@ -42,6 +43,53 @@ def point(entry: Entry, framework: Framework) -> tuple[float, float]:
         return entry.position
     quadrant = framework.quadrant(entry.quadrant)
     return (quadrant.x * NOMINAL, quadrant.y * NOMINAL)
+
+
+GRID = 10**9
+"""Positions are compared on a grid of 1e-9 in integers, so that the hull's turns are exact
+(float turns of nearly collinear points are noise, and the hull they give is not convex)."""
+
+Cell = tuple[int, int]
+
+
+def _turn(o: Cell, a: Cell, b: Cell) -> int:
+    """Twice the signed area of the triangle o, a, b (positive: a counter-clockwise turn)."""
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def _hull(points: Iterable[Cell]) -> list[Cell]:
+    """The convex hull, counter-clockwise, without collinear points (Andrew's monotone chain)."""
+    ordered = sorted(set(points))
+    if len(ordered) <= 2:
+        return ordered
+    lower: list[Cell] = []
+    upper: list[Cell] = []
+    for chain, run in ((lower, ordered), (upper, ordered[::-1])):
+        for p in run:
+            while len(chain) >= 2 and _turn(chain[-2], chain[-1], p) <= 0:
+                chain.pop()
+            chain.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def diameter(points: Iterable[Point]) -> float:
+    """The largest distance between two of ``points`` (0 for fewer than two), to 1e-9.
+
+    Rotating calipers over the convex hull: O(n log n), so a work placed thousands of times
+    costs no more than sorting its placements (comparing every pair would be quadratic).
+    """
+    hull = _hull((round(x * GRID), round(y * GRID)) for x, y in points)
+    n = len(hull)
+    if n < 2:
+        return 0.0
+    best, j = 0, 1
+    for i in range(n):
+        a, b = hull[i], hull[(i + 1) % n]
+        # advance j to the hull point farthest from the edge a-b: a and b are antipodal to it
+        while n > 2 and _turn(a, b, hull[(j + 1) % n]) > _turn(a, b, hull[j]):
+            j = (j + 1) % n
+        best = max(best, *((p[0] - hull[j][0]) ** 2 + (p[1] - hull[j][1]) ** 2 for p in (a, b)))
+    return math.sqrt(best) / GRID
 
 
 @dataclass(frozen=True)
@@ -90,7 +138,7 @@ def make_work(key: str, entries: Iterable[Entry], framework: Framework, library:
     axes = (framework.x, framework.y)
     signs = [{(framework.quadrant(q).x, framework.quadrant(q).y)[i] for q in quadrants} for i in range(2)]
     spread = {axis.key: max(p[i] for p in points) - min(p[i] for p in points) for i, axis in enumerate(axes)}
-    distance = max((math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]), default=0.0)
+    distance = diameter(points)
     return Work(
         key=key,
         placements=placements,
