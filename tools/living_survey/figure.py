@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .routes import entry_page_id, quadrant_page_id, token
 from .survey import Survey
-from .works import CONTRIBUTOR, placer_kind, placer_label
+from .works import CONTRIBUTOR, SHOWN, placer_kind, placer_label
 
 FIGURE_VERSION = "9"
 """Bump when the drawing code changes, so caches are invalidated."""
@@ -38,11 +38,19 @@ def figure_inputs(survey: Survey) -> dict[str, Any]:
     fw = survey.framework
     library = survey.library
     entries = []
+    named: dict[str, str] = {}
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = library.references.get(entry.key)
         work = survey.work_of(entry)
-        # every marker of a work names every placer (and where each put it) in its tooltip
-        placers = "; ".join(f"{placer_label(e.placed_by, library)} ({fw.quadrant(e.quadrant).title})" for e in work.placements)
+        # every marker of a work names its placers (and where each put it) in its tooltip, made once
+        # per work and capped, so that a work placed thousands of times does not make the SVG quadratic
+        if work.key not in named:
+            head = work.placements[:SHOWN]
+            more = len(work.placements) - len(head)
+            named[work.key] = "; ".join(f"{placer_label(e.placed_by, library)} ({fw.quadrant(e.quadrant).title})" for e in head) + (
+                f"; and {more} more" if more else ""
+            )
+        placers = named[work.key]
         entries.append(
             {
                 "id": entry.id,

@@ -319,7 +319,9 @@ class PageBuilder:
             except KeyError:
                 terms.append(term_id)
         work = survey.work_of(entry)
-        others = [self._placement_row(e, link) for e in work.others(entry)]
+        shown = work.shown_others(entry)
+        others = [self._placement_row(e, link) for e in shown]
+        hidden = len(work.placements) - 1 - len(shown)
         toc = [("placements", "Other placements")] if others else []
         toc += [("quotes", "Quotes"), ("rationale", "Rationale")]
         if ref:
@@ -340,10 +342,14 @@ class PageBuilder:
             placed_by=self._placed_by(entry),
             placer_kind="a published work" if placer_kind(entry.placed_by, library) == PUBLISHED else "a contributor",
             others=others,
+            hidden=hidden,
+            work_quadrants=[
+                {"title": survey.framework.quadrant(q).title, "url": link(quadrant_page_id(q))} for q in work.quadrants
+            ],
             work=work,
             disputed=[a.name for a in work.disputed],
             contested_url=link(contested_page_id()) + "#work-" + anchor(work.key) if work.contested else None,
-            minimap=minimap(work, entry, survey.framework, library, ref.label if ref else entry.key) if others else None,
+            minimap=minimap(work, entry, survey.framework, library, ref.label if ref else entry.key, shown) if others else None,
             quotes=quotes,
             rationale=rationale,
             edge_case=edge_case,

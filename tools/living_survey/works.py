@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from .bibliography import Library
 from .entries import Entry
@@ -22,6 +23,10 @@ PUBLISHED = "published"
 CONTRIBUTOR = "contributor"
 """A placement made by a contributor: its ``placed_by`` is a handle such as ``@octocat``."""
 Point = tuple[float, float]
+SHOWN = 12
+"""At most this many other placements are listed and drawn on an entry page; the rest are counted.
+Listing every other placement on each page would make a work placed thousands of times cost
+pages quadratic in its placements; the quadrant pages name every placer once."""
 NOMINAL = 0.5
 """Where a placement without a position is taken to sit on each axis: its quadrant's centre."""
 
@@ -123,6 +128,26 @@ class Work:
     def others(self, entry: Entry) -> tuple[Entry, ...]:
         """Every placement of the work except ``entry``."""
         return tuple(e for e in self.placements if e.id != entry.id)
+
+    @cached_property
+    def _heads(self) -> dict[str, tuple[tuple[int, Entry], ...]]:
+        """Per quadrant, its first ``SHOWN + 1`` placements with their index: enough for any page's shortlist."""
+        heads: dict[str, list[tuple[int, Entry]]] = {}
+        for i, e in enumerate(self.placements):
+            head = heads.setdefault(e.quadrant, [])
+            if len(head) <= SHOWN:
+                head.append((i, e))
+        return {q: tuple(v) for q, v in heads.items()}
+
+    def shown_others(self, entry: Entry, limit: int = SHOWN) -> tuple[Entry, ...]:
+        """At most ``limit`` other placements for ``entry``'s page: those in other quadrants first
+        (the disagreement), each group in the work's order (published first).
+
+        Costs O(``limit``) per page once the work is grouped, not O(placements).
+        """
+        elsewhere = sorted(ie for q, head in self._heads.items() if q != entry.quadrant for ie in head)
+        here = [ie for ie in self._heads.get(entry.quadrant, ()) if ie[1].id != entry.id]
+        return tuple(e for _, e in elsewhere + here)[:limit]
 
     def in_quadrant(self, quadrant_id: str) -> tuple[Entry, ...]:
         """Its placements in one quadrant."""
