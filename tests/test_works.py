@@ -151,3 +151,22 @@ def test_a_work_placed_thousands_of_times_is_summarised_in_about_linear_time(tmp
     one = min(cost(placements) for _ in range(3))
     assert one < 5 * plain + 0.05, (one, plain)
     assert Works(placements, fw, library)["k"].distance == pytest.approx(1.8, abs=1e-6)
+
+
+def test_a_placer_placing_a_work_twice_stops_the_build_at_the_second_file(tmp_path: Path, build_site, caplog) -> None:
+    from mkdocs.exceptions import Abort, PluginError
+
+    root = write_sample(
+        tmp_path / "p",
+        entries={
+            "alpha-2020": entry("alpha2020open", "broad-descriptive", "[-0.5, -0.5]", "@octocat"),
+            "alpha-2020-again": entry("alpha2020open", "specific-prescriptive", "[0.5, 0.5]", "@octocat"),
+            "alpha-2020-other": entry("alpha2020open", "specific-prescriptive", "[0.5, 0.5]", "@someone"),
+        },
+    )
+    with pytest.raises((Abort, PluginError)):
+        build_site(root)
+    line = next(n for n, text in enumerate((root / "entries" / "alpha-2020-again.yaml").read_text().splitlines(), 1) if text.startswith("placed_by:"))
+    expected = f"entries/alpha-2020-again.yaml:{line}: placed_by: '@octocat' already placed 'alpha2020open' in entries/alpha-2020.yaml"
+    assert expected in caplog.text and "alpha-2020-other" not in caplog.text
+    assert not (root / "site").exists()

@@ -84,6 +84,25 @@ def _placed_by_problem(placed_by: str, library: Library) -> str:
     )
 
 
+def _twice_placed(entries: list[Entry]) -> list[Problem]:
+    """One placement per placer per work: a second one by the same placer contradicts the first."""
+    first: dict[tuple[str, str], Entry] = {}
+    found = []
+    # the shorter id is taken as the first (a later placement's derived id extends it); the other is reported
+    for entry in sorted(entries, key=lambda e: (len(e.id), e.id)):
+        seen = first.setdefault((entry.key, entry.placed_by), entry)
+        if seen is not entry:
+            found.append(
+                Problem(
+                    entry.path,
+                    entry.line("placed_by"),
+                    "placed_by",
+                    f"{entry.placed_by!r} already placed {entry.key!r} in {seen.path}; a placer places a work once: edit that file",
+                )
+            )
+    return found
+
+
 def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
     """What only entries and bibliography together can tell: keys, cited works, who placed it."""
     found = []
@@ -122,7 +141,7 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
     problems: list[Problem] = []
     framework = load_framework(framework_file, rel(framework_file))
     entries, found = load_entries(entries_dir, root, framework)
-    problems += found
+    problems += found + _twice_placed(entries)
     data, found = read_file(bib_file, rel(bib_file), root, max_bytes=BIB_MAX_BYTES)
     if data is None:
         raise SurveyError([*problems, *found])
