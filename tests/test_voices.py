@@ -271,3 +271,29 @@ def test_a_work_placed_many_times_keeps_each_entry_page_short(tmp_path: Path, bu
     titles = [t.firstChild.data for t in xml.dom.minidom.parseString(figure).getElementsByTagName("title") if t.firstChild]
     placed = [t for t in titles if "placed by" in t]
     assert placed and all(t.count("@user") == SHOWN and t.endswith(f"; and {count - SHOWN} more") for t in placed)
+
+
+def test_keys_that_differ_only_in_punctuation_keep_their_own_anchors(tmp_path: Path, build_site) -> None:
+    from .conftest import SAMPLE_BIB, SAMPLE_ENTRY
+
+    keys = ("smith:2020", "smith/2020", "smith-2020")
+    bib = SAMPLE_BIB + "".join(f"@misc{{{k}, author = {{Smith, Sam}}, title = {{Work number {i}}}, year = {{2020}}}}\n" for i, k in enumerate(keys))
+    entries = {}
+    for i, key in enumerate(keys):
+        entries[f"smith-{i}"] = SAMPLE_ENTRY.format(key=key, quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")
+        other = SAMPLE_ENTRY.format(key=key, quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="q")
+        entries[f"smith-{i}-someone"] = other.replace("placed_by: source2023map", 'placed_by: "@someone"')
+    site = build_site(write_sample(tmp_path / "p", entries=entries, bib=bib))
+    contested = article(page(site, "contested"))
+    ids = re.findall(r'<h2 id="(work-[^"]+)"', contested)
+    assert len(ids) == len(set(ids)) == len(keys)
+    for i, key in enumerate(keys):
+        link = re.search(r'href="\.\./\.\./contested/#(work-[^"]+)"', article(page(site, f"entries/smith-{i}"))).group(1)
+        heading = re.search(rf'<h2 id="{re.escape(link)}">(.*?)</h2>', contested).group(1)
+        assert f"Work number {i}" in heading, (key, link)
+    references = page(site, "references")
+    ref_ids = re.findall(r'<li id="([^"]+)"', references)
+    assert len(ref_ids) == len(set(ref_ids))
+    figure = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    joins = re.findall(r'id="(ls-join-[^"]+)"', figure)
+    assert len(joins) == len(set(joins)) == len(keys)

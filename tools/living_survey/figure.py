@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from .routes import entry_page_id, quadrant_page_id, token
+from .routes import entry_page_id, key_anchor, quadrant_page_id, token
 from .survey import Survey
 from .works import CONTRIBUTOR, SHOWN, placer_kind, placer_label
 
@@ -381,7 +381,7 @@ def _joins(ax: Any, inputs: dict[str, Any], positions: dict[str, tuple[float, fl
             continue
         xs, ys = [positions[i][0] for i in ids], [positions[i][1] for i in ids]
         (line,) = ax.plot(xs, ys, color=INK, lw=0.8, ls=(0, (4, 2)), alpha=0.7, zorder=2)
-        line.set_gid("ls-join-" + re.sub(r"[^A-Za-z0-9_-]", "-", work))
+        line.set_gid("ls-join-" + key_anchor(work))
 
 
 def _legend(fig: Any, inputs: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from .markup import SafeMarkdown, esc, md_escape, template_env
 from .minimap import minimap
 from .problems import Problem
 from .releases import History
-from .routes import CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, quadrant_page_id
+from .routes import CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, key_anchor, quadrant_page_id
 from .survey import Survey
 from .works import PUBLISHED, placer_kind, placer_label
 
@@ -34,13 +34,8 @@ Link = Callable[[str], str]
 SHORT_QUOTE = 220
 
 
-def anchor(key: str) -> str:
-    """An HTML id for a BibTeX key, different for different keys (``a:b``, ``a-b``, ``a/b``).
-
-    Letters, digits and ``-`` stay; any other character, ``_`` included, becomes ``_<hex>_``.
-    As ``_`` only ever opens or closes such an escape, the id can be read back to one key only.
-    """
-    return re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group(0)):x}_", key)
+anchor = key_anchor
+"""An HTML id for a BibTeX key (see :func:`~.routes.key_anchor`)."""
 
 
 @dataclass
