@@ -6,7 +6,6 @@ which is most of the cost of a page, so the survey stays fast at thousands of en
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
