@@ -119,7 +119,7 @@ def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
         reason = _placed_by_problem(entry.placed_by, library)
         if reason:
             found.append(Problem(entry.path, entry.line("placed_by"), "placed_by", reason))
-    return found
+    return found + _twice_placed(entries)
 
 
 def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path) -> Survey:
@@ -141,7 +141,7 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
     problems: list[Problem] = []
     framework = load_framework(framework_file, rel(framework_file))
     entries, found = load_entries(entries_dir, root, framework)
-    problems += found + _twice_placed(entries)
+    problems += found
     data, found = read_file(bib_file, rel(bib_file), root, max_bytes=BIB_MAX_BYTES)
     if data is None:
         raise SurveyError([*problems, *found])
