@@ -21,7 +21,7 @@ from .routes import entry_page_id, key_anchor, quadrant_page_id, token
 from .survey import Survey
 from .works import CONTRIBUTOR, SHOWN, placer_kind, placer_label
 
-FIGURE_VERSION = "9"
+FIGURE_VERSION = "10"
 """Bump when the drawing code changes, so caches are invalidated."""
 LABEL_LIMIT = 60
 """Above this many entries, labels give way to numbered markers with a key on the page."""
