@@ -197,6 +197,11 @@ def write_hostile(root: Path) -> Path:
         'added: "2023-05-02"\n',
         encoding="utf-8",
     )
+    # a second, disagreeing placement of the hostile work by another contributor: the small map,
+    # the table of other placements and the contested page carry the hostile text too
+    contra = entry.replace("quadrant: broad-descriptive", "quadrant: specific-prescriptive").replace("[-0.4, -0.6]", "[0.4, 0.6]")
+    contra = contra.replace('placed_by: "@mallory"', 'placed_by: "@eve"')
+    (root / "entries" / "hostile-contra.yaml").write_text(contra, encoding="utf-8")
     return root
 
 

@@ -234,6 +234,58 @@ def test_the_version_selector_opens_a_release_and_returns_to_the_living_page(ser
     assert watched.errors == []
 
 
+def test_a_hostile_versions_json_stays_text_in_the_selector(versioned: Any, tmp_path: Any, watched: Watched) -> None:
+    """versions.json is read by the browser: HTML in a title stays text, javascript: and odd versions
+    never become links (only X.Y folders beside versions.json do), and nothing runs."""
+    import json
+    import shutil
+
+    from .conftest import _Quiet
+
+    out = tmp_path / "out"
+    shutil.copytree(versioned.out, out)
+    hostile = [
+        {"version": "0.2", "title": f"<img src=x onerror=\"{PWN}\">", "aliases": ["latest"]},
+        {"version": f"javascript:{PWN}//", "title": "js", "aliases": []},
+        {"version": "../../evil", "title": "up", "aliases": []},
+        {"version": "0.1", "title": f"<script>{PWN}</script>" + "x" * 200, "aliases": "latest"},
+        {"version": 7, "title": {"a": 1}},
+        None,
+    ]
+    (out / "v" / "versions.json").write_text(json.dumps(hostile), encoding="utf-8")
+    server = _Quiet(out)
+    try:
+        page = watched.page
+        page.goto(server.url + f"entries/{versioned.moved}/")
+        page.locator(".md-header__topic .md-version .md-version__current").wait_for(timeout=15000)
+        links = page.locator(".md-version__link")
+        texts = [links.nth(i).inner_text() for i in range(links.count())]
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        assert texts == ["living (current)", f'<img src=x onerror="{PWN}">'[:40] + " (latest release)", (f"<script>{PWN}</script>" + "x" * 200)[:40]]
+        assert hrefs[1:] == [server.url + "v/0.2/", server.url + "v/0.1/"]
+        assert page.locator(".md-version img, .md-version script").count() == 0
+        page.locator(".md-version").hover()
+        page.mouse.move(10, 10)
+        assert page.evaluate("window.__pwned") is None and watched.dialogs == []
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("path", ["contested/", "changes/", "entries/hostile-contra/"])
+def test_hostile_strings_never_run_on_the_pages_of_placements(served_hostile: str, watched: Watched, path: str) -> None:
+    page = watched.page
+    page.goto(served_hostile + path)
+    page.wait_for_load_state("networkidle")
+    for marker in page.locator("svg.ls-minimap g.ls-minimap-marker").all():
+        marker.hover()
+    for link in page.locator("article a[href^='#']").all()[:20]:
+        link.click()
+    assert page.evaluate("window.__pwned") is None, f"injected script ran on {path}"
+    assert watched.dialogs == []
+    if path != "changes/":
+        assert PWN in page.content().replace("&lt;", "<")
+
+
 # -- many voices: a copy of the survey with a second placement of one work -------------------
 
 CONTESTED_PAGES = {

@@ -119,3 +119,49 @@ def test_a_figure_slot_removed_by_another_plugin_is_reported(tmp_path: Path, bui
     messages = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("index.md" in m and "placeholder was removed" in m for m in messages), messages
     assert any("quadrants/" in m and "placeholder was removed" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("directory_urls", [False, True])
+def test_every_link_of_a_versioned_contested_site_reaches_a_file(tmp_path: Path, directory_urls: bool) -> None:
+    """Releases, the Changes page (a move, a removal, a second placement) and the contested page,
+    built by `living-survey versions` with either URL style: every same-site link on every page reaches a file."""
+    from living_survey.cli import main
+
+    from .conftest import SAMPLE_ENTRY, _git, set_field
+
+    root = write_sample(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"use_directory_urls: {str(directory_urls).lower()}\n", encoding="utf-8")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "first")
+    _git(root, "tag", "v0.1.0")
+    # v0.2.0: a contributor places alpha2020open in another quadrant, delta-2021 is removed, alpha-2020 moves
+    second = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="specific-prescriptive", position="[0.4, 0.7]", quote="q")
+    (root / "entries" / "alpha-2020-someone.yaml").write_text(second.replace("placed_by: source2023map", 'placed_by: "@someone"'), encoding="utf-8")
+    (root / "entries" / "delta-2021.yaml").unlink()
+    set_field(root / "entries" / "alpha-2020.yaml", "position", "[-0.3, -0.2]")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "second")
+    _git(root, "tag", "v0.2.0")
+    out = tmp_path / "out"
+    assert main(["versions", "--root", str(root), "--out", str(out)]) == 0
+    suffix = "/index.html" if directory_urls else ".html"
+    changes = (out / ("changes" + suffix)).read_text(encoding="utf-8")
+    for heading in ("Works removed", "Moved", "Placements added"):
+        assert re.search(rf"<h3[^>]*>{heading}", changes), heading
+    assert "(delta-2021)" in changes and "(alpha-2020-someone)" in changes
+    contested = (out / ("contested" + suffix)).read_text(encoding="utf-8")
+    assert 'id="work-alpha2020open"' in contested
+    checked = 0
+    # 404.html is served at any depth, so MkDocs gives it site_url-absolute links: not followed here
+    pages = sorted(p for p in out.rglob("*.html") if p.name != "404.html")
+    assert any("/v/0.1/" in p.as_posix() for p in pages) and any("/v/0.2/" in p.as_posix() for p in pages)
+    for page in pages:
+        for target in _internal_targets(out, page):
+            assert target.is_file(), f"{page.relative_to(out)} links to missing {target}"
+            checked += 1
+    assert checked > 100
+    # the removed entry's page stays readable in the release that had it, and only there
+    assert (out / "v" / "0.1" / ("entries/delta-2021" + suffix)).is_file()
+    assert not (out / ("entries/delta-2021" + suffix)).exists() and not (out / "v" / "0.2" / ("entries/delta-2021" + suffix)).exists()

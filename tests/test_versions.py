@@ -367,3 +367,24 @@ def test_the_changes_page_keeps_hostile_labels_as_text() -> None:
     page = changes_markdown(history, lambda page_id: None, lambda series: "")
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
     assert "<script>" not in str(entry_history(EntryHistory(None, ((None, Move(hostile, hostile)),))))
+
+
+def test_the_history_of_every_entry_costs_linear_time() -> None:
+    """Budget test: the history lines of 6,000 entries cost about as much as computing the release's
+    changes once; scanning every change for each entry took entries × changes."""
+    import time
+
+    n = 6000
+    r1, r2 = (Release(parse_tag(t), t, t, "2026-01-01") for t in ("v0.1.0", "v0.2.0"))
+    s1 = Snapshot({f"e{i}": placement(f"e{i}", f"k{i}") for i in range(n)})
+    s2 = Snapshot({**s1.placements, **{f"e{i}": placement(f"e{i}", f"k{i}", "q2", (-0.5, 0.5)) for i in range(0, n, 2)}})
+    start = time.perf_counter()
+    history = History((r1, r2), (compare(s1, s2, r2), compare(Snapshot({}), s1, r1)))
+    plain = time.perf_counter() - start
+    start = time.perf_counter()
+    lines = [history.entry(f"e{i}") for i in range(n)]
+    present = [history.has_entry(r1, f"e{i}") for i in range(n)]
+    spent = time.perf_counter() - start
+    assert spent < 5 * plain + 0.05, (spent, plain)
+    assert all(h.added == r1 for h in lines) and all(present)
+    assert [len(h.moves) for h in lines[:4]] == [1, 0, 1, 0]

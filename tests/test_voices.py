@@ -233,3 +233,74 @@ def test_every_link_on_the_contested_site_pages_reaches_a_file(contested_site: P
     # each record is its own section: the heading with its anchor, then the reference
     item = re.search(r'<h2 class="ls-ref-label" id="bai2022constitutional">.*?</p>', refs, re.S).group(0)
     assert f"{FIRST}</a> (placed by Kirk et al., 2023b)" in item and f"{SECOND}</a> (placed by &#64;someone)" in item
+
+
+def test_a_work_placed_many_times_keeps_each_entry_page_short(tmp_path: Path, build_site) -> None:
+    """Each entry page lists at most SHOWN other placements (the rest counted, with links to the
+    quadrant pages that name every placer), so pages do not grow with the number of placements."""
+    from living_survey.works import SHOWN
+
+    from .conftest import SAMPLE_ENTRY
+
+    corners = (("broad-descriptive", -1, -1), ("specific-prescriptive", 1, 1), ("specific-descriptive", 1, -1))
+    count = 3 * SHOWN + 2
+    entries = {}
+    for i in range(count):
+        quadrant, sx, sy = corners[i % len(corners)]
+        text = SAMPLE_ENTRY.format(key="alpha2020open", quadrant=quadrant, position=f"[{sx * (0.1 + i / 100)}, {sy * 0.5}]", quote="q")
+        entries[f"alpha-2020-u{i:02d}"] = text.replace("placed_by: source2023map", f'placed_by: "@user{i:02d}"')
+    root = write_sample(tmp_path / "p", entries=entries)
+    site = build_site(root)
+    survey = survey_of_site(site)
+    work = survey.works["alpha2020open"]
+    assert len(work.placements) == count
+    for entry in work.placements:
+        html = article(page(site, f"entries/{entry.id}"))
+        rows = re.findall(r"<tr><td>", html)
+        assert len(rows) == SHOWN, entry.id
+        more = re.search(r'<p class="ls-more-placements">(\d+) more placements are not listed here.*?</p>', html, re.S)
+        assert more and int(more.group(1)) == count - 1 - SHOWN
+        for quadrant in work.quadrants:
+            assert f'href="../../quadrants/{quadrant}/"' in more.group(0)
+        svg = re.search(r'<svg class="ls-minimap".*?</svg>', html, re.S).group(0)
+        assert svg.count("ls-minimap-marker") == SHOWN + 1 and svg.count("ls-current") == 1
+        assert f"of the {count} placements" in svg
+        # the shortlist shows the disagreement first: every other quadrant is represented
+        listed = set(re.findall(r'<td><a href="../../quadrants/([a-z-]+)/">', html))
+        assert set(work.quadrants) - {entry.quadrant} <= listed
+    # every placer is still named, once, on the quadrant pages
+    for quadrant in work.quadrants:
+        cards = article(page(site, f"quadrants/{quadrant}"))
+        for entry in work.in_quadrant(quadrant):
+            assert f"{entry.placed_by.replace('@', '&#64;')}</a>" in cards
+    # each figure marker names at most SHOWN placers
+    figure = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    titles = [t.firstChild.data for t in xml.dom.minidom.parseString(figure).getElementsByTagName("title") if t.firstChild]
+    placed = [t for t in titles if "placed by" in t]
+    assert placed and all(t.count("@user") == SHOWN and t.endswith(f"; and {count - SHOWN} more") for t in placed)
+
+
+def test_keys_that_differ_only_in_punctuation_keep_their_own_anchors(tmp_path: Path, build_site) -> None:
+    from .conftest import SAMPLE_BIB, SAMPLE_ENTRY
+
+    keys = ("smith:2020", "smith/2020", "smith-2020")
+    bib = SAMPLE_BIB + "".join(f"@misc{{{k}, author = {{Smith, Sam}}, title = {{Work number {i}}}, year = {{2020}}}}\n" for i, k in enumerate(keys))
+    entries = {}
+    for i, key in enumerate(keys):
+        entries[f"smith-{i}"] = SAMPLE_ENTRY.format(key=key, quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")
+        other = SAMPLE_ENTRY.format(key=key, quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="q")
+        entries[f"smith-{i}-someone"] = other.replace("placed_by: source2023map", 'placed_by: "@someone"')
+    site = build_site(write_sample(tmp_path / "p", entries=entries, bib=bib))
+    contested = article(page(site, "contested"))
+    ids = re.findall(r'<h2 id="(work-[^"]+)"', contested)
+    assert len(ids) == len(set(ids)) == len(keys)
+    for i, key in enumerate(keys):
+        link = re.search(r'href="\.\./\.\./contested/#(work-[^"]+)"', article(page(site, f"entries/smith-{i}"))).group(1)
+        heading = re.search(rf'<h2 id="{re.escape(link)}">(.*?)</h2>', contested).group(1)
+        assert f"Work number {i}" in heading, (key, link)
+    references = page(site, "references")
+    ref_ids = re.findall(r'<li id="([^"]+)"', references)
+    assert len(ref_ids) == len(set(ref_ids))
+    figure = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
+    joins = re.findall(r'id="(ls-join-[^"]+)"', figure)
+    assert len(joins) == len(set(joins)) == len(keys)

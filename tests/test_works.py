@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from living_survey import load_survey
+from living_survey.entries import Entry
 from living_survey.works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
 
 from .conftest import SAMPLE_ENTRY, write_sample
@@ -96,3 +97,76 @@ def test_placer_kind_is_published_only_for_a_key_of_the_bibliography(sample: Pat
     assert placer_kind("octocat", library) == CONTRIBUTOR
     assert placer_label("source2023map", library) == library["source2023map"].label
     assert placer_label("@octocat", library) == "@octocat"
+
+
+def _brute_diameter(points: list[tuple[float, float]]) -> float:
+    return max((math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]), default=0.0)
+
+
+def test_diameter_is_the_largest_distance_between_two_placements() -> None:
+    import random
+
+    from living_survey.works import diameter
+
+    rng = random.Random(17)
+    shapes = (
+        lambda n: [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(n)],
+        lambda n: [(rng.choice((-0.5, 0.0, 0.5, 1.0)), rng.choice((-0.5, 0.5, 1.0))) for _ in range(n)],  # repeats
+        lambda n: [(math.cos(a), math.sin(a)) for a in (rng.uniform(0, 2 * math.pi) for _ in range(n))],  # all on the hull
+        lambda n: [(x, 0.3 * x) for x in (rng.uniform(-1, 1) for _ in range(n))],  # collinear, where float turns are noise
+    )
+    for trial in range(1200):
+        points = shapes[trial % len(shapes)](rng.randint(0, 25))
+        assert diameter(points) == pytest.approx(_brute_diameter(points), abs=1e-8), points
+
+
+def test_a_work_placed_thousands_of_times_is_summarised_in_about_linear_time(tmp_path: Path) -> None:
+    """Budget test: one work with 4,000 placements on a circle (each on the hull) costs about as much
+    as 4,000 works with one placement each; comparing every pair took seconds."""
+    import time
+
+    from living_survey.bibliography import parse_bibliography
+    from living_survey.works import Works
+
+    from .test_entries import framework
+
+    fw = framework()
+    library = parse_bibliography("@misc{k, title = {T}, year = {2020}}\n", "r.bib")
+    quadrants = {(q.x, q.y): q.id for q in fw.quadrants}
+    n = 4000
+    placements = []
+    for i in range(n):
+        angle = 2 * math.pi * (i + 0.5) / n
+        x, y = round(0.9 * math.cos(angle), 9), round(0.9 * math.sin(angle), 9)
+        quadrant = quadrants[(1 if x > 0 else -1, 1 if y > 0 else -1)]
+        placements.append(Entry(id=f"p{i}", path="", key="k", quadrant=quadrant, quotes=(), rationale="", placed_by=f"@u{i}", position=(x, y)))
+    apart = [Entry(**{**e.__dict__, "key": f"k{i}"}) for i, e in enumerate(placements)]
+
+    def cost(entries: list[Entry]) -> float:
+        start = time.perf_counter()
+        Works(entries, fw, library)
+        return time.perf_counter() - start
+
+    plain = min(cost(apart) for _ in range(3))
+    one = min(cost(placements) for _ in range(3))
+    assert one < 5 * plain + 0.05, (one, plain)
+    assert Works(placements, fw, library)["k"].distance == pytest.approx(1.8, abs=1e-6)
+
+
+def test_a_placer_placing_a_work_twice_stops_the_build_at_the_second_file(tmp_path: Path, build_site, caplog) -> None:
+    from mkdocs.exceptions import Abort, PluginError
+
+    root = write_sample(
+        tmp_path / "p",
+        entries={
+            "alpha-2020": entry("alpha2020open", "broad-descriptive", "[-0.5, -0.5]", "@octocat"),
+            "alpha-2020-again": entry("alpha2020open", "specific-prescriptive", "[0.5, 0.5]", "@octocat"),
+            "alpha-2020-other": entry("alpha2020open", "specific-prescriptive", "[0.5, 0.5]", "@someone"),
+        },
+    )
+    with pytest.raises((Abort, PluginError)):
+        build_site(root)
+    line = next(n for n, text in enumerate((root / "entries" / "alpha-2020-again.yaml").read_text().splitlines(), 1) if text.startswith("placed_by:"))
+    expected = f"entries/alpha-2020-again.yaml:{line}: placed_by: '@octocat' already placed 'alpha2020open' in entries/alpha-2020.yaml"
+    assert expected in caplog.text and "alpha-2020-other" not in caplog.text
+    assert not (root / "site").exists()

@@ -686,8 +686,9 @@ def _case_duplicates(entries: dict[str, Entry], path: str) -> list[Problem]:
     return problems
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""Characters no record may hold (tabs and line ends excepted): they would reach HTML, CSV and terminals."""
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+"""Characters no record may hold (tabs and line ends excepted): they would reach HTML, CSV and terminals,
+and XML (the SVG figures) refuses them (the noncharacters U+FFFE and U+FFFF included)."""
 
 
 def _control_characters(text: str, path: str, limit: int = 20) -> list[Problem]:

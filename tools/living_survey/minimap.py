@@ -27,7 +27,9 @@ def _xy(x: float, y: float) -> tuple[float, float]:
     return (round(SIZE / 2 + x * half, 2), round(SIZE / 2 - y * half, 2))
 
 
-def minimap(work: Work, current: Entry, framework: Framework, library: Library, label: str) -> Markup:
+def minimap(
+    work: Work, current: Entry, framework: Framework, library: Library, label: str, shown: tuple[Entry, ...] | None = None
+) -> Markup:
     """The SVG of ``work``'s placements, ``current`` ringed.
 
     Args:
@@ -36,6 +38,7 @@ def minimap(work: Work, current: Entry, framework: Framework, library: Library, 
         framework: axes, poles and quadrants (names and colours).
         library: to name published placers by their labels.
         label: the work's label, for the map's accessible name.
+        shown: the other placements to draw (the page's shortlist); ``None``: every placement.
     """
     colour = {q.id: PALETTE[i % len(PALETTE)] for i, q in enumerate(framework.quadrants)}
     quadrants = []
@@ -44,7 +47,8 @@ def minimap(work: Work, current: Entry, framework: Framework, library: Library, 
         x1, y1 = _xy(max(q.x, 0), min(q.y, 0))
         quadrants.append({"x": x0, "y": y0, "w": round(x1 - x0, 2), "h": round(y1 - y0, 2), "colour": colour[q.id]})
     markers = []
-    for entry in work.placements:
+    drawn = work.placements if shown is None else (current, *shown)
+    for entry in drawn:
         cx, cy = _xy(*point(entry, framework))
         markers.append(
             {
@@ -70,7 +74,9 @@ def minimap(work: Work, current: Entry, framework: Framework, library: Library, 
             quadrants=quadrants,
             markers=markers,
             line=" ".join(f"{m['cx']},{m['cy']}" for m in markers),
-            name=f"Map of the {len(markers)} placements of {label}",
+            name=f"Map of {len(markers)} of the {len(work.placements)} placements of {label}"
+            if len(markers) < len(work.placements)
+            else f"Map of the {len(markers)} placements of {label}",
             id=f"ls-minimap-{current.id}",
         )
     )

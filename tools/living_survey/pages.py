@@ -6,7 +6,6 @@ which is most of the cost of a page, so the survey stays fast at thousands of en
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from .markup import SafeMarkdown, esc, md_escape, template_env
 from .minimap import minimap
 from .problems import Problem
 from .releases import History
-from .routes import CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, quadrant_page_id
+from .routes import CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, key_anchor, quadrant_page_id
 from .survey import Survey
 from .works import PUBLISHED, placer_kind, placer_label
 
@@ -34,13 +33,8 @@ Link = Callable[[str], str]
 SHORT_QUOTE = 220
 
 
-def anchor(key: str) -> str:
-    """An HTML id for a BibTeX key, different for different keys (``a:b``, ``a-b``, ``a/b``).
-
-    Letters, digits and ``-`` stay; any other character, ``_`` included, becomes ``_<hex>_``.
-    As ``_`` only ever opens or closes such an escape, the id can be read back to one key only.
-    """
-    return re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group(0)):x}_", key)
+anchor = key_anchor
+"""An HTML id for a BibTeX key (see :func:`~.routes.key_anchor`)."""
 
 
 @dataclass
@@ -319,7 +313,9 @@ class PageBuilder:
             except KeyError:
                 terms.append(term_id)
         work = survey.work_of(entry)
-        others = [self._placement_row(e, link) for e in work.others(entry)]
+        shown = work.shown_others(entry)
+        others = [self._placement_row(e, link) for e in shown]
+        hidden = len(work.placements) - 1 - len(shown)
         toc = [("placements", "Other placements")] if others else []
         toc += [("quotes", "Quotes"), ("rationale", "Rationale")]
         if ref:
@@ -340,10 +336,14 @@ class PageBuilder:
             placed_by=self._placed_by(entry),
             placer_kind="a published work" if placer_kind(entry.placed_by, library) == PUBLISHED else "a contributor",
             others=others,
+            hidden=hidden,
+            work_quadrants=[
+                {"title": survey.framework.quadrant(q).title, "url": link(quadrant_page_id(q))} for q in work.quadrants
+            ],
             work=work,
             disputed=[a.name for a in work.disputed],
             contested_url=link(contested_page_id()) + "#work-" + anchor(work.key) if work.contested else None,
-            minimap=minimap(work, entry, survey.framework, library, ref.label if ref else entry.key) if others else None,
+            minimap=minimap(work, entry, survey.framework, library, ref.label if ref else entry.key, shown) if others else None,
             quotes=quotes,
             rationale=rationale,
             edge_case=edge_case,

@@ -18,6 +18,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .problems import Problem, SurveyError
@@ -263,26 +264,39 @@ class History:
     def latest(self) -> Release | None:
         return self.releases[-1] if self.releases else None
 
+    @cached_property
+    def _events(self) -> dict[str, list[tuple[Release | None, str, Move | None]]]:
+        """Per entry id, what each release did to it, oldest first: one pass over every change,
+        so the history of every entry page costs linear time, not entries × changes."""
+        events: dict[str, list[tuple[Release | None, str, Move | None]]] = {}
+        for changes in reversed(self.changes):  # oldest first
+            for p in changes.placements_added + changes.works_added:
+                events.setdefault(p.id, []).append((changes.release, "added", None))
+            for p in changes.placements_removed + changes.works_removed:
+                events.setdefault(p.id, []).append((changes.release, "removed", None))
+            for m in changes.moved:
+                events.setdefault(m.after.id, []).append((changes.release, "moved", m))
+        return events
+
     def entry(self, entry_id: str) -> EntryHistory:
         """When an entry was added (the last time it appeared) and every move since."""
         added: Release | None = None
         moves: list[tuple[Release | None, Move]] = []
-        for changes in reversed(self.changes):  # oldest first
-            if any(p.id == entry_id for p in changes.placements_added + changes.works_added):
-                added, moves = changes.release, []
-            moves += [(changes.release, m) for m in changes.moved if m.after.id == entry_id]
+        for release, kind, move in self._events.get(entry_id, ()):
+            if kind == "added":
+                added, moves = release, []
+            elif move is not None:
+                moves.append((release, move))
         return EntryHistory(added, tuple(moves))
 
     def has_entry(self, release: Release, entry_id: str) -> bool:
         """Whether the entry existed at ``release``."""
         present = False
-        for changes in reversed(self.changes):
-            if changes.release is not None and changes.release > release:
+        for when, kind, _ in self._events.get(entry_id, ()):
+            if when is not None and when > release:
                 break
-            if any(p.id == entry_id for p in changes.placements_added + changes.works_added):
-                present = True
-            if any(p.id == entry_id for p in changes.placements_removed + changes.works_removed):
-                present = False
+            if kind != "moved":
+                present = kind == "added"
         return present
 
 

@@ -14,6 +14,7 @@ which :meth:`Router.resolve_tokens` turns into relative URLs for the page that s
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -36,6 +37,16 @@ RECENT = "recent"
 
 TOKEN_OPEN = "@@ls:"
 TOKEN_CLOSE = "@@"
+
+
+def key_anchor(key: str) -> str:
+    """An HTML id for a BibTeX key, different for different keys (``a:b``, ``a-b``, ``a/b``).
+
+    Letters, digits and ``-`` stay; any other character, ``_`` included, becomes ``_<hex>_``.
+    As ``_`` only ever opens or closes such an escape, the id can be read back to one key only.
+    Pages (references, contested works) and Figure 1's joins all use it.
+    """
+    return re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group(0)):x}_", key)
 
 
 def entry_page_id(entry_id: str) -> str:

@@ -84,6 +84,25 @@ def _placed_by_problem(placed_by: str, library: Library) -> str:
     )
 
 
+def _twice_placed(entries: list[Entry]) -> list[Problem]:
+    """One placement per placer per work: a second one by the same placer contradicts the first."""
+    first: dict[tuple[str, str], Entry] = {}
+    found = []
+    # the shorter id is taken as the first (a later placement's derived id extends it); the other is reported
+    for entry in sorted(entries, key=lambda e: (len(e.id), e.id)):
+        seen = first.setdefault((entry.key, entry.placed_by), entry)
+        if seen is not entry:
+            found.append(
+                Problem(
+                    entry.path,
+                    entry.line("placed_by"),
+                    "placed_by",
+                    f"{entry.placed_by!r} already placed {entry.key!r} in {seen.path}; a placer places a work once: edit that file",
+                )
+            )
+    return found
+
+
 def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
     """What only entries and bibliography together can tell: keys, cited works, who placed it."""
     found = []
@@ -100,7 +119,7 @@ def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
         reason = _placed_by_problem(entry.placed_by, library)
         if reason:
             found.append(Problem(entry.path, entry.line("placed_by"), "placed_by", reason))
-    return found
+    return found + _twice_placed(entries)
 
 
 def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path) -> Survey:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from .bibliography import Library
 from .entries import Entry
@@ -21,6 +22,11 @@ PUBLISHED = "published"
 """A placement made by a published work: its ``placed_by`` is a key of the bibliography."""
 CONTRIBUTOR = "contributor"
 """A placement made by a contributor: its ``placed_by`` is a handle such as ``@octocat``."""
+Point = tuple[float, float]
+SHOWN = 12
+"""At most this many other placements are listed and drawn on an entry page; the rest are counted.
+Listing every other placement on each page would make a work placed thousands of times cost
+pages quadratic in its placements; the quadrant pages name every placer once."""
 NOMINAL = 0.5
 """Where a placement without a position is taken to sit on each axis: its quadrant's centre."""
 
@@ -42,6 +48,53 @@ def point(entry: Entry, framework: Framework) -> tuple[float, float]:
         return entry.position
     quadrant = framework.quadrant(entry.quadrant)
     return (quadrant.x * NOMINAL, quadrant.y * NOMINAL)
+
+
+GRID = 10**9
+"""Positions are compared on a grid of 1e-9 in integers, so that the hull's turns are exact
+(float turns of nearly collinear points are noise, and the hull they give is not convex)."""
+
+Cell = tuple[int, int]
+
+
+def _turn(o: Cell, a: Cell, b: Cell) -> int:
+    """Twice the signed area of the triangle o, a, b (positive: a counter-clockwise turn)."""
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def _hull(points: Iterable[Cell]) -> list[Cell]:
+    """The convex hull, counter-clockwise, without collinear points (Andrew's monotone chain)."""
+    ordered = sorted(set(points))
+    if len(ordered) <= 2:
+        return ordered
+    lower: list[Cell] = []
+    upper: list[Cell] = []
+    for chain, run in ((lower, ordered), (upper, ordered[::-1])):
+        for p in run:
+            while len(chain) >= 2 and _turn(chain[-2], chain[-1], p) <= 0:
+                chain.pop()
+            chain.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def diameter(points: Iterable[Point]) -> float:
+    """The largest distance between two of ``points`` (0 for fewer than two), to 1e-9.
+
+    Rotating calipers over the convex hull: O(n log n), so a work placed thousands of times
+    costs no more than sorting its placements (comparing every pair would be quadratic).
+    """
+    hull = _hull((round(x * GRID), round(y * GRID)) for x, y in points)
+    n = len(hull)
+    if n < 2:
+        return 0.0
+    best, j = 0, 1
+    for i in range(n):
+        a, b = hull[i], hull[(i + 1) % n]
+        # advance j to the hull point farthest from the edge a-b: a and b are antipodal to it
+        while n > 2 and _turn(a, b, hull[(j + 1) % n]) > _turn(a, b, hull[j]):
+            j = (j + 1) % n
+        best = max(best, *((p[0] - hull[j][0]) ** 2 + (p[1] - hull[j][1]) ** 2 for p in (a, b)))
+    return math.sqrt(best) / GRID
 
 
 @dataclass(frozen=True)
@@ -76,6 +129,26 @@ class Work:
         """Every placement of the work except ``entry``."""
         return tuple(e for e in self.placements if e.id != entry.id)
 
+    @cached_property
+    def _heads(self) -> dict[str, tuple[tuple[int, Entry], ...]]:
+        """Per quadrant, its first ``SHOWN + 1`` placements with their index: enough for any page's shortlist."""
+        heads: dict[str, list[tuple[int, Entry]]] = {}
+        for i, e in enumerate(self.placements):
+            head = heads.setdefault(e.quadrant, [])
+            if len(head) <= SHOWN:
+                head.append((i, e))
+        return {q: tuple(v) for q, v in heads.items()}
+
+    def shown_others(self, entry: Entry, limit: int = SHOWN) -> tuple[Entry, ...]:
+        """At most ``limit`` other placements for ``entry``'s page: those in other quadrants first
+        (the disagreement), each group in the work's order (published first).
+
+        Costs O(``limit``) per page once the work is grouped, not O(placements).
+        """
+        elsewhere = sorted(ie for q, head in self._heads.items() if q != entry.quadrant for ie in head)
+        here = [ie for ie in self._heads.get(entry.quadrant, ()) if ie[1].id != entry.id]
+        return tuple(e for _, e in elsewhere + here)[:limit]
+
     def in_quadrant(self, quadrant_id: str) -> tuple[Entry, ...]:
         """Its placements in one quadrant."""
         return tuple(e for e in self.placements if e.quadrant == quadrant_id)
@@ -90,7 +163,7 @@ def make_work(key: str, entries: Iterable[Entry], framework: Framework, library:
     axes = (framework.x, framework.y)
     signs = [{(framework.quadrant(q).x, framework.quadrant(q).y)[i] for q in quadrants} for i in range(2)]
     spread = {axis.key: max(p[i] for p in points) - min(p[i] for p in points) for i, axis in enumerate(axes)}
-    distance = max((math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]), default=0.0)
+    distance = diameter(points)
     return Work(
         key=key,
         placements=placements,

@@ -40,9 +40,10 @@ _STANDARD_TAGS = frozenset(
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
 )
 
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""Characters no field may hold: controls (a line break excepted) and invisible direction marks.
-YAML's escapes (``"\\0"``, ``"\\e[31m"``) can write them; they would reach terminals, HTML and CSV."""
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+"""Characters no field may hold: controls (a line break excepted), invisible direction marks and the
+noncharacters U+FFFE and U+FFFF, which XML (the SVG figures) refuses outright. YAML's escapes
+(``"\\0"``, ``"\\e[31m"``) can write them; they would reach terminals, HTML and CSV."""
 
 Path = tuple[str | int, ...]
 
@@ -271,6 +272,10 @@ def load_yaml(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Do
             # e.g. an unclosed "[": say where it was opened as well as where parsing gave up
             reason += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         return doc, [Problem(path, line, "", f"invalid YAML: {reason}")]
+    except yaml.reader.ReaderError as exc:
+        # a raw control character: the reader knows its offset, not its line
+        line = text[: exc.position].count("\n") + 1
+        return doc, [Problem(path, line, "", f"invalid YAML: the control character U+{exc.character:04X} is not allowed; remove it")]
     except yaml.YAMLError as exc:
         return doc, [Problem(path, 0, "", f"invalid YAML: {exc}")]
     if node is None:

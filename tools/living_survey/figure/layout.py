@@ -7,10 +7,9 @@ page ids (:func:`..routes.token`), which the router resolves for each page that 
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
-from ..routes import entry_page_id, quadrant_page_id, token
+from ..routes import entry_page_id, key_anchor, quadrant_page_id, token
 from ..works import CONTRIBUTOR
 from .fonts import available_families
 from .model import INK, LABEL_LIMIT, MAP, PALETTE, PRINT_LIMIT, auto_positions, numbering
@@ -276,7 +275,7 @@ def _joins(ax: Any, inputs: dict[str, Any], positions: dict[str, tuple[float, fl
             continue
         xs, ys = [positions[i][0] for i in ids], [positions[i][1] for i in ids]
         (line,) = ax.plot(xs, ys, color=INK, lw=0.8, ls=(0, (4, 2)), alpha=0.7, zorder=2)
-        line.set_gid("ls-join-" + re.sub(r"[^A-Za-z0-9_-]", "-", work))
+        line.set_gid("ls-join-" + key_anchor(work))
 
 
 def _legend(fig: Any, inputs: dict[str, Any]) -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..survey import Survey
-from ..works import placer_kind, placer_label
+from ..works import SHOWN, placer_kind, placer_label
 
 INK = "#1c1c1c"
 # Okabe–Ito: a palette that stays distinguishable for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-FIGURE_VERSION = "9"
+FIGURE_VERSION = "10"
 """Bump when the drawing code changes, so caches are invalidated."""
 LABEL_LIMIT = 60
 """Above this many entries, the printable figure numbers its markers (the key is typeset beside it)."""
@@ -48,11 +48,19 @@ def figure_inputs(survey: Survey) -> dict[str, Any]:
     fw = survey.framework
     library = survey.library
     entries = []
+    named: dict[str, str] = {}
     for entry in sorted(survey.entries, key=lambda e: e.id):
         ref = library.references.get(entry.key)
         work = survey.work_of(entry)
-        # every marker of a work names every placer (and where each put it) in its tooltip
-        placers = "; ".join(f"{placer_label(e.placed_by, library)} ({fw.quadrant(e.quadrant).title})" for e in work.placements)
+        # every marker of a work names its placers (and where each put it) in its tooltip, made once
+        # per work and capped, so that a work placed thousands of times does not make the SVG quadratic
+        if work.key not in named:
+            head = work.placements[:SHOWN]
+            more = len(work.placements) - len(head)
+            named[work.key] = "; ".join(f"{placer_label(e.placed_by, library)} ({fw.quadrant(e.quadrant).title})" for e in head) + (
+                f"; and {more} more" if more else ""
+            )
+        placers = named[work.key]
         entries.append(
             {
                 "id": entry.id,
