@@ -60,7 +60,10 @@ def synthetic(n: int, seed: int = 7) -> list[dict]:
     """n works with their entries; deterministic for a seed."""
     rng = random.Random(seed)
     quadrants = [
-        ("broad-prescriptive", -1, 1), ("specific-prescriptive", 1, 1), ("broad-descriptive", -1, -1), ("specific-descriptive", 1, -1)
+        ("broad-prescriptive", -1, 1),
+        ("specific-prescriptive", 1, 1),
+        ("broad-descriptive", -1, -1),
+        ("specific-descriptive", 1, -1),
     ]
     works = []
     for i in range(n):
@@ -99,16 +102,14 @@ def write_plugin_project(folder: Path, works: list[dict]) -> None:
         quotes = "".join(f'  - text: "{t}"\n    page: "{p}"\n' for t, p in w["quotes"])
         (entries / f"{w['id']}.yaml").write_text(
             f"key: {w['key']}\nquadrant: {w['quadrant']}\nposition: [{w['position'][0]}, {w['position'][1]}]\n"
-            f"quotes:\n{quotes}rationale: >-\n  {w['rationale']}\nsignal: [comparisons]\nplaced_by: \"@bench\"\n"
+            f'quotes:\n{quotes}rationale: >-\n  {w["rationale"]}\nsignal: [comparisons]\nplaced_by: "@bench"\n'
             f"datasets:\n  - name: {w['key'].upper()}\n    url: https://example.org/{w['key']}\nadded: {w['added']}\n",
             encoding="utf-8",
         )
     docs = folder / "docs"
     docs.mkdir()
     (docs / "index.md").write_text("# Benchmark survey\n\n<!-- living-survey:figure -->\n\n<!-- living-survey:grid -->\n", encoding="utf-8")
-    (folder / "mkdocs.yml").write_text(
-        MKDOCS_COMMON + "plugins:\n  - search\n  - living-survey\n", encoding="utf-8"
-    )
+    (folder / "mkdocs.yml").write_text(MKDOCS_COMMON + "plugins:\n  - search\n  - living-survey\n", encoding="utf-8")
 
 
 def write_plain_project(folder: Path, works: list[dict]) -> None:
@@ -126,15 +127,15 @@ def write_plain_project(folder: Path, works: list[dict]) -> None:
         (docs / "entries" / f"{w['id']}.md").write_text(
             textwrap.dedent(
                 f"""\
-                # {w['title']}
+                # {w["title"]}
 
-                {'; '.join(w['authors'])} ({w['year']}). arXiv:2401.{w['key'][-5:]}.
+                {"; ".join(w["authors"])} ({w["year"]}). arXiv:2401.{w["key"][-5:]}.
 
                 Quadrant
-                :   [{w['quadrant']}](../quadrants/{w['quadrant']}.md)
+                :   [{w["quadrant"]}](../quadrants/{w["quadrant"]}.md)
 
                 Position
-                :   {w['position'][0]}, {w['position'][1]}
+                :   {w["position"][0]}, {w["position"][1]}
 
                 ## Quotes
 
@@ -142,7 +143,11 @@ def write_plain_project(folder: Path, works: list[dict]) -> None:
             )
             + quotes
             + f"\n\n## Rationale\n\n{w['rationale']}\n\n## Reference\n\n{'; '.join(w['authors'])} ({w['year']}). *{w['title']}*.\n\n"
-            + "```bibtex\n" + bibtex(w) + "```\n\n## Cite this page\n\n```bibtex\n@misc{bench,\n  title = {" + w["title"] + "}\n}\n```\n",
+            + "```bibtex\n"
+            + bibtex(w)
+            + "```\n\n## Cite this page\n\n```bibtex\n@misc{bench,\n  title = {"
+            + w["title"]
+            + "}\n}\n```\n",
             encoding="utf-8",
         )
     for qid, members in by_quadrant.items():
@@ -150,9 +155,7 @@ def write_plain_project(folder: Path, works: list[dict]) -> None:
         (docs / "quadrants" / f"{qid}.md").write_text(f"# {qid}\n\n## Entries\n\n{items}\n", encoding="utf-8")
     refs = "\n".join(f"1. {'; '.join(w['authors'])} ({w['year']}). *{w['title']}*." for w in works)
     (docs / "references.md").write_text(f"# References\n\n{refs}\n", encoding="utf-8")
-    (folder / "mkdocs.yml").write_text(
-        MKDOCS_COMMON + "plugins:\n  - search\nnot_in_nav: |\n  /entries/\n", encoding="utf-8"
-    )
+    (folder / "mkdocs.yml").write_text(MKDOCS_COMMON + "plugins:\n  - search\nnot_in_nav: |\n  /entries/\n", encoding="utf-8")
 
 
 BUILD = (
@@ -178,7 +181,11 @@ def timed_build(project: Path) -> tuple[float, float, float]:
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", BUILD, str(project / "mkdocs.yml"), str(site)],
-        cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     out, err = proc.communicate()
     wall = time.perf_counter() - start

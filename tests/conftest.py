@@ -76,12 +76,18 @@ def write_sample(root: Path, entries: dict[str, str] | None = None, bib: str = S
     (root / "references.bib").write_text(bib, encoding="utf-8")
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
-    (root / "docs" / "index.md").write_text("# Sample\n\nBased on @source2023map.\n\n<!-- living-survey:figure -->\n\n<!-- living-survey:grid -->\n", encoding="utf-8")
+    (root / "docs" / "index.md").write_text(
+        "# Sample\n\nBased on @source2023map.\n\n<!-- living-survey:figure -->\n\n<!-- living-survey:grid -->\n", encoding="utf-8"
+    )
     (root / "entries").mkdir(exist_ok=True)
     if entries is None:
         entries = {
-            "alpha-2020": SAMPLE_ENTRY.format(key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="which output is better, zanzibar"),
-            "delta-2021": SAMPLE_ENTRY.format(key="delta2021named", quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="follow the guideline exactly"),
+            "alpha-2020": SAMPLE_ENTRY.format(
+                key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="which output is better, zanzibar"
+            ),
+            "delta-2021": SAMPLE_ENTRY.format(
+                key="delta2021named", quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="follow the guideline exactly"
+            ),
         }
     for name, text in entries.items():
         (root / "entries" / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
@@ -146,8 +152,8 @@ def write_hostile(root: Path) -> Path:
         f"  journal = {{{bib_value}}},\n"
         f"  note = {{{bib_value}}},\n"
         # valid in form (a javascript: url is refused by validation: see tests/corpus/bib/bad)
-        f"  url = {{https://example.org/?q=\"><script>{PWN}</script>}},\n"
-        f"  doi = {{10.1234/\"><script>{PWN}</script>}},\n"
+        f'  url = {{https://example.org/?q="><script>{PWN}</script>}},\n'
+        f'  doi = {{10.1234/"><script>{PWN}</script>}},\n'
         "  year = {2020}\n}\n"
     )
     quoted = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
@@ -364,7 +370,12 @@ def _git(root: Path, *args: str) -> str:
     import os
     import subprocess
 
-    who = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    who = {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
     done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True, env={**os.environ, **who})
     return done.stdout
 
@@ -456,7 +467,10 @@ def write_contested(root: Path) -> Path:
         shutil.copytree(ROOT / name, root / name)
     made = subprocess.run(
         [sys.executable, "-m", "living_survey.cli", "new", SECOND_KEY, "--placed-by", "@someone"],
-        cwd=root, capture_output=True, text=True, check=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     path = root / made.stdout.strip()
     text = path.read_text(encoding="utf-8")
@@ -513,7 +527,12 @@ def write_synthetic(root: Path, count: int, seed: int = 11) -> Path:
     import random
 
     rng = random.Random(seed)
-    quadrants = [("broad-prescriptive", -1, 1), ("specific-prescriptive", 1, 1), ("broad-descriptive", -1, -1), ("specific-descriptive", 1, -1)]
+    quadrants = [
+        ("broad-prescriptive", -1, 1),
+        ("specific-prescriptive", 1, 1),
+        ("broad-descriptive", -1, -1),
+        ("specific-descriptive", 1, -1),
+    ]
     bib = [SAMPLE_BIB]
     entries = {}
     for i in range(count):
@@ -523,7 +542,7 @@ def write_synthetic(root: Path, count: int, seed: int = 11) -> Path:
         x, y = round(sx * rng.uniform(0.05, 1), 3), round(sy * rng.uniform(0.05, 1), 3)
         entry = SAMPLE_ENTRY.format(key=f"syn{i:04d}", quadrant=qid, position=f"[{x}, {y}]", quote=f"quote {i}")
         if i % 10:
-            entry = entry.replace("placed_by: source2023map", "placed_by: \"@maintainer\"")
+            entry = entry.replace("placed_by: source2023map", 'placed_by: "@maintainer"')
         entries[f"syn-{i:04d}"] = entry
     return write_sample(root, entries=entries, bib="\n".join(bib))
 

@@ -168,7 +168,7 @@ def test_search_snippets_carry_the_attribution_after_each_quote(real_site: Path,
                 words = squash(quote.text)
                 at = text.find(words)
                 while at >= 0:
-                    after = text[at + len(words) :].lstrip("”\" ")
+                    after = text[at + len(words) :].lstrip('”" ')
                     assert after.startswith(expected_attribution(survey, quote)), (doc["location"], words[:40], after[:60])
                     checked += 1
                     at = text.find(words, at + 1)
@@ -199,4 +199,6 @@ added: "2024-01-15"
     ]
     card = parse((site / "quadrants" / "broad-descriptive" / "index.html").read_text(encoding="utf-8"))
     # the card prefers the work's own words, even read second-hand, to the source's summary
-    assert displayed_quotes(card) == [("words of the work, read in the source", "— Alpha et al. (2020), quoted in Survey Group (2023), p. 4")]
+    assert displayed_quotes(card) == [
+        ("words of the work, read in the source", "— Alpha et al. (2020), quoted in Survey Group (2023), p. 4")
+    ]

@@ -74,7 +74,9 @@ def test_malformed_bib_is_reported_with_its_line(text: str, line: int, fragment:
 
 
 def test_bibtex_text_is_escaped_and_javascript_urls_are_not_links() -> None:
-    lib = parse(r"""@misc{evil, author={<script>alert(1)</script>}, title={<img src=x onerror=alert(1)> $\frac{1}{2}$}, url={javascript:alert(1)}, year={2020}}""")
+    lib = parse(
+        r"""@misc{evil, author={<script>alert(1)</script>}, title={<img src=x onerror=alert(1)> $\frac{1}{2}$}, url={javascript:alert(1)}, year={2020}}"""
+    )
     html = str(reference_html(lib["evil"]))
     assert "<script>" not in html and "<img" not in html and "&lt;img" in html
     assert "javascript:" not in html and "href" not in html
@@ -135,14 +137,15 @@ def test_what_cannot_be_decoded_is_a_located_problem(value: str, reason: str) ->
 
 def test_footnotes_and_urls_never_crash_and_urls_keep_their_tilde() -> None:
     lib = parse(
-        "@misc{k2020, author = {A\\footnote{x}, B}, title = {T\\footnote{note}}, year = {2020},\n"
-        " url = {\\url{https://example.org/~a/}}}\n"
+        "@misc{k2020, author = {A\\footnote{x}, B}, title = {T\\footnote{note}}, year = {2020},\n url = {\\url{https://example.org/~a/}}}\n"
     )
     assert lib.problems == () and lib["k2020"].link == "https://example.org/~a/"
 
 
 def test_a_missing_comma_is_named_and_the_swallowed_year_is_not_blamed_twice() -> None:
-    lib = parse("@misc{k2024,\n  author = {A, B},\n  title = {T},\n  year = {2024}\n  eprint = {2404.16019},\n  archiveprefix = {arXiv}\n}\n")
+    lib = parse(
+        "@misc{k2024,\n  author = {A, B},\n  title = {T},\n  year = {2024}\n  eprint = {2404.16019},\n  archiveprefix = {arXiv}\n}\n"
+    )
     assert [str(p) for p in lib.problems] == [
         "references.bib:4: k2024: year: likely missing comma before 'eprint': end the line before it with a comma"
     ]
@@ -159,7 +162,9 @@ def test_identifiers_are_checked_and_good_ones_pass() -> None:
 
 
 def test_keys_differing_only_in_case_are_one_key() -> None:
-    lib = parse("@misc{Smith2020, author = {S, A}, title = {A}, year = {2020}}\n@misc{smith2020, author = {S, A}, title = {B}, year = {2020}}\n")
+    lib = parse(
+        "@misc{Smith2020, author = {S, A}, title = {A}, year = {2020}}\n@misc{smith2020, author = {S, A}, title = {B}, year = {2020}}\n"
+    )
     assert [str(p) for p in lib.problems] == [
         "references.bib:2: smith2020: duplicate key: 'Smith2020' (line 1) differs only in letter case, "
         "and BibTeX ignores case in keys; rename one"

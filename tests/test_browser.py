@@ -168,7 +168,9 @@ def test_no_console_errors_or_failed_requests(served: str, watched: Watched, nam
 
 @pytest.mark.parametrize("context", ["light", "dark"], indirect=True)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_serious_or_critical_violation(served: str, context: Any, watched: Watched, name: str, request: pytest.FixtureRequest) -> None:
+def test_axe_finds_no_serious_or_critical_violation(
+    served: str, context: Any, watched: Watched, name: str, request: pytest.FixtureRequest
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page = watched.page
@@ -201,7 +203,9 @@ def test_hostile_strings_never_run_in_the_browser(served_hostile: str, watched: 
     shot(page, f"hostile-{path.strip('/').replace('/', '-') or 'home'}")
 
 
-def test_the_version_selector_opens_a_release_and_returns_to_the_living_page(served_versions: str, versioned: Any, watched: Watched) -> None:
+def test_the_version_selector_opens_a_release_and_returns_to_the_living_page(
+    served_versions: str, versioned: Any, watched: Watched
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page = watched.page
@@ -245,7 +249,7 @@ def test_a_hostile_versions_json_stays_text_in_the_selector(versioned: Any, tmp_
     out = tmp_path / "out"
     shutil.copytree(versioned.out, out)
     hostile = [
-        {"version": "0.2", "title": f"<img src=x onerror=\"{PWN}\">", "aliases": ["latest"]},
+        {"version": "0.2", "title": f'<img src=x onerror="{PWN}">', "aliases": ["latest"]},
         {"version": f"javascript:{PWN}//", "title": "js", "aliases": []},
         {"version": "../../evil", "title": "up", "aliases": []},
         {"version": "0.1", "title": f"<script>{PWN}</script>" + "x" * 200, "aliases": "latest"},
@@ -261,7 +265,11 @@ def test_a_hostile_versions_json_stays_text_in_the_selector(versioned: Any, tmp_
         links = page.locator(".md-version__link")
         texts = [links.nth(i).inner_text() for i in range(links.count())]
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-        assert texts == ["living (current)", f'<img src=x onerror="{PWN}">'[:40] + " (latest release)", (f"<script>{PWN}</script>" + "x" * 200)[:40]]
+        assert texts == [
+            "living (current)",
+            f'<img src=x onerror="{PWN}">'[:40] + " (latest release)",
+            (f"<script>{PWN}</script>" + "x" * 200)[:40],
+        ]
         assert hrefs[1:] == [server.url + "v/0.2/", server.url + "v/0.1/"]
         assert page.locator(".md-version img, .md-version script").count() == 0
         page.locator(".md-version").hover()
@@ -339,7 +347,9 @@ def test_following_a_rationale_link_from_the_contested_page(served_contested: st
 
 @pytest.mark.parametrize("context", ["light", "dark"], indirect=True)
 @pytest.mark.parametrize("name", list(CONTESTED_PAGES))
-def test_axe_is_clean_on_contested_pages(served_contested: str, context: Any, watched: Watched, name: str, request: pytest.FixtureRequest) -> None:
+def test_axe_is_clean_on_contested_pages(
+    served_contested: str, context: Any, watched: Watched, name: str, request: pytest.FixtureRequest
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page = watched.page

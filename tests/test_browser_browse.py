@@ -208,8 +208,11 @@ def test_searching_an_organisation_puts_one_of_its_entries_first(served: str, wa
 
 def test_searching_an_authors_surname_puts_the_entry_first(served: str, watched: Watched, survey) -> None:
     surname = survey.library["stiennon2020learning"].authors[0].surname
-    firsts = {f"entries/{e.id}/" for e in survey.entries if e.key in survey.library and survey.library[e.key].authors[:1]
-              and survey.library[e.key].authors[0].surname == surname}
+    firsts = {
+        f"entries/{e.id}/"
+        for e in survey.entries
+        if e.key in survey.library and survey.library[e.key].authors[:1] and survey.library[e.key].authors[0].surname == surname
+    }
     page = watched.page
     page.goto(served)
     first_search_result(page, surname, firsts)

@@ -31,7 +31,7 @@ def test_build_writes_quadrant_entry_and_reference_pages(sample: Path, build_sit
     assert 'href="../../entries/alpha-2020/"' in listing and "delta-2021" not in listing
     # the page points at the one map file (not a copy of it) and names its quadrant to highlight
     assert '<figure class="ls-figure ls-map" data-ls-map="../../assets/map.svg" data-ls-quadrant="broad-descriptive">' in quadrant
-    assert "<svg" not in quadrant.split('<noscript>')[0].split('class="ls-figure')[1]
+    assert "<svg" not in quadrant.split("<noscript>")[0].split('class="ls-figure')[1]
     # the map file links every entry relative to itself
     map_svg = (site / "assets" / "map.svg").read_text()
     assert re.search(r'href="\.\./entries/delta-2021/" class="ls-marker[^"]*" data-ls-id="delta-2021"', map_svg)
@@ -114,7 +114,7 @@ def test_unknown_entry_key_is_a_located_warning(tmp_path: Path, build_site, capl
 
 
 def test_hostile_strings_are_rendered_as_text(tmp_path: Path, build_site) -> None:
-    evil = '<script>alert(1)</script> $\\\\mathtext$ @alpha2020open javascript:alert(1)'
+    evil = "<script>alert(1)</script> $\\\\mathtext$ @alpha2020open javascript:alert(1)"
     entry = f"""\
 key: alpha2020open
 quadrant: broad-descriptive
@@ -143,7 +143,9 @@ def test_past_the_label_limit_the_printable_figure_is_numbered_and_the_map_links
 
     count = LABEL_LIMIT + 1
     # as many distinct works (a work placed several times is numbered once)
-    bib = SAMPLE_BIB + "".join(f"@misc{{w{i:03d}, author = {{Writer{i:03d}, Ann}}, title = {{Work {i}}}, year = {{2020}}}}\n" for i in range(count))
+    bib = SAMPLE_BIB + "".join(
+        f"@misc{{w{i:03d}, author = {{Writer{i:03d}, Ann}}, title = {{Work {i}}}, year = {{2020}}}}\n" for i in range(count)
+    )
     entries = {
         f"w-{i:03d}": SAMPLE_ENTRY.format(
             key=f"w{i:03d}", quadrant="broad-descriptive", position=f"[-0.{i % 9 + 1}, -0.{(i * 7) % 9 + 1}]", quote=f"quote {i}"

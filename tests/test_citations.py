@@ -23,7 +23,7 @@ def test_every_citation_form() -> None:
 def test_non_citations_are_left_alone() -> None:
     text = (
         "Mail a@example.org, see https://medium.com/@user or [x](https://x.org/@k) or <https://y.org/@z>.\n"
-        "`[@code]` and\n```\n@fenced [@fenced]\n```\n<!-- @comment --> <a href=\"mailto:q@r.org\">m</a>\n"
+        '`[@code]` and\n```\n@fenced [@fenced]\n```\n<!-- @comment --> <a href="mailto:q@r.org">m</a>\n'
     )
     out, found = cite(text)
     assert out == text and found == []

@@ -63,7 +63,11 @@ def test_scaffold_fails_only_on_the_fields_to_fill_then_validates_once_filled(tm
     check = run("validate", cwd=root)
     assert check.returncode == 1
     assert problem_fields(check.stdout, "entries/survey-group-2023.yaml") == {
-        "quadrant", "quotes[0].text", "quotes[0].page", "rationale", "placed_by"
+        "quadrant",
+        "quotes[0].text",
+        "quotes[0].page",
+        "rationale",
+        "placed_by",
     }
     # nothing else in the project is reported
     assert all(line.startswith("entries/survey-group-2023.yaml:") for line in check.stdout.splitlines())

@@ -176,7 +176,7 @@ def test_the_page_anchors_split_the_source_where_its_layout_shows(seed: str) -> 
     page_3 = text[starts[2][0] : starts[3][0]]
     assert page_3.index("our framework contends with") < page_3.index("There are established norms")  # footnote 2
     assert page_3.rstrip().endswith("(p.18).")  # the end of footnote 3
-    assert text[starts[3][0] : starts[4][0]].rstrip().endswith("resolve all the practical difficulties with ambiguity\" (*Prescriptive*).")
+    assert text[starts[3][0] : starts[4][0]].rstrip().endswith('resolve all the practical difficulties with ambiguity" (*Prescriptive*).')
 
 
 def test_every_shipped_quote_has_a_page() -> None:

@@ -68,7 +68,9 @@ def test_pull_request_workflow_is_read_only_and_checks_everything() -> None:
         assert "living-survey validate --format github" in commands
         assert "make test" in commands and "make build" in commands
         assert "actions/upload-artifact" in uses(job)
-        assert all(s.get("with", {}).get("persist-credentials") is False for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+        assert all(
+            s.get("with", {}).get("persist-credentials") is False for s in job["steps"] if s.get("uses", "").startswith("actions/checkout")
+        )
     assert "secrets." not in (WORKFLOWS / "ci.yml").read_text()
 
 

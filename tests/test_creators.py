@@ -13,7 +13,9 @@ import pytest
 
 from .conftest import SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 
-BIB = SAMPLE_BIB + r"""
+BIB = (
+    SAMPLE_BIB
+    + r"""
 @book{edited2019volume,
   editor = {Editor, Edna and Other, Otto},
   title = {An edited volume on preferences},
@@ -31,6 +33,7 @@ BIB = SAMPLE_BIB + r"""
   year = {2023}
 }
 """
+)
 
 CASES = {
     # entry id: (key, label, byline/reference creators, JSON/meta full names)

@@ -91,7 +91,9 @@ def test_the_shipped_entries_all_validate() -> None:
 def test_framework_problems_are_located(tmp_path: Path) -> None:
     text = (ROOT / "framework.yml").read_text(encoding="utf-8")
     # give the second quadrant the first one's corner, and an axis an unknown field
-    text = text.replace("    x: 1\n    y: 1\n", "    x: -1\n    y: 1\n", 1).replace("    name: Dimensions\n", "    name: Dimensions\n    colour: red\n", 1)
+    text = text.replace("    x: 1\n    y: 1\n", "    x: -1\n    y: 1\n", 1).replace(
+        "    name: Dimensions\n", "    name: Dimensions\n    colour: red\n", 1
+    )
     path = tmp_path / "framework.yml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SurveyError) as caught:
@@ -102,7 +104,9 @@ def test_framework_problems_are_located(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SurveyError) as caught:
         load_framework(path, "framework.yml")
-    assert any(re.match(r"framework\.yml:\d+: quadrants\[1\]: x=-1, y=1 is already 'broad-prescriptive'", str(p)) for p in caught.value.problems)
+    assert any(
+        re.match(r"framework\.yml:\d+: quadrants\[1\]: x=-1, y=1 is already 'broad-prescriptive'", str(p)) for p in caught.value.problems
+    )
 
 
 def test_unknown_quote_source_is_a_located_warning(tmp_path: Path) -> None:
@@ -155,7 +159,9 @@ def test_links_inside_the_project_are_read_and_pipes_and_folders_are_refused(tmp
 
 
 def test_a_file_name_with_a_trailing_newline_is_not_an_id(tmp_path: Path) -> None:
-    messages = load_one(tmp_path, "abc\n.yaml", SAMPLE_ENTRY.format(key="k", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q").encode())
+    messages = load_one(
+        tmp_path, "abc\n.yaml", SAMPLE_ENTRY.format(key="k", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q").encode()
+    )
     assert any("file name 'abc\\n' is not a valid id" in m for m in messages), messages
 
 
@@ -179,8 +185,12 @@ def test_added_may_be_today_but_not_tomorrow(tmp_path: Path) -> None:
     validator = make_validator(entry_schema(framework()))
     for added, ok in (("2024-03-01", True), ("2024-02-29", True), ("2024-03-02", False)):
         path = tmp_path / "e.yaml"
-        path.write_text(SAMPLE_ENTRY.format(key="k", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q").replace("2024-01-15", added))
+        path.write_text(
+            SAMPLE_ENTRY.format(key="k", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q").replace("2024-01-15", added)
+        )
         entry, problems = load_entry(path, "entries/e.yaml", framework(), validator, today=today)
         assert (entry is not None) == ok, problems
         if not ok:
-            assert [str(p) for p in problems] == [f"entries/e.yaml:11: added: {added} is in the future (no calendar on Earth is past 2024-03-01 yet)"]
+            assert [str(p) for p in problems] == [
+                f"entries/e.yaml:11: added: {added} is in the future (no calendar on Earth is past 2024-03-01 yet)"
+            ]

@@ -66,7 +66,9 @@ def check_entries_json(site: Path, survey) -> None:
         assert record["key"] == work["key"] == entry.key
         assert work["reference"]["title"] == survey.library[entry.key].title
         # each quote carries whose words it is, the work it was read in and the page
-        assert record["quotes"] == [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes]
+        assert record["quotes"] == [
+            {"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes
+        ]
         assert record["position"] == (list(entry.position) if entry.position else None)
 
 
@@ -159,10 +161,12 @@ def test_home_and_quadrant_pages_link_the_downloads(real_site: Path, survey) -> 
 
 
 def test_csv_text_cells_cannot_become_spreadsheet_formulas(tmp_path: Path, build_site) -> None:
-    entry = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote='=HYPERLINK(\\"http://x\\")')
+    entry = SAMPLE_ENTRY.format(
+        key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote='=HYPERLINK(\\"http://x\\")'
+    )
     site = build_site(write_sample(tmp_path / "p", entries={"alpha-2020": entry}))
     row = next(csv.DictReader(io.StringIO((site / "data" / "entries.csv").read_text(encoding="utf-8"))))
-    assert row["quotes"] == "'=HYPERLINK(\"http://x\")"
+    assert row["quotes"] == '\'=HYPERLINK("http://x")'
     assert row["x"] == "-0.5"  # numbers are left alone
 
 
@@ -191,7 +195,9 @@ def check_cite_boxes(site: Path, survey) -> None:
 
 def test_every_quadrant_entry_and_home_page_cites_its_own_absolute_url(real_site: Path, survey) -> None:
     check_cite_boxes(real_site, survey)
-    title = bibtexparser.parse_string(cite_box((real_site / "quadrants/specific-descriptive/index.html").read_text())[2]).entries[0]["title"]
+    title = bibtexparser.parse_string(cite_box((real_site / "quadrants/specific-descriptive/index.html").read_text())[2]).entries[0][
+        "title"
+    ]
     assert title == "{Specific–Descriptive — Alignment Coordinates}"
 
 
@@ -241,7 +247,7 @@ def check_json_ld(site: Path, survey) -> None:
     assert data["license"].endswith("CC-BY-4.0.html")
     for download in data["distribution"]:
         assert download["contentUrl"].startswith(SITE_URL)
-        assert (site / download["contentUrl"][len(SITE_URL):]).is_file()
+        assert (site / download["contentUrl"][len(SITE_URL) :]).is_file()
 
 
 def test_home_page_describes_the_dataset_in_json_ld(real_site: Path, survey) -> None:
@@ -261,7 +267,7 @@ def check_sitemap(site: Path) -> set[str]:
     pages = {
         SITE_URL + ("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/")
         for p in site.rglob("index.html")
-        if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8")[:2000]
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000]
     }
     assert pages == listed
     return listed
@@ -289,7 +295,9 @@ def test_sitemap_lists_every_page(real_site: Path) -> None:
 
 def permanence_project(tmp_path: Path, redirects: dict[str, str] | None = None) -> Path:
     root = write_sample(tmp_path / "p")
-    config = MKDOCS_YML.replace("      entry_edit_uri: edit/main/\n", "      entry_edit_uri: edit/main/\n      permanent_ids: permanent-ids.txt\n")
+    config = MKDOCS_YML.replace(
+        "      entry_edit_uri: edit/main/\n", "      entry_edit_uri: edit/main/\n      permanent_ids: permanent-ids.txt\n"
+    )
     config += "  - redirects:\n      redirect_maps:\n" + "".join(f"        {k}: {v}\n" for k, v in (redirects or {}).items())
     if not redirects:
         config = config.replace("      redirect_maps:\n", "      redirect_maps: {}\n")

@@ -163,7 +163,9 @@ def test_cache_key_follows_only_what_the_figure_draws(tmp_path: Path) -> None:
 
 
 def second_placement(root: Path, key: str = "alpha2020open", quadrant: str = "specific-prescriptive", position: str = "[0.6, 0.5]") -> Path:
-    text = SAMPLE_ENTRY.format(key=key, quadrant=quadrant, position=position, quote="q").replace("placed_by: source2023map", 'placed_by: "@someone"')
+    text = SAMPLE_ENTRY.format(key=key, quadrant=quadrant, position=position, quote="q").replace(
+        "placed_by: source2023map", 'placed_by: "@someone"'
+    )
     (root / "entries" / "alpha-2020-someone.yaml").write_text(text)
     return root
 
@@ -179,6 +181,7 @@ def test_placements_of_one_work_are_joined_labelled_once_and_told_apart(tmp_path
     groups = {g.getAttribute("id"): g for g in dom.getElementsByTagName("g") if g.getAttribute("id").startswith("ls-")}
     # one thin line joins the work's two markers
     assert "ls-join-alpha2020open" in groups and "ls-join-delta2021named" not in groups
+
     # the source's marker is filled, the contributor's hollow (the page's background shows through)
     def marker(entry_id: str) -> str:
         found = [g for g in groups.values() if g.getAttribute("id").startswith("ls-marker-") and f"entries/{entry_id}@@" in g.toxml()]
@@ -214,8 +217,6 @@ def test_numbered_markers_number_a_work_once(tmp_path: Path) -> None:
     assert numbers[0] == numbers[1] == 1 and numbers[2:] == list(range(2, LABEL_LIMIT + 1))
     svg = _draw(inputs)["figure1.svg"].decode()
     assert "ls-join-shared" in svg and "ls-legend" in svg
-
-
 
 
 def test_labels_in_other_scripts_draw_and_undrawable_ones_stop_the_build(tmp_path: Path, build_site, caplog) -> None:

@@ -41,7 +41,7 @@ def dated_sample(tmp_path: Path) -> Path:
             "alpha-2020": dated("alpha2020open", "broad-descriptive", "[-0.5, -0.5]", "2023-03-01"),
             "delta-2021": dated("delta2021named", "specific-prescriptive", "[0.5, 0.5]", "2024-06-30"),
             "map-2023": dated("source2023map", "broad-descriptive", "[-0.2, -0.7]", "2024-01-10").replace(
-                "placed_by: source2023map", "placed_by: \"@octocat\""
+                "placed_by: source2023map", 'placed_by: "@octocat"'
             ),
         },
     )
@@ -112,8 +112,15 @@ def test_recently_added_lists_the_newest_first(dated_sample: Path, build_site) -
 
 def test_an_entry_scaffolded_today_comes_first_on_recently_added_and_in_the_feeds(dated_sample: Path, build_site) -> None:
     root = dated_sample
-    (root / "references.bib").write_text((root / "references.bib").read_text() + "@misc{zeta2025new, author = {Zeta, Zoe}, title = {New work}, year = {2025}}\n")
-    made = subprocess.run([sys.executable, "-m", "living_survey.cli", "new", "zeta2025new", "--placed-by", "octocat"], cwd=root, capture_output=True, text=True)
+    (root / "references.bib").write_text(
+        (root / "references.bib").read_text() + "@misc{zeta2025new, author = {Zeta, Zoe}, title = {New work}, year = {2025}}\n"
+    )
+    made = subprocess.run(
+        [sys.executable, "-m", "living_survey.cli", "new", "zeta2025new", "--placed-by", "octocat"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert made.returncode == 0, made.stderr
     path = root / made.stdout.strip()
     today = datetime.date.today().isoformat()

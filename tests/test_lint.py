@@ -15,3 +15,22 @@ def test_ruff_finds_nothing() -> None:
     assert ruff, "ruff is not installed: `make test` installs it with the test extras"
     result = subprocess.run([ruff, "check", "--no-cache", "tools", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    assert found, f"{name} is not installed: `make test` installs it with the test extras"
+    return found
+
+
+def test_ruff_format_leaves_every_file_as_it_is() -> None:
+    result = subprocess.run(
+        [_tool("ruff"), "format", "--check", "--no-cache", "tools", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_no_type_error_in_the_engine() -> None:
+    # the files and options are in pyproject.toml ([tool.mypy])
+    result = subprocess.run([_tool("mypy"), "--no-incremental"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

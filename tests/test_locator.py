@@ -115,8 +115,14 @@ def test_every_question_of_the_shipped_framework_has_scored_options_reaching_bot
     ("change", "expected"),
     [
         (lambda t: t.replace("id: checked", "id: tasks"), "axes.y.questions[1].id: 'tasks' is already used by axes.x.questions[0]"),
-        (lambda t: t.replace("{text: Always, score: 1}", "{text: Never, score: 1}"), "axes.y.questions[1].options: 'Never' is listed twice"),
-        (lambda t: t.replace("{text: Always, score: 1}", "{text: Always, score: 2}"), "axes.y.questions[1].options[1].score: 2 is greater than the maximum of 1"),
+        (
+            lambda t: t.replace("{text: Always, score: 1}", "{text: Never, score: 1}"),
+            "axes.y.questions[1].options: 'Never' is listed twice",
+        ),
+        (
+            lambda t: t.replace("{text: Always, score: 1}", "{text: Always, score: 2}"),
+            "axes.y.questions[1].options[1].score: 2 is greater than the maximum of 1",
+        ),
         (lambda t: t.replace("\n          - {text: Always, score: 1}", ""), "axes.y.questions[1].options: needs at least 2 items"),
         (lambda t: t.replace("id: who", "id: Who?"), "axes.y.questions[0].id: 'Who?' is not in the expected form"),
     ],

@@ -96,7 +96,10 @@ def assert_point_in(page: Any, framework: Framework, quadrant: Quadrant) -> None
     """
     page.locator("#ls-locator-point").wait_for(state="attached")
     # quadrant titles: matplotlib's groups, or the map's links
-    titles = [center(page, f"figure.ls-figure svg :is(g[id='ls-quadrant-{q.id}'], a.ls-quadrant[data-ls-q='{q.id}'])") for q in framework.quadrants]
+    titles = [
+        center(page, f"figure.ls-figure svg :is(g[id='ls-quadrant-{q.id}'], a.ls-quadrant[data-ls-q='{q.id}'])")
+        for q in framework.quadrants
+    ]
     origin_x = sum(t[0] for t in titles) / len(titles)
     origin_y = sum(t[1] for t in titles) / len(titles)
     px, py = center(page, "#ls-locator-point circle")
@@ -264,7 +267,9 @@ def test_the_address_is_validated_before_use(served: str, watched: Watched) -> N
     framework = survey_of(ROOT).framework
     first, second, third = framework.x.questions[:3]
     hostile = "%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E"
-    page.goto(f"{served}{PAGE}?{first.id}=9&{second.id}=1&{third.id}=01&evil={hostile}&{framework.y.questions[0].id}=-1&constructor=0&__proto__=0")
+    page.goto(
+        f"{served}{PAGE}?{first.id}=9&{second.id}=1&{third.id}=01&evil={hostile}&{framework.y.questions[0].id}=-1&constructor=0&__proto__=0"
+    )
     checked = page.locator("input[type=radio]:checked")
     assert checked.count() == 1
     assert checked.get_attribute("name") == second.id and checked.get_attribute("value") == "1"

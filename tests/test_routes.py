@@ -13,7 +13,7 @@ from mkdocs.utils import get_relative_url
 
 from living_survey.routes import Router, SitePages, relative_url, root_from, site_pages, token
 
-from .conftest import write_sample
+from .conftest import SAMPLE_ENTRY, write_sample
 
 URLS = ["", ".", "./", "index.html", "entries/x/", "entries/x.html", "quadrants/a/", "a/b/c.html", "references/", "data/e.json"]
 
@@ -138,7 +138,9 @@ def test_every_link_of_a_versioned_contested_site_reaches_a_file(tmp_path: Path,
     _git(root, "tag", "v0.1.0")
     # v0.2.0: a contributor places alpha2020open in another quadrant, delta-2021 is removed, alpha-2020 moves
     second = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="specific-prescriptive", position="[0.4, 0.7]", quote="q")
-    (root / "entries" / "alpha-2020-someone.yaml").write_text(second.replace("placed_by: source2023map", 'placed_by: "@someone"'), encoding="utf-8")
+    (root / "entries" / "alpha-2020-someone.yaml").write_text(
+        second.replace("placed_by: source2023map", 'placed_by: "@someone"'), encoding="utf-8"
+    )
     (root / "entries" / "delta-2021.yaml").unlink()
     set_field(root / "entries" / "alpha-2020.yaml", "position", "[-0.3, -0.2]")
     _git(root, "add", "-A")
@@ -165,3 +167,26 @@ def test_every_link_of_a_versioned_contested_site_reaches_a_file(tmp_path: Path,
     # the removed entry's page stays readable in the release that had it, and only there
     assert (out / "v" / "0.1" / ("entries/delta-2021" + suffix)).is_file()
     assert not (out / ("entries/delta-2021" + suffix)).exists() and not (out / "v" / "0.2" / ("entries/delta-2021" + suffix)).exists()
+
+
+def test_a_crowded_quadrant_page_shows_its_first_works_and_links_the_browse_page_for_the_rest(
+    tmp_path: Path, build_site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import living_survey.pages
+
+    monkeypatch.setattr(living_survey.pages, "CARD_LIMIT", 1)
+    entries = {
+        name: SAMPLE_ENTRY.format(key=key, quadrant="broad-descriptive", position=pos, quote="a quoted phrase")
+        for name, key, pos in (("alpha-2020", "alpha2020open", "[-0.5, -0.5]"), ("delta-2021", "delta2021named", "[-0.3, -0.6]"))
+    }
+    site = build_site(write_sample(tmp_path / "p", entries=entries))
+    page = (site / "quadrants" / "broad-descriptive" / "index.html").read_text(encoding="utf-8")
+    assert "2 works placed here" in page
+    assert len(re.findall(r'<li class="ls-entry-card">', page)) == 1
+    more = re.search(r'<p class="ls-more">.*?<a href="([^"]+)">', page, re.S)
+    assert more is not None and "first 1 of the 2 works" in more.group(0)
+    assert more.group(1) == "../../browse/?quadrant=broad-descriptive"
+    assert (site / "browse" / "index.html").is_file()
+    # below the limit, no such note
+    other = (site / "quadrants" / "specific-prescriptive" / "index.html").read_text(encoding="utf-8")
+    assert 'class="ls-more"' not in other

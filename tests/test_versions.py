@@ -215,7 +215,10 @@ def test_every_build_is_strict(tmp_path: Path) -> None:
 
 def test_versions_json_keeps_one_folder_per_minor_release() -> None:
     rel = [Release(parse_tag(t), t, "c" + t, "2026-01-01") for t in ("v1.0.0", "v1.0.1", "v0.9.0")]
-    assert versions_json(rel) == [{"version": "1.0", "title": "1.0.1", "aliases": ["latest"]}, {"version": "0.9", "title": "0.9.0", "aliases": []}]
+    assert versions_json(rel) == [
+        {"version": "1.0", "title": "1.0.1", "aliases": ["latest"]},
+        {"version": "0.9", "title": "0.9.0", "aliases": []},
+    ]
     assert [parse_tag(t) for t in ("v1.2.3", "v1.2", "1.2.3", "v1.2.3-rc1", "v01.2.3x")] == [(1, 2, 3), None, None, None, None]
 
 
@@ -251,7 +254,11 @@ def test_zenodo_metadata_is_valid_and_agrees_with_citation_cff() -> None:
     zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
     assert set(zenodo) <= ZENODO_KEYS
     assert zenodo["upload_type"] == "dataset" and zenodo["access_right"] == "open"
-    converted = json.loads(subprocess.run([tool("cffconvert"), "-f", "zenodo", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True, check=True).stdout)
+    converted = json.loads(
+        subprocess.run(
+            [tool("cffconvert"), "-f", "zenodo", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True, check=True
+        ).stdout
+    )
     for key in ("title", "description", "keywords", "creators"):
         assert zenodo[key] == converted[key], key
     assert zenodo["license"] == converted["license"]["id"].lower()

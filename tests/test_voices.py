@@ -195,9 +195,13 @@ def test_past_the_label_limit_a_work_placed_twice_is_keyed_once(tmp_path: Path, 
     from .conftest import SAMPLE_BIB, SAMPLE_ENTRY
 
     works = LABEL_LIMIT  # plus one second placement: LABEL_LIMIT + 1 markers, numbered
-    bib = SAMPLE_BIB + "".join(f"@misc{{w{i:03d}, author = {{Writer{i:03d}, Ann}}, title = {{Work {i}}}, year = {{2020}}}}\n" for i in range(works))
+    bib = SAMPLE_BIB + "".join(
+        f"@misc{{w{i:03d}, author = {{Writer{i:03d}, Ann}}, title = {{Work {i}}}, year = {{2020}}}}\n" for i in range(works)
+    )
     entries = {
-        f"w-{i:03d}": SAMPLE_ENTRY.format(key=f"w{i:03d}", quadrant="broad-descriptive", position=f"[-0.{i % 9 + 1}, -0.{(i * 7) % 9 + 1}]", quote="q")
+        f"w-{i:03d}": SAMPLE_ENTRY.format(
+            key=f"w{i:03d}", quadrant="broad-descriptive", position=f"[-0.{i % 9 + 1}, -0.{(i * 7) % 9 + 1}]", quote="q"
+        )
         for i in range(works)
     }
     entries["w-000-someone"] = SAMPLE_ENTRY.format(key="w000", quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="q").replace(
@@ -284,7 +288,9 @@ def test_keys_that_differ_only_in_punctuation_keep_their_own_anchors(tmp_path: P
     from .conftest import SAMPLE_BIB, SAMPLE_ENTRY
 
     keys = ("smith:2020", "smith/2020", "smith-2020")
-    bib = SAMPLE_BIB + "".join(f"@misc{{{k}, author = {{Smith, Sam}}, title = {{Work number {i}}}, year = {{2020}}}}\n" for i, k in enumerate(keys))
+    bib = SAMPLE_BIB + "".join(
+        f"@misc{{{k}, author = {{Smith, Sam}}, title = {{Work number {i}}}, year = {{2020}}}}\n" for i, k in enumerate(keys)
+    )
     entries = {}
     for i, key in enumerate(keys):
         entries[f"smith-{i}"] = SAMPLE_ENTRY.format(key=key, quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="q")

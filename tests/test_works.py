@@ -139,7 +139,9 @@ def test_a_work_placed_thousands_of_times_is_summarised_in_about_linear_time(tmp
         angle = 2 * math.pi * (i + 0.5) / n
         x, y = round(0.9 * math.cos(angle), 9), round(0.9 * math.sin(angle), 9)
         quadrant = quadrants[(1 if x > 0 else -1, 1 if y > 0 else -1)]
-        placements.append(Entry(id=f"p{i}", path="", key="k", quadrant=quadrant, quotes=(), rationale="", placed_by=f"@u{i}", position=(x, y)))
+        placements.append(
+            Entry(id=f"p{i}", path="", key="k", quadrant=quadrant, quotes=(), rationale="", placed_by=f"@u{i}", position=(x, y))
+        )
     apart = [Entry(**{**e.__dict__, "key": f"k{i}"}) for i, e in enumerate(placements)]
 
     def cost(entries: list[Entry]) -> float:
@@ -166,7 +168,11 @@ def test_a_placer_placing_a_work_twice_stops_the_build_at_the_second_file(tmp_pa
     )
     with pytest.raises((Abort, PluginError)):
         build_site(root)
-    line = next(n for n, text in enumerate((root / "entries" / "alpha-2020-again.yaml").read_text().splitlines(), 1) if text.startswith("placed_by:"))
+    line = next(
+        n
+        for n, text in enumerate((root / "entries" / "alpha-2020-again.yaml").read_text().splitlines(), 1)
+        if text.startswith("placed_by:")
+    )
     expected = f"entries/alpha-2020-again.yaml:{line}: placed_by: '@octocat' already placed 'alpha2020open' in entries/alpha-2020.yaml"
     assert expected in caplog.text and "alpha-2020-other" not in caplog.text
     assert not (root / "site").exists()

@@ -43,16 +43,14 @@ _LOGOS = {"LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "B
 """Macros the decoder does not know and that name themselves."""
 
 
-
 def _line(block: Any) -> int:
     """The 1-based line where a bibtexparser block starts (bibtexparser counts from 0, or not at all)."""
     return (block.start_line or 0) + 1
 
+
 def _latex_context() -> macrospec.LatexContextDb:
     db = latex2text.get_default_latex_context_db()
-    db.add_context_category(
-        "living-survey", prepend=True, macros=[latex2text.MacroTextSpec(n, simplify_repl=t) for n, t in _LOGOS.items()]
-    )
+    db.add_context_category("living-survey", prepend=True, macros=[latex2text.MacroTextSpec(n, simplify_repl=t) for n, t in _LOGOS.items()])
     return db
 
 
@@ -447,9 +445,7 @@ def _resolve_crossrefs(entries: dict[str, Entry], path: str, problems: list[Prob
         parent = entries.get(str(parent_key.value))
         if parent is None:
             problems.append(
-                Problem(
-                    path, _line(entry), f"@{entry.entry_type}{{{entry.key}", f"crossref {parent_key.value!r} is not in the file"
-                )
+                Problem(path, _line(entry), f"@{entry.entry_type}{{{entry.key}", f"crossref {parent_key.value!r} is not in the file")
             )
             continue
         for pf in parent.fields:

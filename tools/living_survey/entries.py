@@ -232,8 +232,9 @@ def load_entry(
             path=display,
             key=value["key"],
             quadrant=value["quadrant"],
-            quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via"), q.get("cited_page"))
-                for q in value["quotes"]),
+            quotes=tuple(
+                Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via"), q.get("cited_page")) for q in value["quotes"]
+            ),
             rationale=value["rationale"],
             placed_by=value["placed_by"],
             position=tuple(value["position"]) if "position" in value else None,

@@ -21,9 +21,33 @@ from .survey import Survey
 from .works import Work, placer_kind
 
 CSV_COLUMNS = (
-    "id", "url", "key", "label", "title", "authors", "year", "venue", "doi", "link",
-    "quadrant", "quadrant_title", "x", "y", "signal", "placed_by", "edge_case", "quotes", "pages", "quote_cites", "quote_vias",
-    "quote_cited_pages", "rationale", "work", "placer_kind", "work_placements", "contested",
+    "id",
+    "url",
+    "key",
+    "label",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "doi",
+    "link",
+    "quadrant",
+    "quadrant_title",
+    "x",
+    "y",
+    "signal",
+    "placed_by",
+    "edge_case",
+    "quotes",
+    "pages",
+    "quote_cites",
+    "quote_vias",
+    "quote_cited_pages",
+    "rationale",
+    "work",
+    "placer_kind",
+    "work_placements",
+    "contested",
 )
 """Columns of ``entries.csv``, one row per placement; list-valued fields are joined with `` | ``.
 The four quote columns run in step: the n-th quote, its page, the key of its author and the key
@@ -107,8 +131,7 @@ def write_entries_json(survey: Survey, url_of: Any, meta: dict[str, Any], out: T
         "survey": meta,
         "framework": {
             "axes": {
-                axis.key: {"name": axis.name, "negative": axis.negative.label, "positive": axis.positive.label}
-                for axis in (fw.x, fw.y)
+                axis.key: {"name": axis.name, "negative": axis.negative.label, "positive": axis.positive.label} for axis in (fw.x, fw.y)
             },
             "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y} for q in fw.quadrants],
         },

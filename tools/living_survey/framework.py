@@ -171,9 +171,7 @@ def load_framework(path: Path, display: str) -> Framework:
             ids.add(q["id"])
             corner = (q["x"], q["y"])
             if corner in seen:
-                problems.append(
-                    Problem(display, line, f"quadrants[{i}]", f"x={q['x']}, y={q['y']} is already {seen[corner]!r}")
-                )
+                problems.append(Problem(display, line, f"quadrants[{i}]", f"x={q['x']}, y={q['y']} is already {seen[corner]!r}"))
             seen[corner] = q["id"]
         for name, terms in doc.value.get("vocabularies", {}).items():
             term_ids = [t["id"] for t in terms]

@@ -98,8 +98,7 @@ def _axis(axis: Axis) -> dict[str, Any]:
         "negative": axis.negative.label,
         "positive": axis.positive.label,
         "questions": [
-            {"id": q.id, "text": q.text, "options": [{"text": o.text, "score": o.score} for o in q.options]}
-            for q in axis.questions
+            {"id": q.id, "text": q.text, "options": [{"text": o.text, "score": o.score} for o in q.options]} for q in axis.questions
         ],
     }
 
@@ -154,14 +153,18 @@ def locator_markdown(survey: Survey, *, figure: str, script_url: str, proposal: 
         }
         for axis in (fw.x, fw.y)
     ]
-    return template_env().get_template("locator.md").render(
-        framework=fw,
-        axes=axes,
-        figure=Markup(figure),
-        data=Markup(DATA_SLOT),
-        script_url=script_url,
-        proposal=proposal,
-        neighbours=NEIGHBOURS,
+    return (
+        template_env()
+        .get_template("locator.md")
+        .render(
+            framework=fw,
+            axes=axes,
+            figure=Markup(figure),
+            data=Markup(DATA_SLOT),
+            script_url=script_url,
+            proposal=proposal,
+            neighbours=NEIGHBOURS,
+        )
     )
 
 

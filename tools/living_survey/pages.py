@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote_plus
 
 from markupsafe import Markup
 
@@ -23,7 +24,7 @@ from .markup import SafeMarkdown, esc, md_escape, template_env
 from .minimap import minimap
 from .problems import Problem
 from .releases import History
-from .routes import CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, key_anchor, quadrant_page_id
+from .routes import BROWSE, CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, key_anchor, quadrant_page_id
 from .survey import Survey
 from .works import PUBLISHED, placer_kind, placer_label
 
@@ -68,6 +69,11 @@ def card_quote(entry: Entry) -> Quote:
     elsewhere, else the first quote (which the card then attributes to its real author)."""
     own = [q for q in entry.quotes if q.cite == entry.key]
     return next((q for q in own if q.via is None), own[0] if own else entry.quotes[0])
+
+
+CARD_LIMIT = 400
+"""A quadrant page shows at most this many works as cards (by label); the browse page, filtered to the
+quadrant, lists them all. It keeps the page light (under 300 KB) however large the survey grows."""
 
 
 class PageBuilder:
@@ -188,7 +194,8 @@ class PageBuilder:
         """A quadrant page: description, guiding questions, figure, each work placed here once."""
         survey = self.survey
         items = []
-        for work in survey.works.in_quadrant(quadrant.id):
+        works = survey.works.in_quadrant(quadrant.id)
+        for work in works[:CARD_LIMIT]:
             here = work.in_quadrant(quadrant.id)
             entry = here[0]
             ref = survey.library.references.get(entry.key)
@@ -219,6 +226,8 @@ class PageBuilder:
             quadrant=quadrant,
             description=Markup(quadrant.description),
             entries=items,
+            works=len(works),
+            browse_url=link(BROWSE) + "?quadrant=" + quote_plus(quadrant.id) if len(works) > len(items) else "",
             placements=len(survey.entries_in(quadrant.id)),
             contested_here=sum(1 for item in items if item["contested"]),
             contested_url=link(contested_page_id()) if contested else None,
@@ -243,9 +252,7 @@ class PageBuilder:
                     "placements": [self._placement_row(e, link) for e in work.placements],
                 }
             )
-        return self.env.get_template("contested.md").render(
-            works=works, title=CONTESTED_TITLE
-        )
+        return self.env.get_template("contested.md").render(works=works, title=CONTESTED_TITLE)
 
     def _position_text(self, entry: Entry) -> str:
         if entry.position is None:
@@ -337,9 +344,7 @@ class PageBuilder:
             placer_kind="a published work" if placer_kind(entry.placed_by, library) == PUBLISHED else "a contributor",
             others=others,
             hidden=hidden,
-            work_quadrants=[
-                {"title": survey.framework.quadrant(q).title, "url": link(quadrant_page_id(q))} for q in work.quadrants
-            ],
+            work_quadrants=[{"title": survey.framework.quadrant(q).title, "url": link(quadrant_page_id(q))} for q in work.quadrants],
             work=work,
             disputed=[a.name for a in work.disputed],
             contested_url=link(contested_page_id()) + "#work-" + anchor(work.key) if work.contested else None,

@@ -236,7 +236,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if self.context.selector and VERSIONS_JS not in config.extra_javascript:
             config.extra_javascript.append(VERSIONS_JS)
         if JS_SRC not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(JS_SRC)  # type: ignore[arg-type]
+            config.extra_javascript.append(JS_SRC)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -377,4 +377,3 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             if (self.root / path).exists():
                 server.watch(str(self.root / path))
         return server
-

@@ -72,6 +72,8 @@ def versions_file() -> str:
 def up_from_release() -> str:
     """From a release's root to the living site's root: ``../../`` (out of ``v/X.Y/``)."""
     return "../" * (RELEASES.count("/") + 2)
+
+
 def contested_page_id() -> str:
     """The page id of the list of contested works: ``contested``."""
     return CONTESTED
@@ -155,7 +157,13 @@ def _browse_pages(survey: Survey) -> Iterator[PageRecord]:
 
 
 PAGE_SOURCES: list[PageSource] = [
-    _quadrant_pages, _reference_pages, _changes_pages, _locator_pages, _entry_pages, _contested_pages, _browse_pages
+    _quadrant_pages,
+    _reference_pages,
+    _changes_pages,
+    _locator_pages,
+    _entry_pages,
+    _contested_pages,
+    _browse_pages,
 ]
 """Every kind of generated page. A feature adding pages appends its source here."""
 

@@ -79,8 +79,7 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
     out += [
         'quadrant: ""',
         "",
-        f"# Optional. Where the work sits: [x, y], each from -1 to 1. x is {x.name} "
-        f"(-1 {x.negative.label}, +1 {x.positive.label});",
+        f"# Optional. Where the work sits: [x, y], each from -1 to 1. x is {x.name} (-1 {x.negative.label}, +1 {x.positive.label});",
         f"# y is {y.name} (-1 {y.negative.label}, +1 {y.positive.label}). The signs must agree with the quadrant.",
         "# Leave it commented out to let the figure place the work inside its quadrant.",
         "# position: [0.5, 0.5]",

@@ -50,7 +50,7 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, s
         expected = error.validator_value
         raw = doc.raw[path]
         if expected == "string":
-            return path, f"{raw} is read as {type(error.instance).__name__}; quote it (\"{raw}\") to keep it as text"
+            return path, f'{raw} is read as {type(error.instance).__name__}; quote it ("{raw}") to keep it as text'
         return path, f"{shown(raw)} is not of type {expected!r}"
     if validator == "pattern":
         name = next((p for p in reversed(path) if isinstance(p, str)), "")

@@ -217,7 +217,7 @@ def check_release_tag(tag: str, citation_file: Path) -> str | None:
     version = str(data.get("version", "")) if isinstance(data, dict) else ""
     if version != tag[1:]:
         return (
-            f"tag {tag} does not match {citation_file.name} version {version!r}: set version: \"{tag[1:]}\" "
+            f'tag {tag} does not match {citation_file.name} version {version!r}: set version: "{tag[1:]}" '
             f"(and date-released) in {citation_file.name}, commit, and tag that commit {tag}"
         )
     return None

@@ -23,7 +23,7 @@ Box = tuple[float, float, float, float]
 """A rectangle in display pixels: x0, y0, x1, y1."""
 
 
-def style() -> dict[str, Any]:
+def style() -> Any:
     """Fixed rc settings: a fixed hash salt and paths for glyphs keep the SVG byte-identical; the
     font list falls back glyph by glyph (see :mod:`.fonts`)."""
     families = list(available_families()) or ["DejaVu Sans"]
@@ -70,9 +70,7 @@ def _candidates(cx: float, cy: float, width: float, height: float) -> Any:
     return np.stack([lefts, bottoms, lefts + width, bottoms + height], axis=1)
 
 
-def _repair(
-    fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: list[Any], markers: list[Point] | None = None
-) -> None:
+def _repair(fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: list[Any], markers: list[Point] | None = None) -> None:
     """Move any label that still touches another label, a marker or a title to the nearest free spot.
 
     textalloc places almost every label; this deterministic pass guarantees the rest. Candidate
@@ -105,7 +103,8 @@ def _repair(
         if free(i, boxes[i : i + 1])[0]:
             continue
         width, height = boxes[i, 2] - boxes[i, 0], boxes[i, 3] - boxes[i, 1]
-        cands = _candidates(*ax.transData.transform(points[i]), width, height)
+        cx, cy = ax.transData.transform(points[i])
+        cands = _candidates(cx, cy, width, height)
         good = np.flatnonzero(free(i, cands))
         if not len(good):
             continue  # nowhere free: the collision test reports it
@@ -133,9 +132,7 @@ def _leaders(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, floa
         ax.plot([x0, x1], [y0, y1], color=INK, lw=0.4, alpha=0.6, zorder=2)
 
 
-def collisions(
-    fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: list[Any], markers: list[Point] | None = None
-) -> list[str]:
+def collisions(fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: list[Any], markers: list[Point] | None = None) -> list[str]:
     """Every pair of label–label, label–marker and label–title boxes that overlap (should be none).
 
     ``points`` are the labels' markers; ``markers`` every marker, labelled or not (default: ``points``).
@@ -185,8 +182,15 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
     titles = []
     for q in inputs["quadrants"]:
         text = ax.text(
-            q["x"] * 0.55, q["y"] * 1.06, q["title"], ha="center", va="center", fontsize=11, fontweight="bold",
-            color=colour[q["id"]], parse_math=False,
+            q["x"] * 0.55,
+            q["y"] * 1.06,
+            q["title"],
+            ha="center",
+            va="center",
+            fontsize=11,
+            fontweight="bold",
+            color=colour[q["id"]],
+            parse_math=False,
         )
         text.set_url(token(quadrant_page_id(q["id"])))
         text.set_gid(f"ls-quadrant-{q['id']}")
@@ -210,10 +214,13 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
         if numbered:
             # past the threshold: one collection of markers per quadrant, numbered; the key is on the page
             dots = ax.scatter(
-                [p[0] for _, _, p in members], [p[1] for _, _, p in members], s=NUMBERED_AREA,
+                [p[0] for _, _, p in members],
+                [p[1] for _, _, p in members],
+                s=NUMBERED_AREA,
                 facecolors=[HOLLOW if hollow(e) else colour[quadrant] for _, e, _ in members],
                 edgecolors=[colour[quadrant] if hollow(e) else INK for _, e, _ in members],
-                linewidths=[1.2 if hollow(e) else 0.4 for _, e, _ in members], zorder=3,
+                linewidths=[1.2 if hollow(e) else 0.4 for _, e, _ in members],
+                zorder=3,
             )
             dots.set_urls([token(entry_page_id(e["id"])) for _, e, _ in members])
             dots.set_gid(f"ls-marker-{quadrant}-all")
@@ -238,7 +245,7 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
 
         # one label per work, on its first placement; the others are joined to it by a line
         order = [(number, e, positions[e["id"]]) for q in groups for number, e, _ in groups[q] if e.get("labelled", True)]
-        _, _, texts, _ = textalloc.allocate(
+        _, _, placed_texts, _ = textalloc.allocate(
             ax,
             [p[0] for _, _, p in order],
             [p[1] for _, _, p in order],
@@ -256,6 +263,7 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
             parse_math=False,
             zorder=4,
         )
+        texts = list(placed_texts)
         points = [p for _, _, p in order]
         for (_, e, _), text in zip(order, texts, strict=True):
             text.set_url(token(entry_page_id(e["id"])))
@@ -296,8 +304,15 @@ def _legend(fig: Any, inputs: dict[str, Any]) -> None:
         handles.append(Line2D([], [], color=INK, lw=0.8, ls=(0, (4, 2)), alpha=0.7, label="Placements of one work"))
     fig.subplots_adjust(bottom=0.115)
     legend = fig.legend(
-        handles=handles, loc="lower center", bbox_to_anchor=(0.53, 0.0), ncol=len(handles), fontsize=7.5, frameon=False,
-        labelcolor=INK, handletextpad=0.3, columnspacing=1.6,
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.53, 0.0),
+        ncol=len(handles),
+        fontsize=7.5,
+        frameon=False,
+        labelcolor=INK,
+        handletextpad=0.3,
+        columnspacing=1.6,
     )
     legend.set_gid("ls-legend")
 

@@ -115,8 +115,13 @@ def cache_key(survey: Survey) -> str:
     library = survey.library
     head = repr(
         (
-            FIGURE_VERSION, _code_digest(), _matplotlib_version(), font_families_key(), library.labels_digest,
-            (fw.x.name, fw.x.negative.label, fw.x.positive.label), (fw.y.name, fw.y.negative.label, fw.y.positive.label),
+            FIGURE_VERSION,
+            _code_digest(),
+            _matplotlib_version(),
+            font_families_key(),
+            library.labels_digest,
+            (fw.x.name, fw.x.negative.label, fw.x.positive.label),
+            (fw.y.name, fw.y.negative.label, fw.y.positive.label),
             [(q.id, q.title, q.x, q.y) for q in fw.quadrants],
             sorted(e.id for e in survey.entries if e.placed_by in library),
         )
@@ -138,17 +143,13 @@ def auto_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
         side = 2
         while side * side < len(waiting) + len(taken):
             side += 1
-        slots = [
-            (sx * (0.1 + 0.8 * (i + 0.5) / side), sy * (0.1 + 0.8 * (j + 0.5) / side))
-            for j in range(side)
-            for i in range(side)
-        ]
+        slots = [(sx * (0.1 + 0.8 * (i + 0.5) / side), sy * (0.1 + 0.8 * (j + 0.5) / side)) for j in range(side) for i in range(side)]
         gap = 0.4 / side
         free = [s for s in slots if all(abs(s[0] - t[0]) > gap or abs(s[1] - t[1]) > gap for t in taken)]
         free += [s for s in slots if s not in free]
         for entry_id, slot in zip(waiting, free, strict=False):
             placed[entry_id] = slot
-    return placed  # type: ignore[return-value]
+    return placed
 
 
 def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
@@ -160,6 +161,7 @@ def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
 
 def downloads(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:
     """The downloadable figures as pages list them: (group, [(file name, link text)])."""
+
     def formats(stem: str, exts: tuple[str, ...] = ("png", "pdf")) -> list[tuple[str, str]]:
         return [(f"{stem}.{ext}", ext.upper()) for ext in exts]
 

@@ -55,7 +55,10 @@ def _place(fig: Any, ax: Any, points: list[tuple[float, float]], labels: list[st
         cx, cy = ax.transData.transform(point)
         items.append({"id": str(i), "cx": float(cx), "cy": float(height - cy), "label": label, "landmark": True})
     placed = place_layer(
-        items, size, [], _Measure(),
+        items,
+        size,
+        [],
+        _Measure(),
         plot=flip(ax.get_window_extent(renderer)),
         marker_r=(MARKER_AREA**0.5) / 2 * scale + 1,
         obstacles=tuple(flip(t.get_window_extent(renderer)) for t in fixed),
@@ -159,15 +162,29 @@ def keyed_layout(inputs: dict[str, Any]) -> Any:
     colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
     titles = [
         ax.text(
-            q["x"] * 0.55, q["y"] * 1.06, q["title"], ha="center", va="center", fontsize=10, fontweight="bold",
-            color=colour[q["id"]], parse_math=False,
+            q["x"] * 0.55,
+            q["y"] * 1.06,
+            q["title"],
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+            color=colour[q["id"]],
+            parse_math=False,
         )
         for q in inputs["quadrants"]
     ]
     points = [tuple(positions[e["id"]]) for _, e in entries]
     if points:
-        ax.scatter([p[0] for p in points], [p[1] for p in points], s=MARKER_AREA * 0.6,
-                   color=[colour.get(e["quadrant"], INK) for _, e in entries], edgecolors=INK, linewidths=0.5, zorder=3)
+        ax.scatter(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            s=MARKER_AREA * 0.6,
+            color=[colour.get(e["quadrant"], INK) for _, e in entries],
+            edgecolors=INK,
+            linewidths=0.5,
+            zorder=3,
+        )
     _place(fig, ax, points, [str(n) for n, _ in entries], titles, ((-1.12, 1.12), (-1.12, 1.12)))  # type: ignore[arg-type]
     first: dict[int, dict[str, Any]] = {}
     for number, e in entries:  # a work is keyed once, by its first placement
@@ -175,8 +192,14 @@ def keyed_layout(inputs: dict[str, Any]) -> Any:
     for i, (number, e) in enumerate(sorted(first.items())):
         column, row = divmod(i, KEY_ROWS)
         fig.text(
-            (map_side + column * 2.3) / width, 1 - (0.5 + row * KEY_PT * 1.35 / 72) / height,
-            f"{number}  {e['label']}", fontsize=KEY_PT, color=INK, va="top", ha="left", parse_math=False,
+            (map_side + column * 2.3) / width,
+            1 - (0.5 + row * KEY_PT * 1.35 / 72) / height,
+            f"{number}  {e['label']}",
+            fontsize=KEY_PT,
+            color=INK,
+            va="top",
+            ha="left",
+            parse_math=False,
         )
     return fig
 
