@@ -153,6 +153,21 @@ def collisions(fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: 
     return found
 
 
+def frame(ax: Any, inputs: dict[str, Any], *, line_width: float, font_size: float) -> None:
+    """The map's frame: both axes from -1.12 to 1.12, the dividing lines, the axis names and poles."""
+    ax.set_xlim(-1.12, 1.12)
+    ax.set_ylim(-1.12, 1.12)
+    ax.axhline(0, color=INK, lw=line_width)
+    ax.axvline(0, color=INK, lw=line_width)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    x, y = inputs["x"], inputs["y"]
+    ax.set_xlabel(f"{x['name']}:  {x['neg']}  ←→  {x['pos']}", color=INK, fontsize=font_size)
+    ax.set_ylabel(f"{y['name']}:  {y['neg']}  ←→  {y['pos']}", color=INK, fontsize=font_size)
+
+
 def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any], list[tuple[float, float]]]:
     """Draw the figure; return it with its labels, their markers' points, quadrant titles and every marker's point."""
     import matplotlib
@@ -168,17 +183,7 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
     # crowded map grows (up to 1.4× at LABEL_LIMIT entries) so that every label still finds room
     grow = 1 + 0.4 * min(max((len(entries) - 20) / (LABEL_LIMIT - 20), 0), 1)
     fig, ax = plt.subplots(figsize=(6.6 * grow, 5.4 * grow), dpi=150)
-    ax.set_xlim(-1.12, 1.12)
-    ax.set_ylim(-1.12, 1.12)
-    ax.axhline(0, color=INK, lw=1)
-    ax.axvline(0, color=INK, lw=1)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    x, y = inputs["x"], inputs["y"]
-    ax.set_xlabel(f"{x['name']}:  {x['neg']}  ←→  {x['pos']}", color=INK, fontsize=10)
-    ax.set_ylabel(f"{y['name']}:  {y['neg']}  ←→  {y['pos']}", color=INK, fontsize=10)
+    frame(ax, inputs, line_width=1, font_size=10)
     titles = []
     for q in inputs["quadrants"]:
         text = ax.text(

@@ -11,7 +11,7 @@ import io
 import math
 from typing import Any
 
-from .layout import INK, MARKER_AREA, PALETTE, _leaders, _repair, collisions, style
+from .layout import INK, MARKER_AREA, PALETTE, _leaders, _repair, collisions, frame, style
 from .model import auto_positions, numbering
 
 LABEL_PT = 7.5
@@ -148,17 +148,7 @@ def keyed_layout(inputs: dict[str, Any]) -> Any:
     fig = plt.figure(figsize=(width, height), dpi=150)
     # the map on the left, square, vertically centred (inches → figure fractions)
     ax = fig.add_axes((0.5 / width, ((height - map_side) / 2 + 0.5) / height, (map_side - 0.7) / width, (map_side - 0.7) / height))
-    ax.set_xlim(-1.12, 1.12)
-    ax.set_ylim(-1.12, 1.12)
-    ax.axhline(0, color=INK, lw=0.8)
-    ax.axvline(0, color=INK, lw=0.8)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    x, y = inputs["x"], inputs["y"]
-    ax.set_xlabel(f"{x['name']}:  {x['neg']}  ←→  {x['pos']}", color=INK, fontsize=9)
-    ax.set_ylabel(f"{y['name']}:  {y['neg']}  ←→  {y['pos']}", color=INK, fontsize=9)
+    frame(ax, inputs, line_width=0.8, font_size=9)
     colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
     titles = [
         ax.text(
