@@ -65,6 +65,25 @@ def test_filtering_by_quadrant_shows_exactly_its_works(served: str, watched: Wat
     assert watched.errors == []
 
 
+def test_a_filtered_view_highlights_exactly_its_works_on_the_map(served: str, watched: Watched, survey) -> None:
+    page = watched.page
+    open_browse(page, served + "browse/")
+    link = page.locator("#ls-browse-map")
+    assert not link.is_visible()  # the whole survey: nothing to single out
+    q = survey.framework.quadrants[0]
+    page.select_option("#ls-f-quadrant", q.id)
+    expected = sorted(e.id for e in survey.entries_in(q.id))
+    assert link.is_visible()
+    link.click()
+    page.wait_for_function("window.livingSurveyMap && document.querySelector('figure.ls-has-hl')")
+    highlighted = page.evaluate("Array.from(document.querySelectorAll('a.ls-hl[data-ls-id]')).map(a => a.getAttribute('data-ls-id'))")
+    assert sorted(highlighted) == expected
+    dimmed = page.evaluate("document.querySelectorAll('a[data-ls-id]:not(.ls-hl)').length")
+    assert dimmed == len(survey.entries) - len(expected)
+    shot(page, "browse-highlights-on-the-map")
+    assert watched.errors == []
+
+
 def test_filtering_by_signal_shows_exactly_its_works(served: str, watched: Watched, survey) -> None:
     page = watched.page
     open_browse(page, served + "browse/")

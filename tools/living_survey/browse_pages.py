@@ -17,7 +17,7 @@ from . import browse
 from .browse import PLACERS, browse_json, browse_rows, recent_entries, row, row_json
 from .feeds import feed_specs
 from .markup import template_env
-from .routes import Router, entry_page_id, quadrant_page_id, root_from
+from .routes import HOME, Router, entry_page_id, quadrant_page_id, root_from
 from .survey import Survey
 
 SCRIPT = "assets/living-survey-browse.js"
@@ -42,6 +42,11 @@ BROWSE_MARK = "<!-- living-survey:browse -->"
 class _Link:
     url: str
     name: str
+
+
+MAP_LIMIT = 300
+"""Up to this many matching works, the browse page offers to show them on the map (the ids travel in
+the map page's URL, which must stay a reasonable length)."""
 
 
 class BrowsePages:
@@ -74,6 +79,7 @@ class BrowsePages:
             rows = browse_rows(self.survey)
             shown = [
                 {
+                    "id": r.id,
                     "url": link(entry_page_id(r.id)),
                     "label": r.label,
                     "title": r.title,
@@ -105,6 +111,8 @@ class BrowsePages:
             data_url=asset(DATA, from_url=page_url),
             root=root_from(page_url),
             script_url=asset(SCRIPT, from_url=page_url),
+            map_url=link(HOME) if self.router.has(HOME) else "",
+            map_limit=MAP_LIMIT,
         )
         return Markup(html)
 

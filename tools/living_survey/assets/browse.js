@@ -34,6 +34,7 @@
     return data.rows.map(function (r, index) {
       return {
         index: index,
+        id: r[f.id],
         url: root + r[f.url],
         label: r[f.label],
         title: r[f.title],
@@ -200,6 +201,17 @@
     return tr;
   };
 
+  /* "Show these works on the map": the map page highlights the matching works (?highlight=ids, which
+     the map validates against its own markers). Offered only for a filtered view of a few hundred. */
+  Browser.prototype.mapLink = function (found, all) {
+    var a = this.box.querySelector("#ls-browse-map");
+    if (!a) return;
+    var limit = parseInt(a.getAttribute("data-limit"), 10) || 0;
+    var ids = found.map(function (r) { return r.id; }).filter(function (id) { return /^[a-z0-9-]+$/.test(id); });
+    a.parentNode.hidden = all || !ids.length || ids.length > limit;
+    a.href = a.getAttribute("data-base") + "?highlight=" + encodeURIComponent(ids.join(","));
+  };
+
   Browser.prototype.render = function (keepShown) {
     var state = this.state();
     if (!keepShown) this.shown = PAGE;
@@ -215,6 +227,7 @@
       : found.length.toLocaleString("en") + " of " + total.toLocaleString("en") + " " + noun + " match";
     if (visible.length < found.length) message += "; showing the first " + visible.length.toLocaleString("en");
     this.count.textContent = message + ".";
+    this.mapLink(found, found.length === total);
     this.more.parentNode.hidden = visible.length >= found.length;
     this.headers.forEach(function (h) {
       if (h.key === state.sort) h.th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
@@ -280,6 +293,7 @@
       var a = cells[0].querySelector("a");
       return {
         index: index,
+        id: tr.getAttribute("data-id") || "",
         url: a.getAttribute("href"),
         label: a.textContent,
         title: cells[1].textContent,
