@@ -311,6 +311,8 @@ def test_hovering_or_focusing_a_joined_marker_names_every_placer(served_conteste
     join = page.locator(f"{MAP} polyline.ls-join[data-ls-work='bai2022constitutional']")
     assert join.count() == 1
     for entry_id in ("bai-2022-constitutional", "bai-2022-constitutional-someone"):
+        # after going back the page loads the map file again: wait for it, as a reader would
+        page.locator(MAP).wait_for()
         link = page.locator(f"{MAP} a.ls-marker[data-ls-id='{entry_id}'][href$='entries/{entry_id}/']")
         assert link.count() == 1, entry_id
         # the tooltip (and the link's accessible name) names both placers, whichever marker it is
