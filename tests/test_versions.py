@@ -385,13 +385,17 @@ def test_the_history_of_every_entry_costs_linear_time() -> None:
     r1, r2 = (Release(parse_tag(t), t, t, "2026-01-01") for t in ("v0.1.0", "v0.2.0"))
     s1 = Snapshot({f"e{i}": placement(f"e{i}", f"k{i}") for i in range(n)})
     s2 = Snapshot({**s1.placements, **{f"e{i}": placement(f"e{i}", f"k{i}", "q2", (-0.5, 0.5)) for i in range(0, n, 2)}})
-    start = time.perf_counter()
-    history = History((r1, r2), (compare(s1, s2, r2), compare(Snapshot({}), s1, r1)))
-    plain = time.perf_counter() - start
-    start = time.perf_counter()
-    lines = [history.entry(f"e{i}") for i in range(n)]
-    present = [history.has_entry(r1, f"e{i}") for i in range(n)]
-    spent = time.perf_counter() - start
-    assert spent < 5 * plain + 0.05, (spent, plain)
+    # best of three for each side, so that a pause of the machine (CI runs beside other work) is not
+    # read as a cost; the quadratic scan this guards against took 4.1 s here, far over the budget
+    plain = spent = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        history = History((r1, r2), (compare(s1, s2, r2), compare(Snapshot({}), s1, r1)))
+        plain = min(plain, time.perf_counter() - start)
+        start = time.perf_counter()
+        lines = [history.entry(f"e{i}") for i in range(n)]
+        present = [history.has_entry(r1, f"e{i}") for i in range(n)]
+        spent = min(spent, time.perf_counter() - start)
+    assert spent < 5 * plain + 0.25, (spent, plain)
     assert all(h.added == r1 for h in lines) and all(present)
     assert [len(h.moves) for h in lines[:4]] == [1, 0, 1, 0]

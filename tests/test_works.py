@@ -151,7 +151,8 @@ def test_a_work_placed_thousands_of_times_is_summarised_in_about_linear_time(tmp
 
     plain = min(cost(apart) for _ in range(3))
     one = min(cost(placements) for _ in range(3))
-    assert one < 5 * plain + 0.05, (one, plain)
+    # the every-pair distance this guards against took about 1 s at this size; 0.25 s absorbs a pause
+    assert one < 5 * plain + 0.25, (one, plain)
     assert Works(placements, fw, library)["k"].distance == pytest.approx(1.8, abs=1e-6)
 
 
