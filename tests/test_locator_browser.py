@@ -273,7 +273,12 @@ def test_the_address_is_validated_before_use(served: str, watched: Watched) -> N
     checked = page.locator("input[type=radio]:checked")
     assert checked.count() == 1
     assert checked.get_attribute("name") == second.id and checked.get_attribute("value") == "1"
-    assert "<img" not in page.locator("article").inner_html().replace("&lt;img", "")
+    # the address's <img src=x onerror=…> never becomes an element (the map's own <noscript>
+    # fallback image, figure1.png, may be in the page: only the hostile one is looked for)
+    html = page.locator("article").inner_html()
+    assert "onerror" not in html.replace("onerror%3D", "") and '<img src="x"' not in html
+    assert page.locator("article img[src='x']").count() == 0
+    assert page.evaluate("window.__pwned") is None
     answer(page, {third.id: 0})
     assert parse_qs(urlsplit(page.url).query) == {second.id: ["1"], third.id: ["0"]}
     assert watched.errors == [] and watched.dialogs == []
