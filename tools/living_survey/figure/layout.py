@@ -12,7 +12,7 @@ from typing import Any
 from ..routes import entry_page_id, key_anchor, quadrant_page_id, token
 from ..works import CONTRIBUTOR
 from .fonts import available_families
-from .model import INK, LABEL_LIMIT, MAP, PALETTE, PRINT_LIMIT, auto_positions, numbering
+from .model import INK, LABEL_LIMIT, MAP, PRINT_LIMIT, auto_positions, numbering, quadrant_colours
 
 HOLLOW = "#ffffff"
 """Fill of a contributor's (hollow) marker; in the SVG it becomes the page's background colour."""
@@ -153,8 +153,9 @@ def collisions(fig: Any, ax: Any, texts: list[Any], points: list[Point], fixed: 
     return found
 
 
-def frame(ax: Any, inputs: dict[str, Any], *, line_width: float, font_size: float) -> None:
-    """The map's frame: both axes from -1.12 to 1.12, the dividing lines, the axis names and poles."""
+def frame(ax: Any, inputs: dict[str, Any], *, line_width: float, font_size: float, title_size: float) -> list[Any]:
+    """The map's frame: both axes from -1.12 to 1.12, the dividing lines, the axis names and poles,
+    and each quadrant's title in its colour. Returns the titles, in framework order."""
     ax.set_xlim(-1.12, 1.12)
     ax.set_ylim(-1.12, 1.12)
     ax.axhline(0, color=INK, lw=line_width)
@@ -166,6 +167,21 @@ def frame(ax: Any, inputs: dict[str, Any], *, line_width: float, font_size: floa
     x, y = inputs["x"], inputs["y"]
     ax.set_xlabel(f"{x['name']}:  {x['neg']}  ←→  {x['pos']}", color=INK, fontsize=font_size)
     ax.set_ylabel(f"{y['name']}:  {y['neg']}  ←→  {y['pos']}", color=INK, fontsize=font_size)
+    colour = quadrant_colours(inputs)
+    return [
+        ax.text(
+            q["x"] * 0.55,
+            q["y"] * 1.06,
+            q["title"],
+            ha="center",
+            va="center",
+            fontsize=title_size,
+            fontweight="bold",
+            color=colour[q["id"]],
+            parse_math=False,
+        )
+        for q in inputs["quadrants"]
+    ]
 
 
 def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any], list[tuple[float, float]]]:
@@ -178,28 +194,15 @@ def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[flo
     positions = auto_positions(inputs)
     entries = inputs["entries"]
     numbered = len(entries) > LABEL_LIMIT
-    colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
+    colour = quadrant_colours(inputs)
     # about the width of Material's content column at 1:1, so labels stay legible inline; a
     # crowded map grows (up to 1.4× at LABEL_LIMIT entries) so that every label still finds room
     grow = 1 + 0.4 * min(max((len(entries) - 20) / (LABEL_LIMIT - 20), 0), 1)
     fig, ax = plt.subplots(figsize=(6.6 * grow, 5.4 * grow), dpi=150)
-    frame(ax, inputs, line_width=1, font_size=10)
-    titles = []
-    for q in inputs["quadrants"]:
-        text = ax.text(
-            q["x"] * 0.55,
-            q["y"] * 1.06,
-            q["title"],
-            ha="center",
-            va="center",
-            fontsize=11,
-            fontweight="bold",
-            color=colour[q["id"]],
-            parse_math=False,
-        )
+    titles = frame(ax, inputs, line_width=1, font_size=10, title_size=11)
+    for q, text in zip(inputs["quadrants"], titles, strict=True):
         text.set_url(token(quadrant_page_id(q["id"])))
         text.set_gid(f"ls-quadrant-{q['id']}")
-        titles.append(text)
     texts: list[Any] = []
     points: list[tuple[float, float]] = []
     groups: dict[str, list[tuple[int, dict[str, Any], tuple[float, float]]]] = {}

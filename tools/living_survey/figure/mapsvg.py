@@ -23,8 +23,8 @@ from xml.sax.saxutils import quoteattr
 
 from ..routes import entry_page_id, quadrant_page_id, token
 from ..works import CONTRIBUTOR
-from .layout import INK, PALETTE
-from .model import auto_positions
+from .layout import INK
+from .model import auto_positions, quadrant_colours
 
 WIDTH, HEIGHT = 720.0, 620.0
 """The viewBox, in SVG units (about CSS px at Material's content width)."""
@@ -238,7 +238,7 @@ def map_svg(inputs: dict[str, Any]) -> str:
     """The interactive map's SVG (links are :func:`..routes.token` placeholders)."""
     measure = _Measure()
     items = _order(inputs)
-    colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
+    colour = quadrant_colours(inputs)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(WIDTH)} {_f(HEIGHT)}" class="ls-map-svg"'
         f' data-ls-plot="{plot_attribute()}"'

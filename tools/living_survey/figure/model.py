@@ -43,6 +43,11 @@ def quadrant_names(inputs: dict[str, Any]) -> tuple[str, ...]:
     return tuple(f"figure1-{q['id']}.{ext}" for q in inputs["quadrants"] for ext in ("png", "pdf"))
 
 
+def quadrant_colours(inputs: dict[str, Any]) -> dict[str, str]:
+    """Each quadrant's colour, from the palette in framework order."""
+    return {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
+
+
 def figure_inputs(survey: Survey) -> dict[str, Any]:
     """Exactly what the figure draws (``cache_key`` hashes the same fields)."""
     fw = survey.framework

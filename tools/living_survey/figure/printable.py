@@ -11,8 +11,8 @@ import io
 import math
 from typing import Any
 
-from .layout import INK, MARKER_AREA, PALETTE, _leaders, _repair, collisions, frame, style
-from .model import auto_positions, numbering
+from .layout import INK, MARKER_AREA, _leaders, _repair, collisions, frame, style
+from .model import PALETTE, auto_positions, numbering, quadrant_colours
 
 LABEL_PT = 7.5
 """Label size in the printable figures, in points at natural size (at least 7 pt)."""
@@ -148,22 +148,8 @@ def keyed_layout(inputs: dict[str, Any]) -> Any:
     fig = plt.figure(figsize=(width, height), dpi=150)
     # the map on the left, square, vertically centred (inches → figure fractions)
     ax = fig.add_axes((0.5 / width, ((height - map_side) / 2 + 0.5) / height, (map_side - 0.7) / width, (map_side - 0.7) / height))
-    frame(ax, inputs, line_width=0.8, font_size=9)
-    colour = {q["id"]: PALETTE[i % len(PALETTE)] for i, q in enumerate(inputs["quadrants"])}
-    titles = [
-        ax.text(
-            q["x"] * 0.55,
-            q["y"] * 1.06,
-            q["title"],
-            ha="center",
-            va="center",
-            fontsize=10,
-            fontweight="bold",
-            color=colour[q["id"]],
-            parse_math=False,
-        )
-        for q in inputs["quadrants"]
-    ]
+    titles = frame(ax, inputs, line_width=0.8, font_size=9, title_size=10)
+    colour = quadrant_colours(inputs)
     points = [tuple(positions[e["id"]]) for _, e in entries]
     if points:
         ax.scatter(
