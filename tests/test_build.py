@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,31 @@ def test_past_the_label_limit_the_printable_figure_is_numbered_and_the_map_links
     # the printable SVG links each entry too
     svg = (site / "assets" / "figure1.svg").read_text(encoding="utf-8")
     assert sorted(set(re.findall(r'xlink:href="\.\./entries/(w-\d+)/"', svg))) == sorted(entries)
+
+
+def test_the_search_index_script_runs_in_the_head_before_the_theme(sample: Path, build_site: Callable[..., Path]) -> None:
+    # the theme's bundle asks for the search index while it loads: the script that holds the
+    # request back must come first, on every kind of page, with a URL that resolves from that page
+    site = build_site(sample)
+    pages = [site / "index.html", *sorted(site.glob("entries/*/index.html"))[:1], *sorted(site.glob("quadrants/*/index.html"))[:1]]
+    for html in pages:
+        text = html.read_text(encoding="utf-8")
+        head = text[: text.index("</head>")]
+        found = re.search(r'<script src="([^"]*assets/living-survey-search\.js)"', head)
+        assert found, f"{html}: no search script in the head"
+        assert (html.parent / found.group(1)).resolve() == (site / "assets" / "living-survey-search.js").resolve()
+        assert text.index(found.group(0)) < text.index("assets/javascripts/bundle."), f"{html}: after the theme's bundle"
+    assert (site / "assets" / "living-survey-search.js").read_text(encoding="utf-8").startswith("/*")
+
+
+def test_lazy_search_off_leaves_the_theme_alone(sample: Path, build_site: Callable[..., Path]) -> None:
+    yml = sample / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("entry_edit_uri: edit/main/", "entry_edit_uri: edit/main/\n      lazy_search: false"),
+        encoding="utf-8",
+    )
+    site = build_site(sample)
+    assert "lazy_search: false" in yml.read_text(encoding="utf-8")
+    assert "living-survey-search.js" not in (site / "index.html").read_text(encoding="utf-8")
+    assert not (site / "assets" / "living-survey-search.js").exists()
+    assert "assets/javascripts/bundle." in (site / "index.html").read_text(encoding="utf-8")

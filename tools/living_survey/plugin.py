@@ -51,6 +51,7 @@ log = get_plugin_logger(__name__)
 CSS_SRC = "assets/living-survey.css"
 VERSIONS_JS = "assets/living-survey-versions.js"
 JS_SRC = "assets/living-survey-map.js"
+SEARCH_JS = "assets/living-survey-search.js"
 GRID_MARK = "<!-- living-survey:grid -->"
 CONTESTED_MARK = "<!-- living-survey:contested -->"
 FIGURE_MARK = "<!-- living-survey:figure -->"
@@ -83,6 +84,8 @@ class LivingSurveyConfig(base.Config):
     """The survey's citation metadata (authors, version, licence); if absent, pages cite the site name."""
     permanent_ids = c.Optional(c.Type(str))
     """A file listing every published page id; ids that vanish without a redirect are reported."""
+    lazy_search = c.Type(bool, default=True)
+    """Fetch the theme's search index when a reader reaches for search, not on every page load."""
 
 
 def _project(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
@@ -259,7 +262,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 files.append(File.generated(config, f"assets/{name}", content=svg.encode("utf-8")))
             else:  # copied from the cache by MkDocs, never held in memory
                 files.append(File.generated(config, f"assets/{name}", abs_src_path=str(path)))
-        for src in (CSS_SRC, JS_SRC):
+        for src in (CSS_SRC, JS_SRC, *((SEARCH_JS,) if self.config.lazy_search else ())):
             text = resources.files(__package__).joinpath(src).read_text(encoding="utf-8")
             files.append(File.generated(config, src, content=text))
         if self.context.selector:

@@ -1,0 +1,144 @@
+"""The search index is fetched when a reader reaches for search, not by every page load.
+
+A first visit used to transfer the theme's whole search index (most of its bytes on a big
+survey) whether or not the reader searched. These tests load real pages in Chromium and watch
+the network: no index on a plain visit; the index, and working results, as soon as the reader
+clicks the search box, uses the theme's keyboard shortcut, opens the header's search button on a
+phone, or arrives at an address that carries a search (?q=) or highlighted matches (?h=).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .test_browser import Watched, offline
+
+pytestmark = pytest.mark.browser
+
+INDEX = "search/search_index.json"
+RESULT = "a.md-search-result__link[href*='entries/stiennon-2020/']"
+PHRASE = "same essence"
+"""From a quote of Stiennon et al., shown on that entry's page."""
+
+
+class Network:
+    """Every request a page makes, in order."""
+
+    def __init__(self, page: Any):
+        self.urls: list[str] = []
+        page.on("request", lambda r: self.urls.append(r.url))
+
+    def index_requests(self) -> int:
+        return sum(1 for url in self.urls if url.split("?")[0].endswith("/" + INDEX))
+
+
+@pytest.fixture(params=[{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def tab(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, Network, Watched]]:
+    viewport = request.param
+    ctx = browser.new_context(viewport=viewport, service_workers="block", has_touch=viewport["width"] < 600)
+    external = offline(ctx)
+    page = ctx.new_page()
+    yield page, Network(page), Watched(page)
+    ctx.close()
+    assert external == [], "the site requested other hosts"
+
+
+def settle(page: Any) -> None:
+    """Let the page finish loading and its scripts run their idle work."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+
+
+def open_search(page: Any) -> None:
+    """As a reader does: the search box on a wide screen, the header's search button on a phone."""
+    button = page.locator("label.md-header__button[for=__search]")
+    if button.is_visible():
+        button.tap() if page.viewport_size["width"] < 600 else button.click()
+    else:
+        page.locator("input.md-search__input").click()
+
+
+@pytest.mark.parametrize("path", ["", "quadrants/broad-prescriptive/", "entries/stiennon-2020/", "browse/"])
+def test_a_visit_does_not_fetch_the_search_index(served: str, tab: tuple[Any, Network, Watched], path: str) -> None:
+    page, network, watched = tab
+    page.goto(served + path)
+    settle(page)
+    assert network.index_requests() == 0, f"{path or 'home'} fetched the search index on load"
+    assert page.locator("form[name=search]").count() == 1, "the theme's search form is on the page"
+    assert watched.errors == []
+
+
+def test_searching_fetches_the_index_once_and_finds_a_quote(served: str, tab: tuple[Any, Network, Watched]) -> None:
+    page, network, watched = tab
+    page.goto(served)
+    settle(page)
+    open_search(page)
+    query = page.locator("input.md-search__input")
+    query.press_sequentially(PHRASE, delay=20)
+    result = page.locator(RESULT).first
+    result.wait_for(timeout=15000)
+    assert network.index_requests() == 1
+    query.fill("")
+    query.press_sequentially("essence", delay=20)
+    page.locator(RESULT).first.wait_for(timeout=15000)
+    assert network.index_requests() == 1, "the index is fetched once per page"
+    result = page.locator(RESULT).first
+    result.tap() if page.viewport_size["width"] < 600 else result.click()
+    page.wait_for_url("**/entries/stiennon-2020/**")
+    assert watched.errors == []
+
+
+def test_the_keyboard_shortcut_fetches_the_index(served: str, browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external = offline(ctx)
+    page = ctx.new_page()
+    network = Network(page)
+    page.goto(served)
+    settle(page)
+    assert network.index_requests() == 0
+    page.keyboard.press("/")  # the theme's shortcut: opens search and focuses the box
+    query = page.locator("input.md-search__input")
+    assert query.evaluate("el => el === document.activeElement")
+    page.keyboard.type(PHRASE, delay=20)
+    page.locator(RESULT).first.wait_for(timeout=15000)
+    assert network.index_requests() == 1
+    ctx.close()
+    assert external == []
+
+
+def test_an_address_with_a_search_fetches_the_index_at_once(served: str, tab: tuple[Any, Network, Watched]) -> None:
+    page, network, watched = tab
+    page.goto(served + "?q=" + PHRASE.replace(" ", "+"))
+    page.locator(RESULT).first.wait_for(timeout=15000)
+    assert network.index_requests() == 1
+    assert page.locator("input.md-search__input").input_value() == PHRASE
+    assert watched.errors == []
+
+
+def test_an_address_with_highlights_fetches_the_index_and_marks_the_words(served: str, tab: tuple[Any, Network, Watched]) -> None:
+    # a search result's link carries ?h=<terms>; the theme marks those words on the page it opens
+    page, network, watched = tab
+    page.goto(served + "entries/stiennon-2020/?h=essence")
+    mark = page.locator("article mark").first
+    mark.wait_for(timeout=15000)
+    assert mark.inner_text().lower() == "essence"
+    assert network.index_requests() == 1
+    assert watched.errors == []
+
+
+def test_without_the_script_the_theme_fetches_the_index_itself(served: str, browser: Any) -> None:
+    """The control: the same page with this one script blocked fetches the index on load, so the
+    tests above measure the script and not a change of the theme's own behaviour."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external = offline(ctx)
+    ctx.route("**/assets/living-survey-search.js", lambda route: route.abort())
+    page = ctx.new_page()
+    network = Network(page)
+    page.goto(served)
+    settle(page)
+    assert network.index_requests() == 1
+    ctx.close()
+    assert external == []
