@@ -90,6 +90,27 @@ def test_search_finds_a_phrase_from_a_quote(sample: Path, build_site) -> None:
     assert "entries/alpha-2020/#quotes" in hits
 
 
+def test_entry_pages_cite_box_is_shown_once_and_kept_out_of_search(sample: Path, build_site) -> None:
+    # the box joins entry pages after search indexing: none of its text, and no empty section, in the index
+    site = build_site(sample)
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    entries = sorted(p.parent.name for p in (site / "entries").glob("*/index.html"))
+    assert entries
+    for name in entries:
+        html = (site / "entries" / name / "index.html").read_text(encoding="utf-8")
+        assert html.count('<section class="ls-cite" aria-labelledby="cite-this-page">') == 1
+        assert "data-search-" not in html and "living-survey:cite-slot" not in html
+        assert 'href="#cite-this-page"' in html  # still in the page's table of contents
+        docs = [d for d in index["docs"] if d["location"].startswith(f"entries/{name}/")]
+        assert docs and all("cite-this-page" not in d["location"] for d in docs)
+        assert not any("(accessed " in d["text"] or "urldate" in d["text"] for d in docs)
+        assert any(d["location"].endswith("#quotes") for d in docs)
+    # pages whose box joins before indexing keep it out by the marker, which search removes
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<section class="ls-cite" aria-labelledby="cite-this-page">' in home
+    assert not any("(accessed " in d["text"] for d in index["docs"])
+
+
 def test_invalid_entry_fails_before_any_page_is_written(tmp_path: Path, build_site, caplog) -> None:
     bad = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="nowhere", position="[-0.5, -0.5]", quote="q")
     root = write_sample(tmp_path / "p", entries={"bad-one": bad})

@@ -118,11 +118,15 @@ class Fragments:
         url = self.context.living_url + release_path(latest.series) + self.router.path(page_id)
         return version_citation(self.info, title, url, key_id, version=latest.version, released=latest.date), ""
 
-    def cite_box(self, record: PageRecord | None) -> Markup:
+    def cite_box(self, record: PageRecord | None, *, after_search: bool = False) -> Markup:
         """The "Cite this page" section of a generated page, or of the home page (``None``).
 
         It offers this version (the frozen URL, version and release date) and the living page
         (the permanent URL and the access date), each as text and BibTeX.
+
+        Args:
+            after_search: the box goes into the page after search indexing, so it needs no
+                ``data-search-exclude`` marker (Material's search removes it from pages it indexes).
         """
         page_id = HOME if record is None else record.id
         living_url = self.context.living_url + self.router.path(page_id)
@@ -142,6 +146,7 @@ class Fragments:
                 released=released,
                 latest=not self.context.release,
                 doi=self.info.doi,
+                search_exclude=not after_search,
             )
         )
 

@@ -56,6 +56,8 @@ GRID_MARK = "<!-- living-survey:grid -->"
 CONTESTED_MARK = "<!-- living-survey:contested -->"
 FIGURE_MARK = "<!-- living-survey:figure -->"
 FIGURE_SLOT = "<!--living-survey:figure-slot-->"
+CITE_SLOT = "<!--living-survey:cite-slot-->"
+"""Where an entry page's cite box goes in ``on_post_page``, after search indexing (see :meth:`EntryPage.render`)."""
 FIGURE_PENDING = "living_survey_figure"
 """``page.meta`` key: the page holds a figure slot for ``on_post_page`` to fill."""
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -171,7 +173,8 @@ class EntryPage(Page):
         html, toc = self._plugin.render_entry(self)
         self.content = html
         self.toc = _toc(toc)
-        self.present_anchor_ids = set(_ID.findall(html))
+        # the cite box follows in on_post_page: its section is counted here
+        self.present_anchor_ids = {*_ID.findall(html), _SECTIONS[1][0]}
 
 
 class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
@@ -282,7 +285,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         rendered = self.builder.entry_page(entry, self.router.link_from(page.url))
         self._warn(rendered.problems)
         page.edit_url = self.builder.edit_url(entry)
-        return rendered.html + str(self.fragments.cite_box(page.record)), [*rendered.toc, _SECTIONS[1]]
+        # the cite box joins in on_post_page, after search indexing: it is kept out of the index
+        # anyway, and parsing it for the index on every entry page was wasted time
+        return rendered.html + CITE_SLOT, [*rendered.toc, _SECTIONS[1]]
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.survey is not None and self.builder is not None and self.pages is not None and self.router is not None
@@ -361,6 +366,12 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if record is not None and record.kind == "locator":
             assert self.survey is not None and self.router is not None
             output = fill_data(output, self.survey, self.router.link_from(page.url), self._proposal)
+        if isinstance(page, EntryPage):
+            if CITE_SLOT not in output:
+                log.warning(f"{page.file.src_uri}: the cite box placeholder was removed by another plugin or the theme; no cite box")
+            output = output.replace(CITE_SLOT, str(self.fragments.cite_box(page.record, after_search=True)), 1)
+            # written and indexed: thousands of entry pages need not hold their HTML until the build ends
+            page.content = None
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

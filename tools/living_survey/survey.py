@@ -32,10 +32,20 @@ class Survey:
     warnings: tuple[Problem, ...] = ()
     """Cross-reference problems (unknown keys), with their locations; :func:`.checks.check_project`
     reports them with every other problem, as errors that stop the build."""
-    _by_id: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
+    _by_id: dict[str, Entry] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _by_key: dict[str, tuple[Entry, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _by_quadrant: dict[str, tuple[Entry, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update({e.id: e for e in self.entries})
+        # one pass, so that asking for the entries of every work or quadrant stays linear in all
+        by_key: dict[str, list[Entry]] = {}
+        by_quadrant: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            self._by_id[e.id] = e
+            by_key.setdefault(e.key, []).append(e)
+            by_quadrant.setdefault(e.quadrant, []).append(e)
+        self._by_key.update((k, tuple(v)) for k, v in by_key.items())
+        self._by_quadrant.update((q, tuple(v)) for q, v in by_quadrant.items())
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id."""
@@ -43,11 +53,11 @@ class Survey:
 
     def entries_in(self, quadrant_id: str) -> tuple[Entry, ...]:
         """The entries placed in one quadrant, by label then id."""
-        return tuple(e for e in self.entries if e.quadrant == quadrant_id)
+        return self._by_quadrant.get(quadrant_id, ())
 
     def entries_for_key(self, key: str) -> tuple[Entry, ...]:
         """The entries about the work with this BibTeX key."""
-        return tuple(e for e in self.entries if e.key == key)
+        return self._by_key.get(key, ())
 
     def sort_key(self, entry: Entry) -> tuple[str, str]:
         """Entries sort by their work's label (``Bai et al., 2022a``), then id."""
