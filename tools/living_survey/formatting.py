@@ -126,6 +126,8 @@ _WEB = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
 def _linked(text: str) -> Markup:
     """Escaped text whose web addresses (from ``\\url{…}`` or ``\\href{…}{…}``) are links: http(s) only."""
+    if "://" not in text:  # most parts have no address (the pattern needs one)
+        return esc(text)
     out, pos = [], 0
     for match in _WEB.finditer(text):
         url = match.group(0).rstrip(".,;:!?)")

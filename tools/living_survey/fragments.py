@@ -45,6 +45,7 @@ class Fragments:
         self._downloads_t = self.env.get_template("downloads.html")
         self._cite_t = self.env.get_template("cite.html")
         self._head_t = self.env.get_template("head.html")
+        self._feeds = feed_specs(survey, info.title)  # the same for every page of the build
 
     def figure(self, page_url: str, highlight: str | None = None) -> Markup:
         """Figure 1's block: a slot the page's script fills from the one map file, the captions,
@@ -164,7 +165,7 @@ class Fragments:
         """(type, title, href) of the feeds a page announces: the survey's, and a quadrant page's own."""
         quadrant = record.subject if record is not None and record.kind == "quadrant" else None
         out = []
-        for spec in feed_specs(self.survey, self.info.title):
+        for spec in self._feeds:
             if spec.quadrant is None or spec.quadrant == quadrant:
                 out.append((ATOM_TYPE, spec.title + " (Atom)", self.router.asset(spec.atom, from_url=page_url)))
                 out.append((JSON_FEED_TYPE, spec.title + " (JSON Feed)", self.router.asset(spec.json, from_url=page_url)))

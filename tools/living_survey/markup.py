@@ -27,7 +27,8 @@ def esc(value: Any) -> Markup:
     """HTML-escape a value, ``@`` included."""
     if isinstance(value, Markup):
         return value
-    return Markup(str(escape(str(value))).replace("@", "&#64;"))
+    escaped = escape(str(value))  # already Markup: only a text with an "@" needs a second pass
+    return Markup(str(escaped).replace("@", "&#64;")) if "@" in escaped else escaped
 
 
 def md_escape(text: str) -> str:
