@@ -113,7 +113,8 @@ def write_plugin_project(folder: Path, works: list[dict]) -> None:
 
 
 def write_plain_project(folder: Path, works: list[dict]) -> None:
-    """The same pages as hand-written Markdown: index, four quadrant pages, references, one page per entry."""
+    """The same pages as hand-written Markdown: index, four quadrant pages, references, the browse,
+    recent, contested, changes and locator pages, and one page per entry."""
     docs = folder / "docs"
     (docs / "entries").mkdir(parents=True)
     (docs / "quadrants").mkdir()
@@ -155,6 +156,18 @@ def write_plain_project(folder: Path, works: list[dict]) -> None:
         (docs / "quadrants" / f"{qid}.md").write_text(f"# {qid}\n\n## Entries\n\n{items}\n", encoding="utf-8")
     refs = "\n".join(f"1. {'; '.join(w['authors'])} ({w['year']}). *{w['title']}*." for w in works)
     (docs / "references.md").write_text(f"# References\n\n{refs}\n", encoding="utf-8")
+    # the plugin's other pages, with the same titles, so that both sites have the same pages and
+    # the same navigation (the theme renders the whole navigation into every page, entries included)
+    recent = sorted(works, key=lambda w: w["added"], reverse=True)[:30]
+    extra = {
+        "browse": ("Browse all works", "Every work, sortable and filterable, and the data as CSV and JSON.\n"),
+        "recent": ("Recently added", "".join(f"- {w['added']}: [{w['title']}](entries/{w['id']}.md)\n" for w in recent)),
+        "contested": ("Contested placements", "No work has two placements that disagree.\n"),
+        "changes": ("What changed", "No release has been tagged yet.\n"),
+        "place-your-dataset": ("Place your dataset", "".join(f"{i}. {sentence(random.Random(i), 12)}\n" for i in range(1, 7))),
+    }
+    for name, (title, body) in extra.items():
+        (docs / f"{name}.md").write_text(f"# {title}\n\n{body}", encoding="utf-8")
     (folder / "mkdocs.yml").write_text(MKDOCS_COMMON + "plugins:\n  - search\nnot_in_nav: |\n  /entries/\n", encoding="utf-8")
 
 
@@ -211,6 +224,9 @@ FIRST_VISIT_BEFORE = 3_817_031
 """Bytes a first visit to the home page transferred at 1,000 entries before the map became one
 file fetched once (main at 8493c23, every page inlining Figure 1), measured with
 :func:`first_visit` on the same synthetic survey."""
+RATIO_BEFORE = {1000: 0.78, 10000: 0.81}
+"""The plugin/plain build ratios `make bench` reported when the light-pages work began (main at
+8493c23, with the pages the plugin made then)."""
 SEARCH_INDEX_BEFORE = 2_619_479
 """Of which Material's search index (then fetched by every first visit, whatever the page)."""
 
@@ -324,6 +340,7 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
     visit = first_visit(site) if n == 1000 else None
     return {
         "home_kb": home_kb,
+        "locator_kb": (site / "place-your-dataset" / "index.html").stat().st_size / 1024,
         "quadrant_kb": quadrant_kb,
         "map_kb": map_file.stat().st_size / 1024 if map_file.is_file() else 0.0,
         "visit": visit,
@@ -429,6 +446,11 @@ def verdicts(rows: list[dict]) -> list[str]:
             r = by_n[n]
             ratio = r["plugin_s"] / r["plain_s"]
             check(ratio <= 1.0, f"plugin build at most 1.0× plain at {n:,} entries (measured {ratio:.2f}×)")
+            before = RATIO_BEFORE[n]
+            check(
+                ratio <= before,
+                f"build ratio at {n:,} entries at or below {before:.2f}×, as before the light-pages work (measured {ratio:.2f}×)",
+            )
     if 1000 in by_n and 10000 in by_n:
         growth = by_n[10000]["plugin_s"] / by_n[1000]["plugin_s"]
         check(growth <= 11, f"t(10,000) / t(1,000) ≤ 11 (measured {growth:.1f})")
@@ -451,6 +473,10 @@ def verdicts(rows: list[dict]) -> list[str]:
         if n in by_n:
             r = by_n[n]
             check(r["home_kb"] <= limit, f"home page HTML ≤ {limit} KB at {n:,} entries (measured {r['home_kb']:.0f} KB)")
+            check(
+                r["locator_kb"] <= limit,
+                f"“Place your dataset” page HTML ≤ {limit} KB at {n:,} entries (measured {r['locator_kb']:.0f} KB)",
+            )
             check(r["quadrant_kb"] <= limit, f"quadrant page HTML ≤ {limit} KB at {n:,} entries (largest {r['quadrant_kb']:.0f} KB)")
     visit = by_n.get(1000, {}).get("visit")
     if visit:
@@ -484,9 +510,10 @@ def report(rows: list[dict]) -> str:
         for r in rows
     )
     readers = (
-        "\n| entries | home page | largest quadrant page | map file (fetched once) | first visit to home (of which search index) "
+        "\n| entries | home page | largest quadrant page | “Place your dataset” page | map file (fetched once) "
+        "| first visit to home (of which search index) "
         "| requests | map ready | search index, when the reader searches | first search result |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     for r in rows:
         v = r.get("visit")
@@ -500,7 +527,10 @@ def report(rows: list[dict]) -> str:
                 f"{v['search_bytes'] / 1024:,.0f} KB",
                 f"{v['search_ms']:.0f} ms",
             )
-        readers += f"| {r['n']:,} | {r['home_kb']:.1f} KB | {r['quadrant_kb']:.1f} KB | {r['map_kb']:.1f} KB | {' | '.join(visit)} |\n"
+        readers += (
+            f"| {r['n']:,} | {r['home_kb']:.1f} KB | {r['quadrant_kb']:.1f} KB | {r['locator_kb']:.1f} KB | {r['map_kb']:.1f} KB "
+            f"| {' | '.join(visit)} |\n"
+        )
     return head + body + readers
 
 
