@@ -174,3 +174,25 @@ def test_hostile_strings_round_trip_through_the_exports(hostile_site: Path) -> N
     home = (hostile_site / "index.html").read_text(encoding="utf-8")
     jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
     assert jsonld and json.loads(jsonld.group(1))["@type"] == "Dataset"
+
+
+def test_no_cache_file_is_committed() -> None:
+    """A build trusts its cache (Figure 1, the map file, release snapshots) when the key matches, and
+    anyone can compute a key from a pull request's data: a cache file committed to the repository
+    could put markup of its author's choosing into the published site. So none may be tracked."""
+    import shutil
+    import subprocess
+
+    from mkdocs.config import load_config
+
+    from .conftest import ROOT
+
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout (CI runs this on a clean clone)")
+    plugin = load_config(str(ROOT / "mkdocs.yml")).plugins["living-survey"]
+    cache_dir = plugin.config.cache_dir
+    tracked = subprocess.run([git, "ls-files", "--", cache_dir], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert tracked == [], f"files under the cache folder {cache_dir!r} are committed: {tracked[:5]}"
+    ignored = subprocess.run([git, "check-ignore", "-q", f"{cache_dir}/probe"], cwd=ROOT)
+    assert ignored.returncode == 0, f"{cache_dir} must be listed in .gitignore"
