@@ -47,6 +47,9 @@ class Project:
     site_url: str = ""
     site_description: str = ""
     repo_url: str = ""
+    build_cache: Path | None = None
+    """The folder where builds keep validated entries and the parsed bibliography (see
+    :mod:`.build_cache`); ``None`` (the ``validate`` command): every input is read afresh."""
 
     def display(self, path: Path) -> str:
         """``path`` as messages show it: relative to the project root where it is inside it."""
@@ -164,7 +167,7 @@ def check_project(project: Project) -> Checked:
     except SurveyError as exc:
         problems += exc.problems
     try:
-        survey = load_survey(project.root, project.framework, project.entries, project.bibliography)
+        survey = load_survey(project.root, project.framework, project.entries, project.bibliography, project.build_cache)
     except SurveyError as exc:
         return Checked(None, info, sorted(set(problems + list(exc.problems))))
     return Checked(survey, info, sorted(set(problems + check_survey(survey, project))))

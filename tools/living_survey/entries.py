@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
@@ -16,6 +16,9 @@ from .markup import markdown_problems
 from .problems import Problem, shown
 from .schema import make_validator, packaged_schema, validate
 from .yamlio import Document, field_name, load_yaml, read_file
+
+if TYPE_CHECKING:
+    from .build_cache import EntryCache
 
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""
@@ -193,6 +196,7 @@ def load_entry(
     validator: jsonschema.Draft7Validator,
     root: Path | None = None,
     today: datetime.date | None = None,
+    cache: EntryCache | None = None,
 ) -> tuple[Entry | None, list[Problem]]:
     """Read and validate one entry file; the entry is ``None`` when it has problems.
 
@@ -200,6 +204,8 @@ def load_entry(
         root: the project folder; a file that resolves outside it is refused (default: the
             entry's own folder).
         today: the latest acceptable ``added`` date (default: today's date where it is latest).
+        cache: entries validated at earlier builds; a file with the same bytes is taken from it,
+            and a file that passes every check is kept in it. Not used with ``today``.
     """
     entry_id = path.stem
     problems = []
@@ -209,6 +215,14 @@ def load_entry(
     data, found = read_file(path, display, root if root is not None else path.parent)
     if data is None:
         return None, [*problems, *found]
+    if today is not None:
+        cache = None
+    key = cache.key(display, entry_id, data) if cache is not None and not problems else ""
+    if key:
+        assert cache is not None
+        kept = cache.get(key)
+        if kept is not None:
+            return kept, []
     doc, found = load_yaml(data, display)
     problems += found
     if found:
@@ -226,35 +240,35 @@ def load_entry(
     if problems:
         return None, problems
     lines = {field_name(k): v for k, v in doc.lines.items() if k}
-    return (
-        Entry(
-            id=entry_id,
-            path=display,
-            key=value["key"],
-            quadrant=value["quadrant"],
-            quotes=tuple(
-                Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via"), q.get("cited_page")) for q in value["quotes"]
-            ),
-            rationale=value["rationale"],
-            placed_by=value["placed_by"],
-            position=tuple(value["position"]) if "position" in value else None,
-            signal=tuple(value.get("signal", ())),
-            edge_case=value.get("edge_case"),
-            added=value["added"],
-            organisation=value.get("organisation"),
-            datasets=tuple(Dataset(d["name"], d.get("url")) for d in value.get("datasets", ())),
-            lines=lines,
-            drawn=repr((entry_id, value["quadrant"], value.get("position"), value["key"], value["placed_by"])).encode() + b"\n",
-        ),
-        [],
+    entry = Entry(
+        id=entry_id,
+        path=display,
+        key=value["key"],
+        quadrant=value["quadrant"],
+        quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via"), q.get("cited_page")) for q in value["quotes"]),
+        rationale=value["rationale"],
+        placed_by=value["placed_by"],
+        position=tuple(value["position"]) if "position" in value else None,
+        signal=tuple(value.get("signal", ())),
+        edge_case=value.get("edge_case"),
+        added=value["added"],
+        organisation=value.get("organisation"),
+        datasets=tuple(Dataset(d["name"], d.get("url")) for d in value.get("datasets", ())),
+        lines=lines,
+        drawn=repr((entry_id, value["quadrant"], value.get("position"), value["key"], value["placed_by"])).encode() + b"\n",
     )
+    if key:
+        assert cache is not None
+        cache.put(key, entry)
+    return entry, []
 
 
-def load_entries(folder: Path, root: Path, framework: Framework) -> tuple[list[Entry], list[Problem]]:
+def load_entries(folder: Path, root: Path, framework: Framework, cache: EntryCache | None = None) -> tuple[list[Entry], list[Problem]]:
     """Load every ``*.yaml`` file of ``folder``, sorted by id.
 
     Files with other endings are reported, so that an ``entry.yml`` is not silently ignored; so
     are hidden files and folders named ``*.yaml``. Other folders and hidden files are skipped.
+    ``cache``: see :func:`load_entry`; it is written back once every file has been read.
     """
     validator = make_validator(entry_schema(framework))
     entries, problems = [], []
@@ -272,8 +286,10 @@ def load_entries(folder: Path, root: Path, framework: Framework) -> tuple[list[E
         if path.suffix != ".yaml":
             problems.append(Problem(display, 0, "", "entry files must end in .yaml"))
             continue
-        entry, found = load_entry(path, display, framework, validator, root)
+        entry, found = load_entry(path, display, framework, validator, root, cache=cache)
         problems += found
         if entry is not None:
             entries.append(entry)
+    if cache is not None:
+        cache.save()
     return entries, problems

@@ -9,6 +9,7 @@ in ``on_post_build``; watch the inputs in ``on_serve``. This is the only module 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import re
@@ -103,6 +104,7 @@ def _project(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
         bibliography=Path(options.bibliography).resolve(),
         docs_dir=Path(config.docs_dir).resolve(),
         citation_file=root / options.citation_file,
+        build_cache=root / options.cache_dir / "inputs",
         permanent_ids=root / options.permanent_ids if options.permanent_ids else None,
         redirects=tuple(maps),
         site_name=config.site_name,
@@ -153,7 +155,8 @@ def project_options(config_file: str | Path) -> Project:
     plugin = config.plugins.get("living-survey")
     if not isinstance(plugin, LivingSurveyPlugin):
         raise SurveyError([Problem(display, 0, "plugins", "the living-survey plugin is not configured")])
-    return _project(config, plugin.config)
+    # the commands read every input afresh: only builds keep validated inputs between runs
+    return dataclasses.replace(_project(config, plugin.config), build_cache=None)
 
 
 class EntryPage(Page):

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .bibliography import Library, parse_bibliography
+from .build_cache import EntryCache, load_library
 from .entries import Entry, load_entries
 from .framework import Framework, load_framework
 from .problems import Problem, SurveyError, shown
@@ -132,7 +133,7 @@ def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
     return found + _twice_placed(entries)
 
 
-def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path) -> Survey:
+def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path, build_cache: Path | None = None) -> Survey:
     """Read, validate and join every input.
 
     Args:
@@ -140,6 +141,8 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
         framework_file: the framework configuration (YAML).
         entries_dir: the folder of entry files.
         bib_file: the BibTeX file.
+        build_cache: a folder keeping validated entries and the parsed bibliography between
+            builds (see :mod:`.build_cache`); ``None``: every input is read afresh.
 
     Raises:
         SurveyError: every problem with the framework, the entries and the bibliography at once.
@@ -150,7 +153,8 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
 
     problems: list[Problem] = []
     framework = load_framework(framework_file, rel(framework_file))
-    entries, found = load_entries(entries_dir, root, framework)
+    cache = EntryCache(build_cache / "entries.json", salt=repr(framework)) if build_cache is not None else None
+    entries, found = load_entries(entries_dir, root, framework, cache)
     problems += found
     data, found = read_file(bib_file, rel(bib_file), root, max_bytes=BIB_MAX_BYTES)
     if data is None:
@@ -161,7 +165,9 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
         line = data[: exc.start].count(b"\n") + 1
         message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         raise SurveyError([*problems, Problem(rel(bib_file), line, "", message)]) from exc
-    library = parse_bibliography(text, rel(bib_file))
+    library = (
+        load_library(build_cache / "bibliography.json", text, rel(bib_file)) if build_cache else parse_bibliography(text, rel(bib_file))
+    )
     problems += library.problems
     if problems:
         raise SurveyError(problems)

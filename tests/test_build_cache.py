@@ -1,0 +1,151 @@
+"""Validated entries and the parsed bibliography are kept between builds (the build cache).
+
+A rebuild takes an entry file whose bytes are unchanged, and a bibliography whose text is
+unchanged, from the cache instead of reading them again. These tests build real sites: the
+second build must give the same site without reading the unchanged inputs, and every change,
+bad input, damaged cache or other framework must be read afresh and reported as always.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from living_survey import build_cache, entries, survey
+
+from .conftest import living_survey
+
+CACHE = Path(".cache/living-survey/inputs")
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    """Every page and data file of a built site (not the compressed sitemap, which is dated)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file() and p.suffix != ".gz"}
+
+
+class Reads:
+    """Counts the entry files parsed and the bibliographies parsed while installed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.yaml = 0
+        self.bib = 0
+        load_yaml, parse = entries.load_yaml, build_cache.parse_bibliography
+        assert survey.parse_bibliography is parse
+
+        def counted_yaml(*args, **kwargs):
+            self.yaml += 1
+            return load_yaml(*args, **kwargs)
+
+        def counted_bib(*args, **kwargs):
+            self.bib += 1
+            return parse(*args, **kwargs)
+
+        monkeypatch.setattr(entries, "load_yaml", counted_yaml)
+        monkeypatch.setattr(build_cache, "parse_bibliography", counted_bib)
+        monkeypatch.setattr(survey, "parse_bibliography", counted_bib)
+
+
+def test_a_rebuild_reads_no_unchanged_input_and_gives_the_same_site(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = len(list((sample / "entries").glob("*.yaml")))
+    first = _site_files(build_site(sample))
+    assert (sample / CACHE / "entries.json").is_file() and (sample / CACHE / "bibliography.json").is_file()
+    kept = json.loads((sample / CACHE / "entries.json").read_text(encoding="utf-8"))["entries"]
+    assert len(kept) == count
+    reads = Reads(monkeypatch)
+    second = _site_files(build_site(sample))
+    assert (reads.yaml, reads.bib) == (0, 0), "unchanged inputs were read again"
+    assert second.keys() == first.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_an_edited_entry_is_read_again_and_the_others_are_not(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(sample)
+    path = sample / "entries" / "alpha-2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("open question", "quite unmistakable question"), encoding="utf-8")
+    reads = Reads(monkeypatch)
+    site = build_site(sample)
+    assert (reads.yaml, reads.bib) == (1, 0)
+    assert "quite unmistakable question" in (site / "entries" / "alpha-2020" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_entry_made_invalid_after_a_cached_build_stops_the_build(sample: Path, build_site: Callable[..., Path], caplog) -> None:
+    build_site(sample)
+    path = sample / "entries" / "alpha-2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("quadrant: broad-descriptive", "quadrant: nowhere"), encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(sample)
+    assert "entries/alpha-2020.yaml:2: quadrant: 'nowhere' is not one of" in caplog.text
+
+
+def test_a_bibliography_changed_after_a_cached_build_is_parsed_again(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    build_site(sample)
+    bib = sample / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{broken2024,\n  title = {No closing brace}\n", encoding="utf-8")
+    reads = Reads(monkeypatch)
+    with pytest.raises(Abort):
+        build_site(sample)
+    assert reads.bib == 1
+    assert "references.bib" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not json at all {",
+        json.dumps([1, 2, 3]),
+        json.dumps({"version": 999, "salt": "x", "entries": {}}),
+    ],
+    ids=["garbage", "wrong-shape", "other-version"],
+)
+def test_a_damaged_cache_is_no_cache(sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    first = _site_files(build_site(sample))
+    for name in ("entries.json", "bibliography.json"):
+        (sample / CACHE / name).write_text(damage, encoding="utf-8")
+    reads = Reads(monkeypatch)
+    second = _site_files(build_site(sample))
+    assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1
+    assert [name for name in first if first[name] != second.get(name)] == []
+    assert json.loads((sample / CACHE / "entries.json").read_text(encoding="utf-8"))["version"] == build_cache.VERSION
+
+
+def test_malformed_records_with_the_right_salt_are_read_again(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(sample)
+    for name, section in (("entries.json", "entries"), ("bibliography.json", "references")):
+        stored = json.loads((sample / CACHE / name).read_text(encoding="utf-8"))
+        stored[section] = {key: {"unexpected": True} for key in stored[section]}
+        (sample / CACHE / name).write_text(json.dumps(stored), encoding="utf-8")
+    reads = Reads(monkeypatch)
+    site = build_site(sample)
+    assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1
+    assert (site / "entries" / "alpha-2020" / "index.html").is_file()
+
+
+def test_another_framework_revalidates_every_entry(sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(sample)
+    framework = sample / "framework.yml"
+    text = framework.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    framework.write_text(text.replace(title, "title: Another framework", 1), encoding="utf-8")
+    reads = Reads(monkeypatch)
+    build_site(sample)
+    assert reads.yaml == len(list((sample / "entries").glob("*.yaml")))
+
+
+def test_validate_reads_every_input_and_keeps_no_cache(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = Reads(monkeypatch)
+    result = living_survey("validate", root=sample)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1
+    assert not (sample / CACHE).exists()

@@ -1,0 +1,176 @@
+"""Validated inputs kept between builds: entries by the exact bytes of their file, and the
+parsed bibliography by the exact text of the ``.bib`` file.
+
+Reading and validating every entry file (YAML with line numbers, the JSON Schema, the text
+checks) is most of what the plugin does before MkDocs starts, and on a rebuild almost every file
+is unchanged. A file whose bytes, path and id are the same as at the last build, checked by the
+same code against the same framework, gives the same :class:`Entry`: the build takes that record
+from here instead of validating the file again. Any other file (new, edited, renamed) is
+validated in full, and only entries without a problem are kept. The same holds for the
+bibliography as a whole: unchanged text, same code, same parse; a bibliography with any problem
+is never kept. Checks across files (BibTeX keys, two placements by one placer, the ledger of page
+ids) run on every build, cached inputs or not.
+
+The cache is plain JSON files under the plugin's ``cache_dir`` (never committed: a test refuses
+a tracked cache file). Anything wrong with it (missing, unreadable, another version, another
+salt, a malformed record) makes it an empty cache, never an error. ``living-survey validate``
+does not use it: it always reads every file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .bibliography import Library, Name, Reference, parse_bibliography
+from .entries import Dataset, Entry, Quote
+
+VERSION = 1
+
+
+def _source_digest() -> str:
+    """The package's own code and schemas: a change to any of them is a change of the checks."""
+    digest = hashlib.sha256()
+    package = resources.files(__package__)
+    for item in sorted(package.iterdir(), key=lambda p: p.name):
+        if item.is_file() and item.name.endswith((".py", ".json")):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+_SOURCE = _source_digest()
+
+
+def _salted(salt: str) -> str:
+    return hashlib.sha256(f"{VERSION}\0{_SOURCE}\0{salt}".encode()).hexdigest()
+
+
+def _read(path: Path, salt: str) -> dict[str, Any] | None:
+    """The cache file's content if it was written by this code with this salt."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(stored, dict) and stored.get("version") == VERSION and stored.get("salt") == salt:
+        return stored
+    return None
+
+
+def _write(path: Path, content: dict[str, Any]) -> None:
+    """Replace the cache file atomically; on failure there is no cache file, never half of one."""
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
+
+
+def _record(entry: Entry) -> dict[str, Any]:
+    record = dataclasses.asdict(entry)
+    record["drawn"] = entry.drawn.decode("utf-8")
+    return record
+
+
+def _entry(record: dict[str, Any]) -> Entry:
+    """The entry a record describes; ``TypeError``/``KeyError``/``ValueError`` if it is malformed."""
+    fields = dict(record)
+    fields["quotes"] = tuple(Quote(**q) for q in fields["quotes"])
+    fields["datasets"] = tuple(Dataset(**d) for d in fields["datasets"])
+    fields["signal"] = tuple(fields["signal"])
+    position = fields["position"]
+    fields["position"] = None if position is None else (float(position[0]), float(position[1]))
+    fields["lines"] = {str(k): int(v) for k, v in fields["lines"].items()}
+    fields["drawn"] = fields["drawn"].encode("utf-8")
+    return Entry(**fields)
+
+
+class EntryCache:
+    """The entries of one build, read from and written back to ``path``."""
+
+    def __init__(self, path: Path, salt: str):
+        self.path = path
+        self.salt = _salted(salt)
+        self._old: dict[str, Any] = {}
+        self._new: dict[str, dict[str, Any]] = {}
+        self.hits = 0
+        stored = _read(path, self.salt)
+        if stored is not None and isinstance(stored.get("entries"), dict):
+            self._old = stored["entries"]
+
+    @staticmethod
+    def key(display: str, entry_id: str, data: bytes) -> str:
+        """What a file's validation depends on, besides the salt: where it is, its id, its bytes."""
+        digest = hashlib.sha256()
+        digest.update(display.encode("utf-8") + b"\0" + entry_id.encode("utf-8") + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Entry | None:
+        """The entry validated from these very bytes at an earlier build, if it is kept."""
+        record = self._old.get(key)
+        if not isinstance(record, dict):
+            return None
+        try:
+            entry = _entry(record)
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError):
+            return None
+        self._new[key] = record
+        self.hits += 1
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        """Keep an entry that passed every check of its file."""
+        self._new[key] = _record(entry)
+
+    def save(self) -> None:
+        """Write the entries of this build (and only those), atomically; a failure leaves no cache."""
+        if self._new.keys() != self._old.keys():
+            _write(self.path, {"version": VERSION, "salt": self.salt, "entries": self._new})
+
+
+def _names(records: Any) -> tuple[Name, ...]:
+    return tuple(Name(**n) for n in records)
+
+
+def _library(stored: dict[str, Any], path: str) -> Library:
+    """The library a stored record describes; ``TypeError``/``KeyError``/``ValueError`` if malformed."""
+    references = {}
+    for key, r in stored["references"].items():
+        fields = {str(k): str(v) for k, v in r["fields"].items()}
+        references[key] = Reference(
+            key=r["key"],
+            type=r["type"],
+            fields=fields,
+            authors=_names(r["authors"]),
+            editors=_names(r["editors"]),
+            raw=r["raw"],
+            line=int(r["line"]),
+            label=r["label"],
+        )
+    return Library(path=path, references=references, problems=(), labels_digest=str(stored["labels_digest"]))
+
+
+def load_library(cache: Path, text: str, path: str) -> Library:
+    """:func:`.bibliography.parse_bibliography`, taken from ``cache`` when the text, its path and
+    the code are those of an earlier build; a library without problems is kept there."""
+    salt = _salted(hashlib.sha256(f"{path}\0{text}".encode()).hexdigest())
+    stored = _read(cache, salt)
+    if stored is not None:
+        try:
+            return _library(stored, path)
+        except (TypeError, KeyError, ValueError, AttributeError):
+            stored = None  # a malformed cache is no cache: parse the text
+    library = parse_bibliography(text, path)
+    if not library.problems:
+        references = {key: dataclasses.asdict(reference) for key, reference in library.references.items()}
+        _write(cache, {"version": VERSION, "salt": salt, "references": references, "labels_digest": library.labels_digest})
+    return library
