@@ -151,7 +151,8 @@ def works_data(survey: Survey, url_of: Callable[[str], str]) -> dict[str, Any]:
         x, y = drawn[entry.id]
         work = works.setdefault(entry.key, len(works))
         title = ref.title if ref else entry.key
-        rows.append([entry.id, work, item["label"], title, quadrants.index(entry.quadrant), round(x, 4), round(y, 4), _plain(entry.rationale, survey)])
+        where = quadrants.index(entry.quadrant)
+        rows.append([entry.id, work, item["label"], title, where, round(x, 4), round(y, 4), _plain(entry.rationale, survey)])
         urls.append(url_of(entry_page_id(entry.id)))
     pattern = _url_pattern(rows, urls)
     if pattern is None:
@@ -184,9 +185,7 @@ def works_json(survey: Survey, url_of: Callable[[str], str]) -> str:
     return json.dumps(works_data(survey, url_of), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def locator_markdown(
-    survey: Survey, *, figure: str, script_url: str, works_url: str, root: str, proposal: dict[str, Any] | None
-) -> str:
+def locator_markdown(survey: Survey, *, figure: str, script_url: str, works_url: str, root: str, proposal: dict[str, Any] | None) -> str:
     """The locator page: the questions by axis, the result areas, a slot for the data, the script.
 
     ``works_url`` is the works file as seen from the page, ``root`` the site root (the file's

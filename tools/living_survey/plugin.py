@@ -318,7 +318,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         elif record is not None and record.kind == "locator":
             script, works = (self.router.asset(path, from_url=page.url) for path in (LOCATOR_JS, LOCATOR_WORKS))
             root = self.router.asset("", from_url=page.url)
-            markdown = locator_markdown(self.survey, figure=FIGURE_MARK, script_url=script, works_url=works, root=root, proposal=self._proposal)
+            proposal = self._proposal
+            markdown = locator_markdown(self.survey, figure=FIGURE_MARK, script_url=script, works_url=works, root=root, proposal=proposal)
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         if CONTESTED_MARK in markdown:
