@@ -91,9 +91,30 @@ def write_other(root: Path) -> Path:
 
 
 def page_data(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="ls-locator-data">(.*?)</script>', html, re.S)
+    found = re.search(r'<script type="application/json" id="ls-locator-data"[^>]*>(.*?)</script>', html, re.S)
     assert found, "the locator page embeds its data"
     return json.loads(found.group(1))
+
+
+def works_file(page: Path, html: str) -> tuple[Path, list[dict]]:
+    """The works file the locator page names, and its rows as dicts, each ``url`` as the page links it."""
+    attrs = re.search(r'<script type="application/json" id="ls-locator-data"([^>]*)>', html)
+    assert attrs, "the locator page embeds its data"
+    src = unescape(re.search(r'data-ls-works="([^"]*)"', attrs.group(1)).group(1))
+    root = unescape(re.search(r'data-ls-root="([^"]*)"', attrs.group(1)).group(1))
+    path = (page.parent / src).resolve()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    columns = data["columns"]
+    rows = []
+    for row in data["entries"]:
+        assert len(row) == len(columns), row
+        item = dict(zip(columns, row, strict=True))
+        item["quadrant"] = data["quadrants"][item["quadrant"]]
+        relative = item["url"] if "url" in item else data["entry_url"][0] + item["id"] + data["entry_url"][1]
+        assert not re.match(r"[a-z][a-z0-9+.-]*:|[/\\]", relative, re.I), relative  # on this site, relative
+        item["url"] = root + relative
+        rows.append(item)
+    return path, rows
 
 
 # -- the framework's questions ------------------------------------------------------------------
@@ -200,12 +221,15 @@ def test_the_page_works_without_javascript(real_site: Path) -> None:
     assert "<noscript>" in html
     for q in fw.quadrants:
         assert f"<strong>{q.title}</strong> when" in unescape(html)
-    # the script is ours, shipped with the site, and the data sit in the page
+    # the script is ours, shipped with the site; the framework's data sit in the page, the works in a file
     assert re.search(r'<script src="\.\./assets/locator\.js" defer></script>', html)
     assert (real_site / "assets" / "locator.js").is_file()
     data = page_data(html)
     assert [a["name"] for a in data["axes"]] == [fw.x.name, fw.y.name]
-    assert len(data["entries"]) == len(list((ROOT / "entries").glob("*.yaml")))
+    assert "entries" not in data
+    path, works = works_file(real_site / "place-your-dataset" / "index.html", html)
+    assert path == (real_site / "data" / "locator.json").resolve()
+    assert len(works) == len(list((ROOT / "entries").glob("*.yaml")))
 
 
 def test_the_page_is_linked_from_home_framework_quadrants_and_the_nav(real_site: Path) -> None:
@@ -229,8 +253,10 @@ def test_a_different_framework_gives_its_own_locator(tmp_path: Path, build_site:
     assert 'aria-describedby="ls-hint-who"' in html and "Think of the people, not the tool." in html
     data = page_data(html)
     assert {q["id"] for q in data["quadrants"]} == {"narrow-expert", "wide-expert", "narrow-crowd", "wide-crowd"}
-    assert {e["id"] for e in data["entries"]} == set(OTHER_ENTRIES)
-    assert all(e["url"].startswith("../entries/") for e in data["entries"])
+    _, works = works_file(site / "place-your-dataset" / "index.html", html)
+    assert {e["id"] for e in works} == set(OTHER_ENTRIES)
+    assert all(e["url"].startswith("../entries/") for e in works)
+    assert {e["quadrant"] for e in works} <= {q["id"] for q in data["quadrants"]}
     assert data["proposal"] is None  # the sample repository is not on GitHub
     quadrant = (site / "quadrants" / "wide-crowd" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../place-your-dataset/">Place your dataset</a>' in quadrant
@@ -258,7 +284,7 @@ def test_hostile_framework_text_stays_text(tmp_path: Path, build_site: Callable[
     assert "&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt; &#64;alpha2020open" in html
     data = page_data(html)  # the JSON still parses and holds the text as it was written
     assert evil in [o["text"] for q in data["axes"][1]["questions"] for o in q["options"]]
-    script = re.search(r'id="ls-locator-data">(.*?)</script>', html, re.S).group(1)
+    script = re.search(r'id="ls-locator-data"[^>]*>(.*?)</script>', html, re.S).group(1)
     assert "<" not in script and "@" not in script
 
 
@@ -332,8 +358,74 @@ def test_every_address_in_the_data_resolves_with_either_url_style(tmp_path: Path
         page = site / ("place-your-dataset/index.html" if directory_urls else "place-your-dataset.html")
         html = page.read_text(encoding="utf-8")
         data = page_data(html)
-        urls = [e["url"] for e in data["entries"]] + [q["url"] for q in data["quadrants"]]
+        _, works = works_file(page, html)
+        urls = [e["url"] for e in works] + [q["url"] for q in data["quadrants"]]
         script = re.search(r'<script src="([^"]+)" defer></script>', html).group(1)
-        for url in [*urls, script]:
+        works_src = unescape(re.search(r'data-ls-works="([^"]+)"', html).group(1))
+        for url in [*urls, script, works_src]:
             target = (page.parent / url).resolve()
             assert (target / "index.html" if url.endswith("/") else target).is_file(), (directory_urls, url)
+
+
+# -- the works file: the page stays light whatever the survey's size ----------------------------------
+
+
+def test_the_page_does_not_grow_with_the_survey_and_the_works_file_lists_every_entry(
+    tmp_path: Path, build_site: Callable[..., Path]
+) -> None:
+    """The page holds no work; ``data/locator.json`` holds each entry once, with a link on the site."""
+    from living_survey.locator import EXCERPT
+
+    from .conftest import write_synthetic
+
+    sizes = {}
+    for count in (8, 240):
+        root = write_synthetic(tmp_path / f"p{count}", count)
+        site = build_site(root)
+        page = site / "place-your-dataset" / "index.html"
+        html = page.read_text(encoding="utf-8")
+        path, works = works_file(page, html)
+        survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+        assert sorted(e["id"] for e in works) == sorted(e.id for e in survey.entries)  # every entry, once
+        by_key: dict[str, set[int]] = {}
+        for e in works:
+            assert (page.parent / e["url"] / "index.html").resolve().is_file(), e["url"]
+            assert e["quadrant"] == survey.entry(e["id"]).quadrant
+            assert -1 <= e["x"] <= 1 and -1 <= e["y"] <= 1
+            assert 0 < len(e["rationale"]) <= EXCERPT
+            by_key.setdefault(survey.entry(e["id"]).key, set()).add(e["work"])
+        assert all(len(w) == 1 for w in by_key.values()) and len({w for ws in by_key.values() for w in ws}) == len(by_key)
+        for e in works:  # no entry's text is in the page
+            assert e["rationale"] not in html
+        sizes[count] = (page.stat().st_size, path.stat().st_size)
+    (small_page, small_works), (large_page, large_works) = sizes[8], sizes[240]
+    assert large_page < 150_000 and abs(large_page - small_page) < 2_000, sizes
+    assert large_works > 10 * small_works, sizes
+    # the same survey gives the same bytes
+    again = build_site(write_synthetic(tmp_path / "again", 8))
+    assert (again / "data" / "locator.json").read_bytes() == (tmp_path / "p8" / "site" / "data" / "locator.json").read_bytes()
+
+
+def test_an_excerpt_is_cut_between_words() -> None:
+    from living_survey.locator import EXCERPT, _plain
+
+    survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
+    text = " ".join(f"word{i}" for i in range(EXCERPT))
+    excerpt = _plain(text, survey)
+    assert len(excerpt) <= EXCERPT and excerpt.endswith("…")
+    kept = excerpt[:-1]
+    assert text.startswith(kept) and text[len(kept)] == " " and kept.count(" ") > 10
+    assert _plain("A *short* rationale, [linked](https://example.org/).", survey) == "A short rationale, linked."
+
+
+def test_hostile_entries_reach_the_works_file_as_text(hostile_site: Path) -> None:
+    from .conftest import PWN
+
+    page = hostile_site / "place-your-dataset" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    path, works = works_file(page, html)
+    hostile = next(e for e in works if e["id"] == "hostile")
+    assert f"<script>{PWN}</script>" in hostile["rationale"]  # kept as written: the script sets it as text
+    assert PWN not in html
+    assert all(e["url"].startswith("../entries/") for e in works)
+    assert json.loads(path.read_text(encoding="utf-8"))["entries"]

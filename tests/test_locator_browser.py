@@ -33,6 +33,8 @@ PAGE = "place-your-dataset/"
 ALLOWED_EXTERNAL = ("https://api.github.com/repos/",)
 """The theme may ask GitHub's API for the repository's stars (answered locally); nothing else may leave."""
 REPOSITORY = "https://github.com/alignment-coordinates/alignment-coordinates"
+WORKS = "data/locator.json"
+"""The surveyed works, which the locator's script fetches once the reader has answered."""
 
 
 def survey_of(root: Path) -> Any:
@@ -138,8 +140,9 @@ def place_corner(page: Any, root: Path, url: str, sign: int) -> tuple[Quadrant, 
         pole = axis.pole(sign).label
         assert f"{axis.name} {'+' if sign > 0 else chr(0x2212)}1.00 ({pole})" in status.inner_text()
     assert_point_in(page, framework, quadrant)
-    # the nearest works: as many as asked for (or all), from the survey, nearest first
+    # the nearest works: as many as asked for (or all), from the survey, nearest first, once the works file is in
     items = page.locator("li.ls-locator-neighbour")
+    items.first.wait_for()
     count = min(5, len({e.key for e in survey.entries}))  # works, not placements
     assert items.count() == count
     ids = [items.nth(i).get_attribute("data-entry") for i in range(count)]
@@ -206,6 +209,7 @@ def test_a_corner_of_the_real_map(served: str, browser: Any, tmp_path: Path, sig
     assert page.locator("#ls-locator-status").inner_text() == status
     assert page.locator("#ls-locator-point").evaluate("g => [g.dataset.x, g.dataset.y]") == point
     assert page.locator("#ls-locator-yaml").inner_text() == yaml_text
+    page.locator("li.ls-locator-neighbour").first.wait_for()
     assert page.locator("li.ls-locator-neighbour").count() == min(5, len({e.key for e in survey_of(ROOT).entries}))
     # and a fresh visit to that address does too
     fresh = ctx.new_page()
@@ -357,8 +361,12 @@ def test_hostile_entries_stay_text_among_the_neighbours(served_hostile: str, wat
     page = watched.page
     framework = survey_of(ROOT).framework
     page.goto(served_hostile + PAGE)
+    requested: list[str] = []
+    page.on("request", lambda r: r.url.endswith(WORKS) and requested.append(r.url))
     answer(page, corner_answers(framework, -1))
     item = page.locator("li.ls-locator-neighbour[data-entry='hostile']")
+    item.wait_for()  # the works come from the file the script fetched
+    assert requested == [served_hostile + WORKS]
     assert item.count() == 1
     item.locator("summary").click()
     assert PWN in item.inner_text()  # shown, as text
@@ -414,3 +422,84 @@ def test_rounding_noise_never_picks_a_quadrant(tmp_path: Path, browser: Any, bui
         ctx.close()
         server.close()
     assert external == []
+
+
+# -- the works file: fetched once, when first needed ------------------------------------------------
+
+
+def test_the_works_are_fetched_once_and_only_after_an_answer(served: str, watched: Watched) -> None:
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    requested: list[str] = []
+    page.on("request", lambda r: r.url.endswith(WORKS) and requested.append(r.url))
+    page.goto(served + PAGE)
+    page.wait_for_load_state("networkidle")
+    assert requested == [], "a bare visit fetched the works"
+    assert page.locator("#ls-locator-nearest-note").is_visible()
+    # one axis answered: the works are on their way, the list still waits for the other axis
+    first = framework.x.questions[0]
+    answer(page, {first.id: 0})
+    page.wait_for_load_state("networkidle")
+    assert requested == [served + WORKS]
+    assert not page.locator("#ls-locator-neighbours").is_visible()
+    # every axis answered: the nearest works appear, from the one file fetched
+    answers = corner_answers(framework, 1)
+    answer(page, answers)
+    items = page.locator("li.ls-locator-neighbour")
+    items.first.wait_for()
+    count = min(5, len({e.key for e in survey_of(ROOT).entries}))
+    assert items.count() == count
+    assert [items.nth(i).get_attribute("data-entry") for i in range(count)] == expected_neighbours(ROOT, 1, 1, count)
+    answer(page, corner_answers(framework, -1))
+    assert [items.nth(i).get_attribute("data-entry") for i in range(count)] == expected_neighbours(ROOT, -1, -1, count)
+    page.wait_for_load_state("networkidle")
+    assert requested == [served + WORKS], "the works were fetched more than once"
+    assert watched.errors == []
+
+
+def test_answers_in_the_address_fetch_the_works_at_load(served: str, watched: Watched) -> None:
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    requested: list[str] = []
+    page.on("request", lambda r: r.url.endswith(WORKS) and requested.append(r.url))
+    query = "&".join(f"{q}={i}" for q, i in corner_answers(framework, -1).items())
+    page.goto(f"{served}{PAGE}?{query}")
+    page.locator("li.ls-locator-neighbour").first.wait_for()
+    count = min(5, len({e.key for e in survey_of(ROOT).entries}))
+    ids = [page.locator("li.ls-locator-neighbour").nth(i).get_attribute("data-entry") for i in range(count)]
+    assert ids == expected_neighbours(ROOT, -1, -1, count)
+    assert requested == [served + WORKS]
+    assert watched.errors == []
+
+
+def test_without_the_works_file_everything_else_still_works(served: str, context: Any, tmp_path: Path) -> None:
+    page = context.new_page()
+    watched = Watched(page)
+    page.route("**/" + WORKS, lambda route: route.abort())
+    framework = survey_of(ROOT).framework
+    page.goto(served + PAGE)
+    answers = corner_answers(framework, -1)
+    answer(page, answers)
+    quadrant = next(q for q in framework.quadrants if (q.x, q.y) == (-1, -1))
+    note = page.locator("#ls-locator-nearest-note")
+    note.filter(has_text="could not be loaded").wait_for()
+    assert note.is_visible() and note.get_attribute("role") == "status"
+    assert not page.locator("#ls-locator-neighbours").is_visible()
+    assert page.locator("li.ls-locator-neighbour").count() == 0
+    # the estimate, the point on Figure 1, the entry and the proposal do not need the works
+    assert page.locator("#ls-estimate-quadrant a").inner_text() == quadrant.title
+    assert_point_in(page, framework, quadrant)
+    yaml_text = page.locator("#ls-locator-yaml").inner_text()
+    assert f"quadrant: {quadrant.id}\n" in yaml_text and "position: [-1, -1]\n" in yaml_text
+    result = fill_and_validate(yaml_text, write_sample(tmp_path / "p"), "alpha2020open")
+    assert result.returncode == 0, result.stdout + result.stderr
+    params = parse_qs(urlsplit(page.locator("#ls-locator-propose").get_attribute("href")).query)
+    assert params["quadrant"] == [quadrant.id] and params["position"] == ["[-1, -1]"]
+    from axe_playwright_python.sync_playwright import Axe
+
+    serious = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    # the only faults are the blocked file's
+    assert [e for e in watched.errors if WORKS not in e and "Failed to load resource" not in e] == []
+    assert watched.dialogs == []
+    page.close()

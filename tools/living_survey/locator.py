@@ -2,16 +2,20 @@
 
 The page is plain HTML that works without JavaScript: every question with its options and
 their scores, and how an estimate is computed. The script shipped with the site
-(``assets/locator.js``) reads the data embedded in the page as JSON — the axes and their
-questions, the quadrants, every entry's drawn position with a short rationale — and does
-the rest in the reader's browser: the estimate, the point on Figure 1, the nearest works,
-a ready-to-paste entry and a pre-filled proposal. Nothing here knows this survey's poles:
-everything comes from the framework file.
+(``assets/locator.js``) reads what does not grow with the survey from JSON embedded in the
+page — the axes and their questions, the quadrants, the proposal form — and does the rest in
+the reader's browser: the estimate, the point on Figure 1, a ready-to-paste entry and a
+pre-filled proposal. The surveyed works (drawn positions, short rationales) are in one
+generated file, ``data/locator.json``, which the script fetches only once the reader has
+answered, to list the nearest works; the page's size does not depend on the survey's.
+Nothing here knows this survey's poles: everything comes from the framework file.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,15 +34,20 @@ from .yamlio import load_yaml
 
 SCRIPT = "assets/locator.js"
 """The locator's script, shipped by the plugin as a site file."""
+WORKS = "data/locator.json"
+"""The surveyed works as the locator's script reads them (see :func:`works_json`), a site file."""
 NEIGHBOURS = 5
 """How many surveyed works the page lists as nearest."""
-EXCERPT = 280
-"""Longest rationale excerpt embedded per entry, in characters."""
+EXCERPT = 160
+"""Longest rationale excerpt per entry in the works file, in characters (cut between words).
+The nearest works show it behind a "Why … sits there" toggle, next to a link to the full rationale."""
+COLUMNS = ("id", "work", "label", "title", "quadrant", "x", "y", "rationale")
+"""The fields of each row of the works file, in order (``url`` is added when entry URLs follow no pattern)."""
 PREFILL = ("quadrant", "position", "rationale")
 """Entry fields the proposal form may carry; the page pre-fills those the form has."""
 DATA_SLOT = "<!--living-survey:locator-data-->"
 """Where the page's data go, after Markdown and search (in ``on_post_page``), as the figure does:
-at thousands of entries the data are megabytes that no Markdown pass needs to see."""
+no Markdown or citation pass needs to see them."""
 _LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]*\)")
 """A Markdown link, reduced to its text (no nesting, so no backtracking)."""
 
@@ -104,44 +113,84 @@ def _axis(axis: Axis) -> dict[str, Any]:
 
 
 def locator_data(survey: Survey, link: Link, proposal: dict[str, Any] | None) -> dict[str, Any]:
-    """What the locator's script needs, with every URL relative to the locator page.
+    """What the locator's page embeds for its script, with every URL relative to the page.
 
-    Entries are at their drawn positions (their own, or the figure's slot inside their quadrant),
-    so the nearest works are the nearest points on Figure 1. A work placed more than once (entries
-    sharing a ``key``) counts once, at its nearest placement.
+    Only what does not grow with the survey: the axes and their questions, the quadrants, the
+    number of neighbours to list, the proposal form. The works are in :func:`works_json`.
     """
     fw = survey.framework
-    inputs = figure_inputs(survey)
-    drawn = auto_positions(inputs)
-    entries = []
-    for item in inputs["entries"]:
-        entry = survey.entry(item["id"])
-        x, y = drawn[entry.id]
-        entries.append(
-            {
-                "id": entry.id,
-                "key": entry.key,
-                "label": item["label"],
-                "title": item["title"],
-                "quadrant": entry.quadrant,
-                "x": round(x, 4),
-                "y": round(y, 4),
-                "placed": entry.position is not None,
-                "url": link(entry_page_id(entry.id)),
-                "rationale": _plain(entry.rationale, survey),
-            }
-        )
     return {
         "axes": [_axis(fw.x), _axis(fw.y)],
         "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y, "url": link(quadrant_page_id(q.id))} for q in fw.quadrants],
-        "entries": entries,
         "neighbours": NEIGHBOURS,
         "proposal": proposal,
     }
 
 
-def locator_markdown(survey: Survey, *, figure: str, script_url: str, proposal: dict[str, Any] | None) -> str:
-    """The locator page: the questions by axis, the result areas, a slot for the data, the script."""
+def works_data(survey: Survey, url_of: Callable[[str], str]) -> dict[str, Any]:
+    """The surveyed works as the locator's script reads them: one row per entry, sorted by id.
+
+    A row holds the fields of :data:`COLUMNS`: the entry's id, its work (an index: entries sharing
+    a ``key`` share it, and the nearest works count a work once, at its nearest placement), the
+    work's label and title, its quadrant (an index into ``quadrants``), its drawn position (its
+    own, or the figure's slot inside its quadrant) and a plain-text excerpt of its rationale.
+    ``url_of`` gives an entry page's URL relative to the site root; when every entry's URL is
+    ``entry_url[0] + id + entry_url[1]`` the rows leave it out, else each row ends with its own.
+    """
+    fw = survey.framework
+    library = survey.library
+    quadrants = [q.id for q in fw.quadrants]
+    inputs = figure_inputs(survey)
+    drawn = auto_positions(inputs)
+    works: dict[str, int] = {}
+    rows: list[list[Any]] = []
+    urls: list[str] = []
+    for item in sorted(inputs["entries"], key=lambda i: i["id"]):
+        entry = survey.entry(item["id"])
+        ref = library.references.get(entry.key)
+        x, y = drawn[entry.id]
+        work = works.setdefault(entry.key, len(works))
+        title = ref.title if ref else entry.key
+        where = quadrants.index(entry.quadrant)
+        rows.append([entry.id, work, item["label"], title, where, round(x, 4), round(y, 4), _plain(entry.rationale, survey)])
+        urls.append(url_of(entry_page_id(entry.id)))
+    pattern = _url_pattern(rows, urls)
+    if pattern is None:
+        for row, url in zip(rows, urls, strict=True):
+            row.append(url)
+    return {
+        "columns": [*COLUMNS, *(() if pattern else ("url",))],
+        "quadrants": quadrants,
+        "entry_url": list(pattern) if pattern else None,
+        "entries": rows,
+    }
+
+
+def _url_pattern(rows: list[list[Any]], urls: list[str]) -> tuple[str, str] | None:
+    """``(before, after)`` if every entry's URL is ``before + id + after``, else ``None``."""
+    if not rows:
+        return None
+    first_id, first = rows[0][0], urls[0]
+    at = first.find(first_id)
+    if at < 0:
+        return None
+    before, after = first[:at], first[at + len(first_id) :]
+    if all(url == before + row[0] + after for row, url in zip(rows, urls, strict=True)):
+        return before, after
+    return None
+
+
+def works_json(survey: Survey, url_of: Callable[[str], str]) -> str:
+    """The works file's text: compact, UTF-8, the same bytes for the same survey."""
+    return json.dumps(works_data(survey, url_of), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def locator_markdown(survey: Survey, *, figure: str, script_url: str, works_url: str, root: str, proposal: dict[str, Any] | None) -> str:
+    """The locator page: the questions by axis, the result areas, a slot for the data, the script.
+
+    ``works_url`` is the works file as seen from the page, ``root`` the site root (the file's
+    entry URLs are relative to it).
+    """
     fw = survey.framework
     axes = [
         {
@@ -162,6 +211,8 @@ def locator_markdown(survey: Survey, *, figure: str, script_url: str, proposal: 
             figure=Markup(figure),
             data=Markup(DATA_SLOT),
             script_url=script_url,
+            works_url=works_url,
+            root=root,
             proposal=proposal,
             neighbours=NEIGHBOURS,
         )

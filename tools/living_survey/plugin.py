@@ -38,12 +38,13 @@ from .feeds import feed_files
 from .figure import ensure_figure_files
 from .fragments import Fragments
 from .locator import SCRIPT as LOCATOR_JS
-from .locator import fill_data, locator_markdown, proposal_form
+from .locator import WORKS as LOCATOR_WORKS
+from .locator import fill_data, locator_markdown, proposal_form, works_json
 from .markup import esc
 from .pages import PageBuilder
 from .problems import Problem, SurveyError
 from .releases import History
-from .routes import CHANGES, PageRecord, Router, SitePages, site_pages
+from .routes import CHANGES, LOCATOR, PageRecord, Router, SitePages, site_pages
 from .survey import Survey
 from .versions import BuildContext, load_build
 
@@ -276,6 +277,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             files.append(File.generated(config, VERSIONS_JS, content=js))
         locator_js = resources.files(__package__).joinpath(LOCATOR_JS).read_text(encoding="utf-8")
         files.append(File.generated(config, LOCATOR_JS, content=locator_js))
+        if self.pages.get(LOCATOR) is not None:  # the works the locator lists, fetched by its script
+            files.append(File.generated(config, LOCATOR_WORKS, content=works_json(self.survey, self.router.page_url)))
         self.browse = BrowsePages(self.survey, self.router, self.info.title)
         script = resources.files(__package__).joinpath("assets/browse.js").read_text(encoding="utf-8")
         files.append(File.generated(config, SCRIPT, content=script))
@@ -316,8 +319,10 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         elif record is not None and record.kind == "contested":
             markdown = self.builder.contested_markdown(link)
         elif record is not None and record.kind == "locator":
-            script = self.router.asset(LOCATOR_JS, from_url=page.url)
-            markdown = locator_markdown(self.survey, figure=FIGURE_MARK, script_url=script, proposal=self._proposal)
+            script, works = (self.router.asset(path, from_url=page.url) for path in (LOCATOR_JS, LOCATOR_WORKS))
+            root = self.router.asset("", from_url=page.url)
+            proposal = self._proposal
+            markdown = locator_markdown(self.survey, figure=FIGURE_MARK, script_url=script, works_url=works, root=root, proposal=proposal)
         if GRID_MARK in markdown:
             markdown = markdown.replace(GRID_MARK, "\n" + self.builder.grid_html(link) + "\n")
         if CONTESTED_MARK in markdown:

@@ -1,13 +1,17 @@
-/* living-survey: "Place your dataset". Reads the survey's data embedded in the page, estimates a
+/* living-survey: "Place your dataset". Reads the framework's data embedded in the page, estimates a
    position from the reader's answers, draws it on Figure 1, lists the nearest works and writes a
-   ready-to-paste entry. Answers live in the address (?<question id>=<option index>), read back
-   only if they name a known question and option. Text is only ever set with textContent. */
+   ready-to-paste entry. The surveyed works are in a file of the site (data-ls-works on the data
+   element), fetched once, when the reader first answers; without it everything but the nearest
+   works still works. Answers live in the address (?<question id>=<option index>), read back only
+   if they name a known question and option. Text is only ever set with textContent. */
 (function () {
   "use strict";
 
   var source = document.getElementById("ls-locator-data");
   if (!source) return;
   var data = JSON.parse(source.textContent);
+  var worksUrl = source.getAttribute("data-ls-works") || "";
+  var root = source.getAttribute("data-ls-root") || "";
   var SVG = "http://www.w3.org/2000/svg";
 
   var questions = {};  // id -> {axis, question}
@@ -142,7 +146,7 @@
     if (old) old.parentNode.removeChild(old);
     if (map) {
       map.clearPoints();
-      map.highlight(quadrant ? neighbours.map(function (n) { return n.entry.id; }) : null);
+      map.highlight(quadrant && neighbours.length ? neighbours.map(function (n) { return n.entry.id; }) : null);
     }
     if (!quadrant) return;
     var x = est[0].value, y = est[1].value;
@@ -156,6 +160,75 @@
     g.insertBefore(title, g.firstChild);
   }
 
+  // -- the surveyed works: fetched once, when first needed ----------------------------------------
+
+  var works = {state: "idle", entries: [], error: ""};
+
+  // A link from the works file: a path relative to the site root, on this site (no scheme, no
+  // leading slash or backslash), and still on this page's origin once resolved.
+  function siteLink(path) {
+    if (typeof path !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(path) || /^[\/\\]/.test(path) || /[\s\\]/.test(path)) return null;
+    var href = root + path;
+    try {
+      if (new URL(href, document.baseURI).origin !== window.location.origin) return null;
+    } catch (error) {
+      return null;
+    }
+    return href;
+  }
+
+  function isText(v) { return typeof v === "string"; }
+  function isNumber(v) { return typeof v === "number" && isFinite(v); }
+
+  // The rows of the works file as entries; a row that is not as described is left out.
+  function readWorks(file) {
+    if (!file || !Array.isArray(file.columns) || !Array.isArray(file.entries) || !Array.isArray(file.quadrants)) {
+      throw new Error("not a list of works");
+    }
+    var at = {};
+    file.columns.forEach(function (name, i) { at[name] = i; });
+    var pattern = Array.isArray(file.entry_url) && file.entry_url.length === 2 && file.entry_url.every(isText) ? file.entry_url : null;
+    var out = [];
+    file.entries.forEach(function (row, index) {
+      if (!Array.isArray(row)) return;
+      var e = {
+        index: index,
+        id: row[at.id], work: row[at.work], label: row[at.label], title: row[at.title],
+        quadrant: file.quadrants[row[at.quadrant]], x: row[at.x], y: row[at.y], rationale: row[at.rationale]
+      };
+      if (![e.id, e.label, e.title, e.quadrant, e.rationale].every(isText) || ![e.work, e.x, e.y].every(isNumber)) return;
+      e.url = siteLink(at.url !== undefined ? row[at.url] : pattern ? pattern[0] + e.id + pattern[1] : null);
+      if (e.url === null) return;
+      out.push(e);
+    });
+    return out;
+  }
+
+  function loadWorks() {
+    if (works.state === "loading" || works.state === "ready") return;
+    if (typeof window.fetch !== "function") {
+      works.state = "failed";
+      works.error = "this browser cannot fetch files";
+      return;
+    }
+    works.state = "loading";
+    var done = function () { update(false); };
+    fetch(worksUrl, {credentials: "same-origin"})
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (file) {
+        works.entries = readWorks(file);
+        works.state = "ready";
+      })
+      .catch(function (error) {
+        works.state = "failed";
+        works.error = error && error.message ? String(error.message) : "";
+      })
+      .then(done);
+  }
+
   // -- the nearest works ----------------------------------------------------------------------------
 
   function quadrantById(id) {
@@ -163,25 +236,37 @@
   }
 
   // The nearest works: a work placed more than once counts once, at its nearest placement.
+  // The file's rows are sorted by entry id: equal distances keep that order.
   function nearest(x, y) {
     var seen = {};
-    return data.entries.map(function (e) {
+    return works.entries.map(function (e) {
       return {entry: e, d: Math.sqrt((e.x - x) * (e.x - x) + (e.y - y) * (e.y - y))};
     }).sort(function (a, b) {
-      return a.d - b.d || (a.entry.id < b.entry.id ? -1 : 1);
+      return a.d - b.d || a.entry.index - b.entry.index;
     }).filter(function (n) {
-      if (Object.prototype.hasOwnProperty.call(seen, n.entry.key)) return false;
-      seen[n.entry.key] = true;
+      if (Object.prototype.hasOwnProperty.call(seen, n.entry.work)) return false;
+      seen[n.entry.work] = true;
       return true;
     }).slice(0, data.neighbours);
   }
 
+  var NOTE = null;  // the note's text as the page wrote it
+
   function listNeighbours(neighbours, quadrant) {
     var list = $("ls-locator-neighbours");
     var note = $("ls-locator-nearest-note");
+    if (NOTE === null) NOTE = note.textContent;
     list.textContent = "";
-    if (!quadrant) {
+    var message = NOTE;
+    if (quadrant && works.state === "loading") {
+      message = "Loading the surveyed works to find the nearest\u2026";
+    } else if (quadrant && works.state === "failed") {
+      message = "The list of surveyed works could not be loaded" + (works.error ? " (" + works.error + ")" : "") +
+        ", so the nearest works cannot be shown. Your estimate, its point on Figure 1 and the entry below do not need it.";
+    }
+    if (!quadrant || works.state !== "ready") {
       list.hidden = true;
+      if (note.textContent !== message) note.textContent = message;
       note.hidden = false;
       return;
     }
@@ -342,7 +427,9 @@
     Array.prototype.forEach.call(document.querySelectorAll("button[data-ls-clear]"), function (button) {
       button.hidden = given[button.getAttribute("data-ls-clear")] === undefined;
     });
-    var neighbours = quadrant ? nearest(est[0].value, est[1].value) : [];
+    // the works are needed once an axis has an estimate: fetched then (again after a failure, on a new answer)
+    if (Object.keys(given).length && (works.state === "idle" || (remember && works.state === "failed"))) loadWorks();
+    var neighbours = quadrant && works.state === "ready" ? nearest(est[0].value, est[1].value) : [];
     drawPoint(est, quadrant, neighbours);
     listNeighbours(neighbours, quadrant);
     showEntry(est, quadrant, given);
