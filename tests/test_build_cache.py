@@ -149,3 +149,25 @@ def test_validate_reads_every_input_and_keeps_no_cache(sample: Path, monkeypatch
     assert result.returncode == 0, result.stdout + result.stderr
     assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1
     assert not (sample / CACHE).exists()
+
+
+def test_a_rebuild_keeps_the_order_of_the_bibliography_and_of_each_entry(
+    tmp_path: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library is in label order (the references page lists it as it is), a reference's fields
+    and an entry's lines in the order of their file: a cached copy keeps every order."""
+    from .conftest import SAMPLE_BIB, write_sample
+
+    # first by key, last by label; its fields not in alphabetical order
+    bib = "@misc{aaa2019last,\n  title = {Zzz last by its label},\n  author = {Zulu, Zed},\n  year = {2019}\n}\n" + SAMPLE_BIB
+    root = write_sample(tmp_path / "project", bib=bib)
+    first = _site_files(build_site(root))
+    reads = Reads(monkeypatch)
+    second = _site_files(build_site(root))
+    assert (reads.yaml, reads.bib) == (0, 0)
+    assert [name for name in first if first[name] != second[name]] == []
+    fresh = survey.load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    kept = survey.load_survey(root, root / "framework.yml", root / "entries", root / "references.bib", build_cache=root / CACHE)
+    assert list(kept.library.references) == list(fresh.library.references)
+    assert [list(r.fields) for r in kept.library] == [list(r.fields) for r in fresh.library]
+    assert [list(e.lines) for e in kept.entries] == [list(e.lines) for e in fresh.entries]
