@@ -63,7 +63,8 @@ def _read(path: Path, salt: str) -> dict[str, Any] | None:
 
 def _write(path: Path, content: dict[str, Any]) -> None:
     """Replace the cache file atomically; on failure there is no cache file, never half of one."""
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    # not sorted: the library is in label order, fields and lines in the order of their file
+    text = json.dumps(content, ensure_ascii=False)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
