@@ -171,3 +171,26 @@ def test_a_rebuild_keeps_the_order_of_the_bibliography_and_of_each_entry(
     assert list(kept.library.references) == list(fresh.library.references)
     assert [list(r.fields) for r in kept.library] == [list(r.fields) for r in fresh.library]
     assert [list(e.lines) for e in kept.entries] == [list(e.lines) for e in fresh.entries]
+
+
+def test_a_rebuild_keeps_a_whole_number_coordinate_as_written(
+    tmp_path: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YAML reads ``1`` as an int; a cached entry must not come back with ``1.0`` (the exports and
+    the entry page show the coordinate as it was read)."""
+    from .conftest import SAMPLE_ENTRY, write_sample
+
+    entries = {
+        "delta-2021": SAMPLE_ENTRY.format(
+            key="delta2021named", quadrant="specific-prescriptive", position="[1, 0.5]", quote="follow the guideline exactly"
+        )
+    }
+    root = write_sample(tmp_path / "project", entries=entries)
+    first = _site_files(build_site(root))
+    reads = Reads(monkeypatch)
+    second = _site_files(build_site(root))
+    assert reads.yaml == 0
+    assert [name for name in first if first[name] != second[name]] == []
+    fresh = survey.load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    kept = survey.load_survey(root, root / "framework.yml", root / "entries", root / "references.bib", build_cache=root / CACHE)
+    assert [repr(e.position) for e in kept.entries] == [repr(e.position) for e in fresh.entries]
