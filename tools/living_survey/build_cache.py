@@ -88,7 +88,12 @@ def _entry(record: dict[str, Any]) -> Entry:
     fields["datasets"] = tuple(Dataset(**d) for d in fields["datasets"])
     fields["signal"] = tuple(fields["signal"])
     position = fields["position"]
-    fields["position"] = None if position is None else (float(position[0]), float(position[1]))
+    # JSON keeps 1 and 1.0 apart as YAML does: the coordinates come back as they were read
+    if position is not None:
+        x, y = position
+        if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in (x, y)):
+            raise TypeError("a coordinate is not a number")
+        fields["position"] = (x, y)
     fields["lines"] = {str(k): int(v) for k, v in fields["lines"].items()}
     fields["drawn"] = fields["drawn"].encode("utf-8")
     return Entry(**fields)
