@@ -104,8 +104,9 @@ def test_a_bibliography_changed_after_a_cached_build_is_parsed_again(
         "not json at all {",
         json.dumps([1, 2, 3]),
         json.dumps({"version": 999, "salt": "x", "entries": {}}),
+        "[" * 100_000,
     ],
-    ids=["garbage", "wrong-shape", "other-version"],
+    ids=["garbage", "wrong-shape", "other-version", "deeply-nested"],
 )
 def test_a_damaged_cache_is_no_cache(sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     first = _site_files(build_site(sample))
@@ -194,3 +195,50 @@ def test_a_rebuild_keeps_a_whole_number_coordinate_as_written(
     fresh = survey.load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
     kept = survey.load_survey(root, root / "framework.yml", root / "entries", root / "references.bib", build_cache=root / CACHE)
     assert [repr(e.position) for e in kept.entries] == [repr(e.position) for e in fresh.entries]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"rationale": 5},
+        {"quotes": [{"text": ["not", "text"], "cite": "alpha2020open", "page": "3"}]},
+        {"signal": [None]},
+        {"datasets": [{"name": {}}]},
+        {"position": [True, False]},
+        {"lines": {"key": "one"}},
+        {"id": "someone-else"},
+        {"path": "entries/someone-else.yaml"},
+    ],
+    ids=["rationale", "quote", "signal", "dataset", "position", "lines", "id", "path"],
+)
+def test_a_record_of_the_wrong_type_or_for_another_file_is_read_again(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, change: dict
+) -> None:
+    """A record with the right salt but fields a validated entry cannot have (or another file's id)
+    is no record: the file is validated again and the site is the same."""
+    first = _site_files(build_site(sample))
+    stored = json.loads((sample / CACHE / "entries.json").read_text(encoding="utf-8"))
+    stored["entries"] = {key: {**record, **change} for key, record in stored["entries"].items()}
+    (sample / CACHE / "entries.json").write_text(json.dumps(stored), encoding="utf-8")
+    reads = Reads(monkeypatch)
+    second = _site_files(build_site(sample))
+    assert reads.yaml == len(list((sample / "entries").glob("*.yaml")))
+    assert [name for name in first if first[name] != second.get(name)] == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"raw": 5}, {"authors": [{"last": ["x"]}]}, {"line": "many"}, {"key": "another2020key"}, {"label": None}],
+    ids=["raw", "author", "line", "key", "label"],
+)
+def test_a_reference_of_the_wrong_type_is_parsed_again(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, change: dict
+) -> None:
+    first = _site_files(build_site(sample))
+    stored = json.loads((sample / CACHE / "bibliography.json").read_text(encoding="utf-8"))
+    stored["references"] = {key: {**record, **change} for key, record in stored["references"].items()}
+    (sample / CACHE / "bibliography.json").write_text(json.dumps(stored), encoding="utf-8")
+    reads = Reads(monkeypatch)
+    second = _site_files(build_site(sample))
+    assert reads.bib == 1
+    assert [name for name in first if first[name] != second.get(name)] == []
