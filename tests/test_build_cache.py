@@ -228,8 +228,15 @@ def test_a_record_of_the_wrong_type_or_for_another_file_is_read_again(
 
 @pytest.mark.parametrize(
     "change",
-    [{"raw": 5}, {"authors": [{"last": ["x"]}]}, {"line": "many"}, {"key": "another2020key"}, {"label": None}],
-    ids=["raw", "author", "line", "key", "label"],
+    [
+        {"raw": 5},
+        {"authors": [{"last": ["x"]}]},
+        {"line": "many"},
+        {"key": "another2020key"},
+        {"label": None},
+        {"fields": {"title": ["x"]}},
+    ],
+    ids=["raw", "author", "line", "key", "label", "fields"],
 )
 def test_a_reference_of_the_wrong_type_is_parsed_again(
     sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, change: dict

@@ -54,7 +54,7 @@ def _read(path: Path, salt: str) -> dict[str, Any] | None:
     """The cache file's content if it was written by this code with this salt."""
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nesting deeper than a record has
         return None
     if isinstance(stored, dict) and stored.get("version") == VERSION and stored.get("salt") == salt:
         return stored
@@ -81,22 +81,55 @@ def _record(entry: Entry) -> dict[str, Any]:
     return record
 
 
+def _text(value: Any, *, optional: bool = False) -> Any:
+    """``value`` if it is a string (or ``None`` where that is allowed); else ``TypeError``."""
+    if isinstance(value, str) or (optional and value is None):
+        return value
+    raise TypeError(f"{type(value).__name__} where text was kept")
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"{type(value).__name__} where a number was kept")
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"{type(value).__name__} where a line number was kept")
+
+
 def _entry(record: dict[str, Any]) -> Entry:
-    """The entry a record describes; ``TypeError``/``KeyError``/``ValueError`` if it is malformed."""
-    fields = dict(record)
-    fields["quotes"] = tuple(Quote(**q) for q in fields["quotes"])
-    fields["datasets"] = tuple(Dataset(**d) for d in fields["datasets"])
-    fields["signal"] = tuple(fields["signal"])
-    position = fields["position"]
-    # JSON keeps 1 and 1.0 apart as YAML does: the coordinates come back as they were read
+    """The entry a record describes; ``TypeError``/``KeyError``/``ValueError`` if it is malformed,
+    including a field of a type no validated entry has (a damaged record must not reach a page)."""
+    position = record["position"]
     if position is not None:
-        x, y = position
-        if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in (x, y)):
-            raise TypeError("a coordinate is not a number")
-        fields["position"] = (x, y)
-    fields["lines"] = {str(k): int(v) for k, v in fields["lines"].items()}
-    fields["drawn"] = fields["drawn"].encode("utf-8")
-    return Entry(**fields)
+        x, y = position  # JSON keeps 1 and 1.0 apart as YAML does: they come back as they were read
+        position = (_number(x), _number(y))
+    lines = {_text(k): _whole(v) for k, v in record["lines"].items()}
+    return Entry(
+        id=_text(record["id"]),
+        path=_text(record["path"]),
+        key=_text(record["key"]),
+        quadrant=_text(record["quadrant"]),
+        quotes=tuple(
+            Quote(
+                _text(q["text"]), _text(q["cite"]), _text(q["page"]), _text(q["via"], optional=True), _text(q["cited_page"], optional=True)
+            )
+            for q in record["quotes"]
+        ),
+        rationale=_text(record["rationale"]),
+        placed_by=_text(record["placed_by"]),
+        position=position,
+        signal=tuple(_text(s) for s in record["signal"]),
+        edge_case=_text(record["edge_case"], optional=True),
+        added=_text(record["added"]),
+        organisation=_text(record["organisation"], optional=True),
+        datasets=tuple(Dataset(_text(d["name"]), _text(d["url"], optional=True)) for d in record["datasets"]),
+        lines=lines,
+        drawn=_text(record["drawn"]).encode("utf-8"),
+    )
 
 
 class EntryCache:
@@ -120,14 +153,17 @@ class EntryCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def get(self, key: str) -> Entry | None:
-        """The entry validated from these very bytes at an earlier build, if it is kept."""
+    def get(self, key: str, entry_id: str, display: str) -> Entry | None:
+        """The entry validated from these very bytes at an earlier build, if it is kept (and is
+        the entry of this file: a record under another file's key is no record)."""
         record = self._old.get(key)
         if not isinstance(record, dict):
             return None
         try:
             entry = _entry(record)
         except (TypeError, KeyError, ValueError, AttributeError, IndexError):
+            return None
+        if (entry.id, entry.path) != (entry_id, display):
             return None
         self._new[key] = record
         self.hits += 1
@@ -144,23 +180,25 @@ class EntryCache:
 
 
 def _names(records: Any) -> tuple[Name, ...]:
-    return tuple(Name(**n) for n in records)
+    return tuple(Name(_text(n["last"]), _text(n["first"]), _text(n["von"]), _text(n["jr"])) for n in records)
 
 
 def _library(stored: dict[str, Any], path: str) -> Library:
     """The library a stored record describes; ``TypeError``/``KeyError``/``ValueError`` if malformed."""
     references = {}
     for key, r in stored["references"].items():
-        fields = {str(k): str(v) for k, v in r["fields"].items()}
+        fields = {_text(k): _text(v) for k, v in r["fields"].items()}
+        if r["key"] != key:
+            raise ValueError("a reference kept under another key")
         references[key] = Reference(
-            key=r["key"],
-            type=r["type"],
+            key=key,
+            type=_text(r["type"]),
             fields=fields,
             authors=_names(r["authors"]),
             editors=_names(r["editors"]),
-            raw=r["raw"],
-            line=int(r["line"]),
-            label=r["label"],
+            raw=_text(r["raw"]),
+            line=_whole(r["line"]),
+            label=_text(r["label"]),
         )
     return Library(path=path, references=references, problems=(), labels_digest=str(stored["labels_digest"]))
 

@@ -220,7 +220,7 @@ def load_entry(
     key = cache.key(display, entry_id, data) if cache is not None and not problems else ""
     if key:
         assert cache is not None
-        kept = cache.get(key)
+        kept = cache.get(key, entry_id, display)
         if kept is not None:
             return kept, []
     doc, found = load_yaml(data, display)
