@@ -249,3 +249,17 @@ def test_a_reference_of_the_wrong_type_is_parsed_again(
     second = _site_files(build_site(sample))
     assert reads.bib == 1
     assert [name for name in first if first[name] != second.get(name)] == []
+
+
+def test_the_salt_follows_the_libraries_that_read_the_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new PyYAML, jsonschema, bibtexparser or pylatexenc can read the same bytes differently (CI
+    installs the newest release in range and restores an older cache): their versions are in the salt."""
+    from importlib import metadata
+
+    before = build_cache._source_digest()
+    real = metadata.version
+    for name in ("PyYAML", "jsonschema", "bibtexparser", "pylatexenc"):
+        monkeypatch.setattr(metadata, "version", lambda dist, name=name: "0.0.0-other" if dist == name else real(dist))
+        assert build_cache._source_digest() != before, name
+    monkeypatch.setattr(metadata, "version", real)
+    assert build_cache._source_digest() == before
