@@ -4,7 +4,7 @@ parsed bibliography by the exact text of the ``.bib`` file.
 Reading and validating every entry file (YAML with line numbers, the JSON Schema, the text
 checks) is most of what the plugin does before MkDocs starts, and on a rebuild almost every file
 is unchanged. A file whose bytes, path and id are the same as at the last build, checked by the
-same code against the same framework, gives the same :class:`Entry`: the build takes that record
+same code (and the same libraries) against the same framework, gives the same :class:`Entry`: the build takes that record
 from here instead of validating the file again. Any other file (new, edited, renamed) is
 validated in full, and only entries without a problem are kept. The same holds for the
 bibliography as a whole: unchanged text, same code, same parse; a bibliography with any problem
@@ -23,7 +23,8 @@ import dataclasses
 import hashlib
 import json
 import os
-from importlib import resources
+import sys
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,21 @@ from .entries import Dataset, Entry, Quote
 VERSION = 1
 
 
+_READERS = ("PyYAML", "jsonschema", "bibtexparser", "pylatexenc")
+"""The libraries that parse and check the inputs: a new release may read the same bytes differently."""
+
+
 def _source_digest() -> str:
-    """The package's own code and schemas: a change to any of them is a change of the checks."""
+    """The package's own code and schemas, Python's version and those of the libraries that read the
+    inputs: a change to any of them is a change of the checks."""
     digest = hashlib.sha256()
+    digest.update(sys.version.encode() + b"\0")
+    for name in _READERS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "?"
+        digest.update(f"{name}=={version}".encode() + b"\0")
     package = resources.files(__package__)
     for item in sorted(package.iterdir(), key=lambda p: p.name):
         if item.is_file() and item.name.endswith((".py", ".json")):
