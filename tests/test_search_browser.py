@@ -9,6 +9,7 @@ phone, or arrives at an address that carries a search (?q=) or highlighted match
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from .test_browser import Watched, offline
 pytestmark = pytest.mark.browser
 
 INDEX = "search/search_index.json"
+SEARCH_JS = "assets/living-survey-search.js"
 RESULT = "a.md-search-result__link[href*='entries/stiennon-2020/']"
 PHRASE = "same essence"
 """From a quote of Stiennon et al., shown on that entry's page."""
@@ -139,6 +141,34 @@ def test_without_the_script_the_theme_fetches_the_index_itself(served: str, brow
     network = Network(page)
     page.goto(served)
     settle(page)
+    assert network.index_requests() == 1
+    ctx.close()
+    assert external == []
+
+
+def test_a_reader_who_clicks_the_search_box_before_the_page_has_loaded_gets_search(served: str, browser: Any) -> None:
+    """On a slow network the theme's script has run (the search box is shown) while a script after
+    it is still downloading, so the page has not finished loading; a reader who clicks into the
+    search box then has already reached for search."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external = offline(ctx)
+    held: list[Any] = []
+    after_theme = re.compile(r".*\.js$")
+    ctx.route(after_theme, lambda route: held.append(route) if "/bundle." not in route.request.url and SEARCH_JS not in route.request.url else route.continue_())
+    page = ctx.new_page()
+    network = Network(page)
+    page.goto(served, wait_until="commit")
+    query = page.locator("input.md-search__input")
+    query.wait_for(state="visible")
+    assert page.evaluate("document.readyState") == "loading"
+    query.click()
+    page.wait_for_timeout(200)
+    assert held, "a script after the theme's is held back"
+    while held:
+        held.pop().continue_()
+    page.wait_for_load_state("load")
+    query.press_sequentially(PHRASE, delay=20)
+    page.locator(RESULT).first.wait_for(timeout=15000)
     assert network.index_requests() == 1
     ctx.close()
     assert external == []
