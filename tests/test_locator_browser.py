@@ -503,3 +503,63 @@ def test_without_the_works_file_everything_else_still_works(served: str, context
     assert [e for e in watched.errors if WORKS not in e and "Failed to load resource" not in e] == []
     assert watched.dialogs == []
     page.close()
+
+
+HOSTILE_URLS = [
+    "javascript:window.__pwned=1",
+    " javascript:window.__pwned=1",
+    "\u0001javascript:window.__pwned=1",
+    "\u0000javascript:window.__pwned=1",
+    "java\tscript:window.__pwned=1",
+    "javascript&colon;window.__pwned=1",
+    "//evil.example/x",
+    "\u0001//evil.example/x",
+    "\u001f/evil.example/x",
+    "\\\\evil.example/x",
+    "/\\evil.example/x",
+    "https://evil.example/x",
+    "data:text/html,<img src=x onerror=window.__pwned=1>",
+    "<img src=x onerror=window.__pwned=1>",
+    "%2f%2fevil.example/x",
+    "entries/\u0007x/",
+]
+
+
+@pytest.mark.parametrize("root", ["", "../"], ids=["at-root", "one-down"])
+def test_a_works_file_never_links_off_the_site(served: str, watched: Watched, root: str) -> None:
+    """Whatever a works file says, a neighbour's link is a plain path on this site: no scheme, no
+    other host, no control character (the address parser drops some, so they could hide one)."""
+    import json as _json
+    import urllib.request
+
+    page = watched.page
+    framework = survey_of(ROOT).framework
+    with urllib.request.urlopen(served + WORKS) as response:  # the local test server
+        file = _json.loads(response.read())
+    rows = file["entries"]
+    file["columns"] = [*file["columns"][: len(rows[0])], "url"]
+    file["entry_url"] = None
+    for i, row in enumerate(rows):
+        row.append(HOSTILE_URLS[i % len(HOSTILE_URLS)])
+    body = _json.dumps(file)
+    page.route("**/" + WORKS, lambda route: route.fulfill(status=200, content_type="application/json", body=body))
+
+
+    def with_root(route: Any) -> None:  # the root as a page at the site's root would have it, or one folder down
+        html = route.fetch().text()
+        assert 'data-ls-root="../"' in html
+        route.fulfill(status=200, content_type="text/html", body=html.replace('data-ls-root="../"', f'data-ls-root="{root}"'))
+
+    page.route(served + PAGE, with_root)
+    page.goto(served + PAGE)
+    assert page.locator("#ls-locator-data").get_attribute("data-ls-root") == root
+    answer(page, corner_answers(framework, 1))
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(200)
+    hrefs = page.locator("li.ls-locator-neighbour a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    for href in hrefs:
+        assert not any(ord(c) < 0x20 or c in " \\" for c in href), repr(href)
+        assert ":" not in href.split("#")[0] or href.startswith(served), repr(href)
+    resolved = page.locator("li.ls-locator-neighbour a").evaluate_all("as => as.map(a => a.href)")
+    assert all(url.startswith(served) for url in resolved), resolved
+    assert watched.errors == []
