@@ -165,9 +165,10 @@
   var works = {state: "idle", entries: [], error: ""};
 
   // A link from the works file: a path relative to the site root, on this site (no scheme, no
-  // leading slash or backslash), and still on this page's origin once resolved.
+  // leading slash or backslash, no space or control character, which the address parser drops or
+  // rewrites), and still on this page's origin once resolved.
   function siteLink(path) {
-    if (typeof path !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(path) || /^[\/\\]/.test(path) || /[\s\\]/.test(path)) return null;
+    if (typeof path !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(path) || /^[\/\\]/.test(path) || /[\s\\\x00-\x1f\x7f]/.test(path)) return null;
     var href = root + path;
     try {
       if (new URL(href, document.baseURI).origin !== window.location.origin) return null;
