@@ -544,7 +544,6 @@ def test_a_works_file_never_links_off_the_site(served: str, watched: Watched, ro
     body = _json.dumps(file)
     page.route("**/" + WORKS, lambda route: route.fulfill(status=200, content_type="application/json", body=body))
 
-
     def with_root(route: Any) -> None:  # the root as a page at the site's root would have it, or one folder down
         html = route.fetch().text()
         assert 'data-ls-root="../"' in html

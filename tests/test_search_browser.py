@@ -154,7 +154,12 @@ def test_a_reader_who_clicks_the_search_box_before_the_page_has_loaded_gets_sear
     external = offline(ctx)
     held: list[Any] = []
     after_theme = re.compile(r".*\.js$")
-    ctx.route(after_theme, lambda route: held.append(route) if "/bundle." not in route.request.url and SEARCH_JS not in route.request.url else route.continue_())
+    ctx.route(
+        after_theme,
+        lambda route: (
+            held.append(route) if "/bundle." not in route.request.url and SEARCH_JS not in route.request.url else route.continue_()
+        ),
+    )
     page = ctx.new_page()
     network = Network(page)
     page.goto(served, wait_until="commit")
@@ -168,6 +173,29 @@ def test_a_reader_who_clicks_the_search_box_before_the_page_has_loaded_gets_sear
         held.pop().continue_()
     page.wait_for_load_state("load")
     query.press_sequentially(PHRASE, delay=20)
+    page.locator(RESULT).first.wait_for(timeout=15000)
+    assert network.index_requests() == 1
+    ctx.close()
+    assert external == []
+
+
+@pytest.mark.parametrize("key", ["s", "f", "Tab"])
+def test_every_way_in_by_keyboard_fetches_the_index(served: str, browser: Any, key: str) -> None:
+    """The theme's other shortcuts, and Tab from the top of the page into the search box."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external = offline(ctx)
+    page = ctx.new_page()
+    network = Network(page)
+    page.goto(served)
+    settle(page)
+    query = page.locator("input.md-search__input")
+    for _ in range(40):
+        page.keyboard.press(key)  # a shortcut at once; Tab until the box has the focus
+        if query.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail(f"{key} never reached the search box")
+    page.keyboard.type(PHRASE, delay=20)
     page.locator(RESULT).first.wait_for(timeout=15000)
     assert network.index_requests() == 1
     ctx.close()
