@@ -224,6 +224,9 @@ def test_a_record_of_the_wrong_type_or_for_another_file_is_read_again(
     second = _site_files(build_site(sample))
     assert reads.yaml == len(list((sample / "entries").glob("*.yaml")))
     assert [name for name in first if first[name] != second.get(name)] == []
+    again = Reads(monkeypatch)
+    build_site(sample)
+    assert again.yaml == 0, "the damaged records were not replaced by the build that read the files again"
 
 
 @pytest.mark.parametrize(
