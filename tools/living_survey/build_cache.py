@@ -153,6 +153,7 @@ class EntryCache:
         self.salt = _salted(salt)
         self._old: dict[str, Any] = {}
         self._new: dict[str, dict[str, Any]] = {}
+        self._changed = False
         self.hits = 0
         stored = _read(path, self.salt)
         if stored is not None and isinstance(stored.get("entries"), dict):
@@ -185,10 +186,11 @@ class EntryCache:
     def put(self, key: str, entry: Entry) -> None:
         """Keep an entry that passed every check of its file."""
         self._new[key] = _record(entry)
+        self._changed = True  # a new file, or one whose record was damaged: either way, write
 
     def save(self) -> None:
         """Write the entries of this build (and only those), atomically; a failure leaves no cache."""
-        if self._new.keys() != self._old.keys():
+        if self._changed or self._new.keys() != self._old.keys():
             _write(self.path, {"version": VERSION, "salt": self.salt, "entries": self._new})
 
 
