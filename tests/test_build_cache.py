@@ -9,6 +9,7 @@ bad input, damaged cache or other framework must be read afresh and reported as 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -266,3 +267,19 @@ def test_the_salt_follows_the_libraries_that_read_the_inputs(monkeypatch: pytest
         assert build_cache._source_digest() != before, name
     monkeypatch.setattr(metadata, "version", real)
     assert build_cache._source_digest() == before
+
+
+@pytest.mark.parametrize("blocked", ["inputs", "inputs/entries.json", "inputs/bibliography.json"])
+def test_a_cache_that_cannot_be_written_is_no_cache(sample: Path, build_site: Callable[..., Path], blocked: str) -> None:
+    """A folder where a cache file should be, or a file where its folder should be: the build goes
+    on without keeping its inputs (as it would on a read-only disk)."""
+    first = _site_files(build_site(sample))
+    target = sample / CACHE.parent / blocked
+    shutil.rmtree(sample / CACHE)
+    if blocked == "inputs":
+        target.write_text("not a folder", encoding="utf-8")
+    else:
+        (target / "inside").mkdir(parents=True)
+    second = _site_files(build_site(sample))
+    assert [name for name in first if first[name] != second.get(name)] == []
+    assert target.is_file() if blocked == "inputs" else target.is_dir()
