@@ -19,6 +19,7 @@ does not use it: it always reads every file.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -84,8 +85,10 @@ def _write(path: Path, content: dict[str, Any]) -> None:
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
-        temporary.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
+        for leftover in (temporary, path):
+            # a folder in its place, or a disk that refuses: the next build reads it as no cache
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
 
 
 def _record(entry: Entry) -> dict[str, Any]:
