@@ -209,8 +209,11 @@ def test_a_rebuild_keeps_a_whole_number_coordinate_as_written(
         {"lines": {"key": "one"}},
         {"id": "someone-else"},
         {"path": "entries/someone-else.yaml"},
+        {"signal": "comparisons"},
+        {"a_field_entries_do_not_have": "x"},
+        {"quotes": [{"text": "a", "cite": "alpha2020open", "page": "3", "via": None, "cited_page": None, "extra": "x"}]},
     ],
-    ids=["rationale", "quote", "signal", "dataset", "position", "lines", "id", "path"],
+    ids=["rationale", "quote", "signal", "dataset", "position", "lines", "id", "path", "signal-text", "extra-field", "extra-quote-field"],
 )
 def test_a_record_of_the_wrong_type_or_for_another_file_is_read_again(
     sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, change: dict
@@ -239,8 +242,9 @@ def test_a_record_of_the_wrong_type_or_for_another_file_is_read_again(
         {"key": "another2020key"},
         {"label": None},
         {"fields": {"title": ["x"]}},
+        {"a_field_references_do_not_have": "x"},
     ],
-    ids=["raw", "author", "line", "key", "label", "fields"],
+    ids=["raw", "author", "line", "key", "label", "fields", "extra-field"],
 )
 def test_a_reference_of_the_wrong_type_is_parsed_again(
     sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, change: dict

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -91,17 +92,15 @@ def _write(path: Path, content: dict[str, Any]) -> None:
                 leftover.unlink(missing_ok=True)
 
 
-def _record(entry: Entry) -> dict[str, Any]:
-    record = dataclasses.asdict(entry)
-    record["drawn"] = entry.drawn.decode("utf-8")
-    return record
-
-
 def _text(value: Any, *, optional: bool = False) -> Any:
     """``value`` if it is a string (or ``None`` where that is allowed); else ``TypeError``."""
     if isinstance(value, str) or (optional and value is None):
         return value
     raise TypeError(f"{type(value).__name__} where text was kept")
+
+
+def _optional(value: Any) -> str | None:
+    return _text(value, optional=True)
 
 
 def _number(value: Any) -> int | float:
@@ -116,36 +115,69 @@ def _whole(value: Any) -> int:
     raise TypeError(f"{type(value).__name__} where a line number was kept")
 
 
-def _entry(record: dict[str, Any]) -> Entry:
-    """The entry a record describes; ``TypeError``/``KeyError``/``ValueError`` if it is malformed,
-    including a field of a type no validated entry has (a damaged record must not reach a page)."""
-    position = record["position"]
-    if position is not None:
-        x, y = position  # JSON keeps 1 and 1.0 apart as YAML does: they come back as they were read
-        position = (_number(x), _number(y))
-    lines = {_text(k): _whole(v) for k, v in record["lines"].items()}
-    return Entry(
-        id=_text(record["id"]),
-        path=_text(record["path"]),
-        key=_text(record["key"]),
-        quadrant=_text(record["quadrant"]),
-        quotes=tuple(
-            Quote(
-                _text(q["text"]), _text(q["cite"]), _text(q["page"]), _text(q["via"], optional=True), _text(q["cited_page"], optional=True)
-            )
-            for q in record["quotes"]
-        ),
-        rationale=_text(record["rationale"]),
-        placed_by=_text(record["placed_by"]),
-        position=position,
-        signal=tuple(_text(s) for s in record["signal"]),
-        edge_case=_text(record["edge_case"], optional=True),
-        added=_text(record["added"]),
-        organisation=_text(record["organisation"], optional=True),
-        datasets=tuple(Dataset(_text(d["name"]), _text(d["url"], optional=True)) for d in record["datasets"]),
-        lines=lines,
-        drawn=_text(record["drawn"]).encode("utf-8"),
-    )
+def _items(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    raise TypeError(f"{type(value).__name__} where a list was kept")
+
+
+def _names_of(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _shallow(value: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """A dataclass's fields by name, one level deep (``dataclasses.asdict`` copies every level, slowly)."""
+    return {name: getattr(value, name) for name in names}
+
+
+def _checked(record: Any, names: tuple[str, ...], convert: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """A record's fields, each converted and checked; ``KeyError`` unless the record has exactly the
+    class's fields and each is one this module knows how to check (so a field added to the class
+    makes every record one to read again, never one read without it)."""
+    if not isinstance(record, dict):
+        raise TypeError(f"{type(record).__name__} where a record was kept")
+    if len(record) != len(names):
+        raise KeyError("the record's fields are not the class's")
+    return {name: convert[name](record[name]) for name in names}
+
+
+def _position(value: Any) -> tuple[int | float, int | float] | None:
+    if value is None:
+        return None
+    x, y = _items(value)  # JSON keeps 1 and 1.0 apart as YAML does: they come back as they were read
+    return (_number(x), _number(y))
+
+
+_QUOTE = _names_of(Quote)
+_QUOTE_FIELDS: dict[str, Callable[[Any], Any]] = {"text": _text, "cite": _text, "page": _text, "via": _optional, "cited_page": _optional}
+_DATASET = _names_of(Dataset)
+_DATASET_FIELDS: dict[str, Callable[[Any], Any]] = {"name": _text, "url": _optional}
+_ENTRY = _names_of(Entry)
+_ENTRY_FIELDS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(("id", "path", "key", "quadrant", "rationale", "placed_by", "added"), _text),
+    **dict.fromkeys(("edge_case", "organisation"), _optional),
+    "quotes": lambda v: tuple(Quote(**_checked(q, _QUOTE, _QUOTE_FIELDS)) for q in _items(v)),
+    "datasets": lambda v: tuple(Dataset(**_checked(d, _DATASET, _DATASET_FIELDS)) for d in _items(v)),
+    "signal": lambda v: tuple(_text(s) for s in _items(v)),
+    "position": _position,
+    "lines": lambda v: {_text(k): _whole(n) for k, n in v.items()},
+    "drawn": lambda v: _text(v).encode("utf-8"),
+}
+
+
+def _record(entry: Entry) -> dict[str, Any]:
+    record = _shallow(entry, _ENTRY)
+    record["quotes"] = [_shallow(q, _QUOTE) for q in entry.quotes]
+    record["datasets"] = [_shallow(d, _DATASET) for d in entry.datasets]
+    record["drawn"] = entry.drawn.decode("utf-8")
+    return record
+
+
+def _entry(record: Any) -> Entry:
+    """The entry a record describes; ``TypeError``/``KeyError``/``ValueError``/``AttributeError`` if
+    it is malformed, including a field of a type no validated entry has (a damaged record must not
+    reach a page)."""
+    return Entry(**_checked(record, _ENTRY, _ENTRY_FIELDS))
 
 
 class EntryCache:
@@ -197,28 +229,39 @@ class EntryCache:
             _write(self.path, {"version": VERSION, "salt": self.salt, "entries": self._new})
 
 
-def _names(records: Any) -> tuple[Name, ...]:
-    return tuple(Name(_text(n["last"]), _text(n["first"]), _text(n["von"]), _text(n["jr"])) for n in records)
+_NAME = _names_of(Name)
+_NAME_FIELDS: dict[str, Callable[[Any], Any]] = dict.fromkeys(_NAME, _text)
+_REFERENCE = _names_of(Reference)
+_REFERENCE_FIELDS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(("key", "type", "raw", "label"), _text),
+    "fields": lambda v: {_text(k): _text(f) for k, f in v.items()},
+    "authors": lambda v: tuple(Name(**_checked(n, _NAME, _NAME_FIELDS)) for n in _items(v)),
+    "editors": lambda v: tuple(Name(**_checked(n, _NAME, _NAME_FIELDS)) for n in _items(v)),
+    "line": _whole,
+}
+_LIBRARY = ("path", "references", "problems", "labels_digest")
+"""The fields of :class:`Library` that :func:`_library` fills; another field: no library is kept."""
+
+
+def _reference_record(reference: Reference) -> dict[str, Any]:
+    record = _shallow(reference, _REFERENCE)
+    record["authors"] = [_shallow(n, _NAME) for n in reference.authors]
+    record["editors"] = [_shallow(n, _NAME) for n in reference.editors]
+    return record
 
 
 def _library(stored: dict[str, Any], path: str) -> Library:
-    """The library a stored record describes; ``TypeError``/``KeyError``/``ValueError`` if malformed."""
+    """The library a stored record describes; ``TypeError``/``KeyError``/``ValueError``/``AttributeError``
+    if it is malformed."""
+    if _names_of(Library) != _LIBRARY:
+        raise KeyError("the library has fields this module does not fill")
     references = {}
-    for key, r in stored["references"].items():
-        fields = {_text(k): _text(v) for k, v in r["fields"].items()}
-        if r["key"] != key:
+    for key, record in stored["references"].items():
+        reference = Reference(**_checked(record, _REFERENCE, _REFERENCE_FIELDS))
+        if reference.key != key:
             raise ValueError("a reference kept under another key")
-        references[key] = Reference(
-            key=key,
-            type=_text(r["type"]),
-            fields=fields,
-            authors=_names(r["authors"]),
-            editors=_names(r["editors"]),
-            raw=_text(r["raw"]),
-            line=_whole(r["line"]),
-            label=_text(r["label"]),
-        )
-    return Library(path=path, references=references, problems=(), labels_digest=str(stored["labels_digest"]))
+        references[key] = reference
+    return Library(path=path, references=references, problems=(), labels_digest=_text(stored["labels_digest"]))
 
 
 def load_library(cache: Path, text: str, path: str) -> Library:
@@ -233,6 +276,6 @@ def load_library(cache: Path, text: str, path: str) -> Library:
             stored = None  # a malformed cache is no cache: parse the text
     library = parse_bibliography(text, path)
     if not library.problems:
-        references = {key: dataclasses.asdict(reference) for key, reference in library.references.items()}
+        references = {key: _reference_record(reference) for key, reference in library.references.items()}
         _write(cache, {"version": VERSION, "salt": salt, "references": references, "labels_digest": library.labels_digest})
     return library
