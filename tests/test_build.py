@@ -201,6 +201,37 @@ def test_the_search_index_script_runs_in_the_head_before_the_theme(sample: Path,
     assert (site / "assets" / "living-survey-search.js").read_text(encoding="utf-8").startswith("/*")
 
 
+def test_the_search_index_script_survives_a_projects_own_page_template(sample: Path, build_site: Callable[..., Path]) -> None:
+    # a project that overrides the theme's main.html (blocks of its own in the head) keeps the script
+    overrides = sample / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}<meta name="project-own" content="yes">{% endblock %}\n'
+        "{% block libs %}<!-- no polyfills here -->{% endblock %}\n",
+        encoding="utf-8",
+    )
+    yml = sample / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"), encoding="utf-8"
+    )
+    site = build_site(sample)
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="project-own" content="yes">' in text, "the project's template was used"
+    head = text[: text.index("</head>")]
+    assert '<script src="assets/living-survey-search.js"></script>' in head
+    assert text.index("assets/living-survey-search.js") < text.index("assets/javascripts/bundle.")
+
+
+def test_the_error_page_holds_the_search_index_back_too(sample: Path, build_site: Callable[..., Path]) -> None:
+    # 404.html is served at any depth: its links start from the site's root path (site_url's path)
+    site = build_site(sample)
+    text = (site / "404.html").read_text(encoding="utf-8")
+    head = text[: text.index("</head>")]
+    assert '<script src="/survey/assets/living-survey-search.js"></script>' in head
+    assert text.index("living-survey-search.js") < text.index("assets/javascripts/bundle.")
+    assert text.count("living-survey-search.js") == 1
+
+
 def test_lazy_search_off_leaves_the_theme_alone(sample: Path, build_site: Callable[..., Path]) -> None:
     yml = sample / "mkdocs.yml"
     yml.write_text(
@@ -210,5 +241,6 @@ def test_lazy_search_off_leaves_the_theme_alone(sample: Path, build_site: Callab
     site = build_site(sample)
     assert "lazy_search: false" in yml.read_text(encoding="utf-8")
     assert "living-survey-search.js" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "living-survey-search.js" not in (site / "404.html").read_text(encoding="utf-8")
     assert not (site / "assets" / "living-survey-search.js").exists()
     assert "assets/javascripts/bundle." in (site / "index.html").read_text(encoding="utf-8")

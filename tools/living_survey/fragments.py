@@ -33,9 +33,19 @@ class Fragments:
     """Renders the fragments of one build; one instance per build, reused for every page."""
 
     def __init__(
-        self, survey: Survey, info: SiteInfo, router: Router, *, history: History | None = None, context: BuildContext | None = None
+        self,
+        survey: Survey,
+        info: SiteInfo,
+        router: Router,
+        *,
+        history: History | None = None,
+        context: BuildContext | None = None,
+        head_script: str | None = None,
     ):
+        """``head_script``: a script of the site (its path, e.g. ``assets/x.js``) that every page
+        loads in its head, before the theme's own scripts; ``None``: none."""
         self.survey = survey
+        self.head_script = head_script
         self.info = info
         self.router = router
         self.history = history or History()
@@ -181,4 +191,12 @@ class Fragments:
         elif homepage:
             jsonld = dataset_jsonld(self.info, list(DOWNLOADS), len(self.survey.entries))
         selector = self.version_meta(page_url)
-        return Markup(self._head_t.render(meta=meta, jsonld=jsonld, feeds=self.feed_links(record, page_url))) + selector
+        script = self.router.asset(self.head_script, from_url=page_url) if self.head_script else None
+        head = self._head_t.render(meta=meta, jsonld=jsonld, feeds=self.feed_links(record, page_url), script=script)
+        return Markup(head) + selector
+
+    def head_script_tag(self, base_url: str) -> Markup:
+        """The head script for a page the theme renders alone (``404.html``): its URL from the site's root path."""
+        if not self.head_script:
+            return Markup("")
+        return Markup(self._head_t.render(meta=[], jsonld=None, feeds=[], script=base_url.rstrip("/") + "/" + self.head_script))

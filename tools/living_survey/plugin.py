@@ -16,6 +16,7 @@ import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -63,6 +64,8 @@ CITE_SLOT = "<!--living-survey:cite-slot-->"
 FIGURE_PENDING = "living_survey_figure"
 """``page.meta`` key: the page holds a figure slot for ``on_post_page`` to fill."""
 _ID = re.compile(r'\sid="([^"]+)"')
+_ERROR_PAGE = re.compile(r"[0-9]{3}\.html")
+"""The theme's error pages (``404.html``), as MkDocs recognises them."""
 _SECTIONS = (("download-the-data", "Download the data"), ("cite-this-page", "Cite this page"))
 
 
@@ -262,7 +265,15 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 EntryPage(record, file, config, self)  # assigns itself to file.page
         urls = {f.src_uri: (f.url, f.dest_uri) for f in files.documentation_pages()}
         self.router = Router(self.pages, urls, self.info.url)
-        self.fragments = Fragments(self.survey, self.info, self.router, history=self.history, context=self.context)
+        self.fragments = Fragments(
+            self.survey,
+            self.info,
+            self.router,
+            history=self.history,
+            context=self.context,
+            # in every page's head, before the theme's scripts, which ask for the index as they load
+            head_script=SEARCH_JS if self.config.lazy_search else None,
+        )
         for name, path in self._figure.items():
             if name.endswith(".svg"):  # links relative to the file itself, in assets/
                 svg = self.router.resolve_tokens(path.read_text(encoding="utf-8"), f"assets/{name}")
@@ -381,6 +392,14 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             # written and indexed: thousands of entry pages need not hold their HTML until the build ends
             page.content = None
         return output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The head script in the theme's error page (``404.html``), which no page event reaches."""
+        if self.fragments is None or not _ERROR_PAGE.fullmatch(template_name) or "</head>" not in output_content:
+            return output_content
+        # MkDocs links an error page from the site's root path: it is served at any depth
+        root = urlsplit(config.site_url or "/").path
+        return output_content.replace("</head>", str(self.fragments.head_script_tag(root)) + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the downloads once every page is built, each streamed into its file."""

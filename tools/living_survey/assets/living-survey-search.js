@@ -8,10 +8,10 @@
  * highlight (?q=, ?h=). Then the request goes out unchanged, and the theme shows its
  * "Initializing search" message until the index has arrived, as it does on a slow network.
  *
- * It must run before the theme's bundle, which asks for the index while it loads: the plugin's
- * theme override puts it in the page's head. Nothing else is touched: every other request passes
- * straight through. Without this script, or without JavaScript, the theme behaves as it always
- * does.
+ * It must run before the theme's bundle, which asks for the index while it loads: the plugin
+ * puts it in every page's head (and the error page's). Nothing else is touched: every other
+ * request passes straight through. Without this script, or without JavaScript, the theme
+ * behaves as it always does.
  */
 (function () {
   "use strict";
