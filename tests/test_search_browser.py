@@ -48,6 +48,25 @@ def tab(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, Net
     assert external == [], "the site requested other hosts"
 
 
+@pytest.fixture
+def desktop(browser: Any) -> Iterator[Any]:
+    """A desktop browser context; a request to another host is answered locally and fails the test."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    external = offline(ctx)
+    yield ctx
+    ctx.close()
+    assert external == [], "the site requested other hosts"
+
+
+def visit(ctx: Any, url: str) -> tuple[Any, Network]:
+    """A new page of ``ctx`` at ``url``, loaded and settled, with its requests recorded."""
+    page = ctx.new_page()
+    network = Network(page)
+    page.goto(url)
+    settle(page)
+    return page, network
+
+
 def settle(page: Any) -> None:
     """Let the page finish loading and its scripts run their idle work."""
     page.wait_for_load_state("networkidle")
@@ -93,13 +112,9 @@ def test_searching_fetches_the_index_once_and_finds_a_quote(served: str, tab: tu
     assert watched.errors == []
 
 
-def test_the_keyboard_shortcut_fetches_the_index(served: str, browser: Any) -> None:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    external = offline(ctx)
-    page = ctx.new_page()
-    network = Network(page)
-    page.goto(served)
-    settle(page)
+def test_the_keyboard_shortcut_fetches_the_index(served: str, desktop: Any) -> None:
+    ctx = desktop
+    page, network = visit(ctx, served)
     assert network.index_requests() == 0
     page.keyboard.press("/")  # the theme's shortcut: opens search and focuses the box
     query = page.locator("input.md-search__input")
@@ -107,8 +122,6 @@ def test_the_keyboard_shortcut_fetches_the_index(served: str, browser: Any) -> N
     page.keyboard.type(PHRASE, delay=20)
     page.locator(RESULT).first.wait_for(timeout=15000)
     assert network.index_requests() == 1
-    ctx.close()
-    assert external == []
 
 
 def test_an_address_with_a_search_fetches_the_index_at_once(served: str, tab: tuple[Any, Network, Watched]) -> None:
@@ -131,27 +144,20 @@ def test_an_address_with_highlights_fetches_the_index_and_marks_the_words(served
     assert watched.errors == []
 
 
-def test_without_the_script_the_theme_fetches_the_index_itself(served: str, browser: Any) -> None:
+def test_without_the_script_the_theme_fetches_the_index_itself(served: str, desktop: Any) -> None:
     """The control: the same page with this one script blocked fetches the index on load, so the
     tests above measure the script and not a change of the theme's own behaviour."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    external = offline(ctx)
+    ctx = desktop
     ctx.route("**/assets/living-survey-search.js", lambda route: route.abort())
-    page = ctx.new_page()
-    network = Network(page)
-    page.goto(served)
-    settle(page)
+    page, network = visit(ctx, served)
     assert network.index_requests() == 1
-    ctx.close()
-    assert external == []
 
 
-def test_a_reader_who_clicks_the_search_box_before_the_page_has_loaded_gets_search(served: str, browser: Any) -> None:
+def test_a_reader_who_clicks_the_search_box_before_the_page_has_loaded_gets_search(served: str, desktop: Any) -> None:
     """On a slow network the theme's script has run (the search box is shown) while a script after
     it is still downloading, so the page has not finished loading; a reader who clicks into the
     search box then has already reached for search."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    external = offline(ctx)
+    ctx = desktop
     held: list[Any] = []
     after_theme = re.compile(r".*\.js$")
     ctx.route(
@@ -175,19 +181,13 @@ def test_a_reader_who_clicks_the_search_box_before_the_page_has_loaded_gets_sear
     query.press_sequentially(PHRASE, delay=20)
     page.locator(RESULT).first.wait_for(timeout=15000)
     assert network.index_requests() == 1
-    ctx.close()
-    assert external == []
 
 
 @pytest.mark.parametrize("key", ["s", "f", "Tab"])
-def test_every_way_in_by_keyboard_fetches_the_index(served: str, browser: Any, key: str) -> None:
+def test_every_way_in_by_keyboard_fetches_the_index(served: str, desktop: Any, key: str) -> None:
     """The theme's other shortcuts, and Tab from the top of the page into the search box."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    external = offline(ctx)
-    page = ctx.new_page()
-    network = Network(page)
-    page.goto(served)
-    settle(page)
+    ctx = desktop
+    page, network = visit(ctx, served)
     query = page.locator("input.md-search__input")
     for _ in range(40):
         page.keyboard.press(key)  # a shortcut at once; Tab until the box has the focus
@@ -198,5 +198,3 @@ def test_every_way_in_by_keyboard_fetches_the_index(served: str, browser: Any, k
     page.keyboard.type(PHRASE, delay=20)
     page.locator(RESULT).first.wait_for(timeout=15000)
     assert network.index_requests() == 1
-    ctx.close()
-    assert external == []
