@@ -7,6 +7,7 @@ fails these tests; elsewhere they skip with the reason. Screenshots go to test-o
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -45,6 +46,17 @@ def offline(ctx: Any) -> list[str]:
     return seen
 
 
+@contextlib.contextmanager
+def offline_context(browser: Any, allowed: tuple[str, ...] = (), **options: Any) -> Iterator[Any]:
+    """A browser context (service workers blocked) whose requests to other hosts are answered
+    locally; leaving it fails if the site made any, except to the ``allowed`` URL prefixes."""
+    ctx = browser.new_context(service_workers="block", **options)
+    external = offline(ctx)
+    yield ctx
+    ctx.close()
+    assert [u for u in external if not u.startswith(allowed)] == [], "the site requested other hosts"
+
+
 class Watched:
     """A page with its console errors, uncaught exceptions, failed requests and dialogs recorded."""
 
@@ -66,12 +78,8 @@ class Watched:
 
 @pytest.fixture
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    scheme = getattr(request, "param", "light")
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, service_workers="block")
-    external = offline(ctx)
-    yield ctx
-    ctx.close()
-    assert external == [], "the site requested other hosts"
+    with offline_context(browser, viewport={"width": 1280, "height": 900}, color_scheme=getattr(request, "param", "light")) as ctx:
+        yield ctx
 
 
 @pytest.fixture

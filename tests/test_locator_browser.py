@@ -24,7 +24,7 @@ from living_survey.figure import auto_positions, figure_inputs
 from living_survey.framework import Framework, Quadrant
 
 from .conftest import ROOT, _Quiet, write_sample
-from .test_browser import Watched, offline, shot
+from .test_browser import Watched, offline, offline_context, shot
 from .test_locator import write_other
 
 pytestmark = pytest.mark.browser
@@ -54,11 +54,8 @@ def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
 @pytest.fixture
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     scheme = getattr(request, "param", "light")
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, service_workers="block")
-    external = offline(ctx)
-    yield ctx
-    ctx.close()
-    assert [u for u in external if not u.startswith(ALLOWED_EXTERNAL)] == [], "the site requested other hosts"
+    with offline_context(browser, ALLOWED_EXTERNAL, viewport={"width": 1280, "height": 900}, color_scheme=scheme) as ctx:
+        yield ctx
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .test_browser import MAP, Watched, offline, shot
+from .test_browser import MAP, Watched, offline_context, shot
 
 pytestmark = pytest.mark.browser
 
@@ -47,22 +47,14 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Watched]:
-    ctx = browser.new_context(**PHONE, service_workers="block")
-    external = offline(ctx)
-    page = ctx.new_page()
-    yield Watched(page)
-    ctx.close()
-    assert external == [], "the site requested other hosts"
+    with offline_context(browser, **PHONE) as ctx:
+        yield Watched(ctx.new_page())
 
 
 @pytest.fixture
 def desktop(browser: Any) -> Iterator[Watched]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    external = offline(ctx)
-    page = ctx.new_page()
-    yield Watched(page)
-    ctx.close()
-    assert external == [], "the site requested other hosts"
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as ctx:
+        yield Watched(ctx.new_page())
 
 
 def test_on_a_phone_the_map_opens_full_screen_with_readable_text_and_a_tap_reaches_an_entry(served: str, phone: Watched) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .test_browser import Watched, offline
+from .test_browser import Watched, offline_context
 
 pytestmark = pytest.mark.browser
 
@@ -40,22 +40,16 @@ class Network:
 @pytest.fixture(params=[{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
 def tab(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, Network, Watched]]:
     viewport = request.param
-    ctx = browser.new_context(viewport=viewport, service_workers="block", has_touch=viewport["width"] < 600)
-    external = offline(ctx)
-    page = ctx.new_page()
-    yield page, Network(page), Watched(page)
-    ctx.close()
-    assert external == [], "the site requested other hosts"
+    with offline_context(browser, viewport=viewport, has_touch=viewport["width"] < 600) as ctx:
+        page = ctx.new_page()
+        yield page, Network(page), Watched(page)
 
 
 @pytest.fixture
 def desktop(browser: Any) -> Iterator[Any]:
     """A desktop browser context; a request to another host is answered locally and fails the test."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    external = offline(ctx)
-    yield ctx
-    ctx.close()
-    assert external == [], "the site requested other hosts"
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as ctx:
+        yield ctx
 
 
 def visit(ctx: Any, url: str) -> tuple[Any, Network]:
