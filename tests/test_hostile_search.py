@@ -92,3 +92,119 @@ def test_an_entry_is_tagged_with_its_organisation_datasets_and_first_creator_as_
     assert words == [FIELDS["organisation"], FIELDS["datasets"], FIELDS["author"]]
     assert [tag.split(" ", 1)[0] for tag in tags["entries/qwz-edited/"]] == [FIELDS["editor"]]  # editors when no authors
     assert all("&lt;img" in tag for tag in tags["entries/qwz/"])
+
+
+# -- CSV downloads: a quote stays with its own page and work ----------------------------------
+
+AWKWARD = (
+    "first half | second half",
+    'she said "yes, | no" , then left',
+    "a line\nand another, with a comma",
+    '=HYPERLINK("https://example.org") | @cmd',
+    "ends with a backslash \\",
+    "\\| looks escaped already |",
+)
+"""Quote texts that a naive join would split, or a spreadsheet would run."""
+
+
+def write_awkward(root: Path) -> Path:
+    from .conftest import SAMPLE_ENTRY, write_sample
+
+    def yaml_text(text: str) -> str:
+        return json.dumps(text)  # JSON strings are YAML double-quoted scalars
+
+    quotes = "".join(f"  - text: {yaml_text(t)}\n    page: {yaml_text(str(10 + i))}\n" for i, t in enumerate(AWKWARD))
+    quotes += '  - text: "read elsewhere"\n    page: "9"\n    cite: delta2021named\n    via: source2023map\n    cited_page: "2-3"\n'
+    entry = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="broad-descriptive", position="[-0.5, -0.5]", quote="plain")
+    entry = entry.replace('quotes:\n  - text: "plain"\n    page: "3"\n', "quotes:\n" + quotes)
+    entry += 'organisation: "=Acme | Labs, \\"Inc\\""\n'
+    entry += 'datasets:\n  - name: "Set | one"\n    url: https://example.org/a\n  - name: "Set, two"\n'
+    entry = entry.replace('added: "2024-01-15"', 'added: "2024-03-04"')
+    delta = SAMPLE_ENTRY.format(key="delta2021named", quadrant="specific-prescriptive", position="[0.5, 0.5]", quote="plain")
+    return write_sample(root, entries={"alpha-2020": entry, "delta-2021": delta})
+
+
+@pytest.fixture(scope="module")
+def awkward_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = write_awkward(tmp_path_factory.mktemp("awkward") / "p")
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    return root / "site"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(io.StringIO(f.read())))
+
+
+def unformula(cell: str) -> str:
+    """A cell as written, without the ``'`` that keeps a spreadsheet from running it."""
+    return cell[1:] if cell[:2] in ("'=", "'+", "'-", "'@") else cell
+
+
+def test_quotes_csv_has_one_row_per_quote_that_round_trips(awkward_site: Path) -> None:
+    rows = read_csv(awkward_site / "data" / "quotes.csv")
+    mine = [r for r in rows if r["entry"] == "alpha-2020"]
+    assert [unformula(r["text"]) for r in mine] == [*AWKWARD, "read elsewhere"]
+    assert [r["page"] for r in mine] == [str(10 + i) for i in range(len(AWKWARD))] + ["9"]
+    assert [r["n"] for r in mine] == [str(i) for i in range(1, len(AWKWARD) + 2)]
+    assert {r["work"] for r in mine} == {"alpha2020open"}
+    assert mine[3]["text"].startswith("'=")  # still kept from spreadsheets' formulas
+    last = mine[-1]
+    assert (last["cite"], last["via"], last["cited_page"]) == ("delta2021named", "source2023map", "2-3")
+    assert all(r["cite"] == "alpha2020open" and r["via"] == "" for r in mine[:-1])
+    assert {r["url"] for r in mine} == {"https://example.org/survey/entries/alpha-2020/"}
+    # every entry's every quote, no more
+    assert [(r["entry"], r["n"], r["text"]) for r in rows if r["entry"] != "alpha-2020"] == [("delta-2021", "1", "plain")]
+
+
+def test_the_entries_csv_quote_columns_split_back_into_the_quotes_as_written(awkward_site: Path) -> None:
+    from living_survey.exports import split_cell
+
+    row = next(r for r in read_csv(awkward_site / "data" / "entries.csv") if r["id"] == "alpha-2020")
+    quotes = split_cell(row["quotes"])
+    assert [unformula(q) for q in quotes] == [*AWKWARD, "read elsewhere"]
+    assert split_cell(row["pages"]) == [str(10 + i) for i in range(len(AWKWARD))] + ["9"]
+    assert split_cell(row["quote_cites"]) == ["alpha2020open"] * len(AWKWARD) + ["delta2021named"]
+    assert split_cell(row["quote_vias"]) == [""] * len(AWKWARD) + ["source2023map"]
+    assert split_cell(row["quote_cited_pages"]) == [""] * len(AWKWARD) + ["2-3"]
+    # a reader who splits on " | " alone still gets one cell per quote, never half of one
+    assert len(row["quotes"].split(" | ")) == len(AWKWARD) + 1
+
+
+def test_entries_csv_has_organisation_datasets_and_added(awkward_site: Path) -> None:
+    from living_survey.exports import split_cell
+
+    row = next(r for r in read_csv(awkward_site / "data" / "entries.csv") if r["id"] == "alpha-2020")
+    assert row["organisation"] == '\'=Acme | Labs, "Inc"'
+    assert split_cell(row["datasets"]) == ["Set | one", "Set, two"]
+    assert split_cell(row["dataset_urls"]) == ["https://example.org/a", ""]
+    assert row["added"] == "2024-03-04"
+    other = next(r for r in read_csv(awkward_site / "data" / "entries.csv") if r["id"] == "delta-2021")
+    assert (other["organisation"], other["datasets"], other["added"]) == ("", "", "2024-01-15")
+
+
+@pytest.mark.parametrize("items", [[], ["a"], ["a | b", "c"], ["x\\", "|", ""], ["\\|", "\\\\ | \\"], ["line\nbreak", '"quoted", comma']])
+def test_join_and_split_round_trip(items: list[str]) -> None:
+    from living_survey.exports import join_cell, split_cell
+
+    joined = join_cell(items)
+    assert split_cell(joined) == items
+    assert joined.count(" | ") == max(len(items) - 1, 0)
+
+
+def test_the_downloads_list_and_the_dataset_metadata_offer_quotes_csv(awkward_site: Path) -> None:
+    home = (awkward_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="data/quotes.csv"' in home and 'href="data/entries.csv"' in home
+    quadrant = (awkward_site / "quadrants" / "broad-descriptive" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../data/quotes.csv"' in quadrant
+    import re
+
+    jsonld = json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)[0])
+    urls = {d["contentUrl"]: d.get("encodingFormat") for d in jsonld["distribution"]}
+    assert urls.get("https://example.org/survey/data/quotes.csv") == "text/csv"
