@@ -208,3 +208,97 @@ def test_the_downloads_list_and_the_dataset_metadata_offer_quotes_csv(awkward_si
     jsonld = json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)[0])
     urls = {d["contentUrl"]: d.get("encodingFormat") for d in jsonld["distribution"]}
     assert urls.get("https://example.org/survey/data/quotes.csv") == "text/csv"
+
+
+# -- one person, one voice: GitHub handles ignore case -------------------------------------------
+
+SPELLINGS = ("@Octo-Cat", "@octo-cat", "@OCTO-cat")
+
+
+def placed_by(handle: str, quadrant: str, position: str) -> str:
+    from .conftest import SAMPLE_ENTRY
+
+    entry = SAMPLE_ENTRY.format(key="alpha2020open", quadrant=quadrant, position=position, quote="which output is better")
+    return entry.replace("placed_by: source2023map", f'placed_by: "{handle}"')
+
+
+def write_one_voice(root: Path) -> Path:
+    """The sample survey, plus the first sample work placed three times by one account, spelt three ways."""
+    from .conftest import write_sample
+
+    write_sample(root)
+    where = (("broad-descriptive", "[-0.4, -0.4]"), ("specific-prescriptive", "[0.5, 0.5]"), ("broad-prescriptive", "[-0.5, 0.5]"))
+    for i, (handle, (quadrant, position)) in enumerate(zip(SPELLINGS, where, strict=True)):
+        name = "alpha-2020-octo-cat" + (f"-{i + 1}" if i else "")
+        (root / "entries" / f"{name}.yaml").write_text(placed_by(handle, quadrant, position), encoding="utf-8")
+    return root
+
+
+def test_one_account_spelt_three_ways_places_a_work_once(tmp_path: Path, build_site, caplog) -> None:
+    import contextlib
+    import io
+
+    from mkdocs.exceptions import Abort, PluginError
+
+    from living_survey.cli import main
+
+    root = write_one_voice(tmp_path / "p")
+    line = placed_by("@x", "broad-descriptive", "[0, 0]").splitlines().index('placed_by: "@x"') + 1
+    expected = [
+        f"entries/alpha-2020-octo-cat-{n}.yaml:{line}: placed_by: {handle!r} already placed 'alpha2020open' in "
+        "entries/alpha-2020-octo-cat.yaml (as '@Octo-Cat': GitHub handles ignore case)"
+        for n, handle in ((2, "@octo-cat"), (3, "@OCTO-cat"))
+    ]
+    with pytest.raises((Abort, PluginError)):
+        build_site(root)
+    for message in expected:
+        assert message in caplog.text, caplog.text
+    assert "alpha-2020-octo-cat.yaml:" not in caplog.text  # the first placement is not the one at fault
+    assert not (root / "site").exists()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["validate", "--root", str(root)]) == 1
+    for message in expected:
+        assert any(m.startswith(message) for m in out.getvalue().splitlines()), out.getvalue()
+
+
+def test_one_account_in_two_quadrants_contests_nothing_and_is_shown_as_written(tmp_path: Path) -> None:
+    from living_survey import load_survey
+    from living_survey.pages import PageBuilder
+
+    root = write_one_voice(tmp_path / "p")
+    (root / "entries" / "alpha-2020-octo-cat-2.yaml").unlink()
+    (root / "entries" / "alpha-2020.yaml").unlink()  # the work's placements are now this one person's
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    work = survey.works["alpha2020open"]
+    assert len(work.quadrants) == 2 and work.placers == ("@octo-cat",)
+    assert not work.contested and survey.works.contested == ()
+    assert "No work is contested" in PageBuilder(survey).contested_markdown(lambda page: page)
+    assert [e.placed_by for e in work.placements] == ["@Octo-Cat", "@OCTO-cat"]  # as written
+    assert [p.field for p in survey.warnings] == ["placed_by"]  # and the second spelling is reported
+
+
+def test_a_second_account_still_contests_and_every_spelling_is_shown(tmp_path: Path) -> None:
+    from living_survey import load_survey
+    from living_survey.pages import PageBuilder
+
+    root = write_one_voice(tmp_path / "p")
+    (root / "entries" / "alpha-2020-octo-cat-2.yaml").unlink()
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    work = survey.works["alpha2020open"]
+    assert work.placers == ("source2023map", "@octo-cat") and work.contested
+    page = PageBuilder(survey).contested_markdown(lambda page: page)
+    # each spelling as written (the page escapes "@", so that no later pass reads it as a citation)
+    assert "&#64;Octo-Cat (contributor)" in page and "&#64;OCTO-cat (contributor)" in page
+
+
+def test_new_refuses_a_second_placement_by_the_same_account_in_another_case(tmp_path: Path) -> None:
+    from .conftest import living_survey, write_sample
+
+    root = write_sample(tmp_path / "p")
+    (root / "entries" / "alpha-2020-octo-cat.yaml").write_text(
+        placed_by("@Octo-Cat", "broad-descriptive", "[-0.4, -0.4]"), encoding="utf-8"
+    )
+    made = living_survey("new", "alpha2020open", "--placed-by", "@OCTO-cat", root=root)
+    assert made.returncode == 1 and "already placed 'alpha2020open' in entries/alpha-2020-octo-cat.yaml" in made.stderr
+    assert sorted(p.name for p in (root / "entries").iterdir()) == ["alpha-2020-octo-cat.yaml", "alpha-2020.yaml", "delta-2021.yaml"]
