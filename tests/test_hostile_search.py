@@ -73,6 +73,14 @@ def test_the_search_index_holds_no_markup_from_any_field(search_site: Path) -> N
             assert stray == [], (location, field, stray)
 
 
+def test_the_hostile_survey_of_the_corpus_leaves_no_markup_in_the_index(hostile_site: Path) -> None:
+    """The older hostile survey (tests/conftest.py: every free-text field of entries and BibTeX)."""
+    strings = index_strings(hostile_site)
+    assert any("&lt;script&gt;window.__pwned=1" in text for _, field, text in strings if field == "tags")
+    for location, field, text in strings:
+        assert [e for e in elements(text) if field == "tags" or e.strip("<>") not in KEPT] == [], (location, field)
+
+
 @pytest.mark.parametrize("field", list(FIELDS))
 def test_every_contributed_field_reaches_the_index_as_escaped_text(search_site: Path, field: str) -> None:
     word = FIELDS[field]
