@@ -8,6 +8,7 @@ tests all read it. A row is one entry (one placement) today; grouping a work's p
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -147,3 +148,15 @@ def search_terms(survey: Survey, entry: Entry) -> list[str]:
         if term and term not in out:
             out.append(term)
     return out
+
+
+def search_tags(survey: Survey, entry: Entry) -> list[str]:
+    """:func:`search_terms` as an entry page hands them to Material's search: HTML-escaped text.
+
+    Material copies a page's ``tags`` into the search index as they are and its search results
+    insert them with ``innerHTML``, so a tag is markup there: an organisation written
+    ``<img onerror=…>`` would run when searched for. The index holds the rest of a page's text
+    escaped (``&lt;``), and so must the tags. Quotes stay as written (``quote=False``, as the
+    theme escapes page text): a tag is only ever element content, and ``O'Neill`` stays findable.
+    """
+    return [html.escape(term, quote=False) for term in search_terms(survey, entry)]

@@ -104,6 +104,7 @@ def new(args: argparse.Namespace) -> int:
     from .bibliography import parse_bibliography
     from .framework import load_framework
     from .scaffold import as_handle, close_keys, placer_slug, scaffold, suggested_ids
+    from .works import placer_id
 
     try:
         project = _project(args)
@@ -144,7 +145,7 @@ def new(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        mine = [name for name, placed_by in existing if placed_by == args.placed_by]
+        mine = [name for name, placed_by in existing if placer_id(placed_by) == placer_id(args.placed_by)]  # handles ignore case
         if mine:
             print(f"{args.placed_by} already placed {args.key!r} in {entries_name}/{mine[0]}: edit that file.", file=sys.stderr)
             return 1

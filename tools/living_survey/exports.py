@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any, TextIO
 
@@ -48,14 +49,26 @@ CSV_COLUMNS = (
     "placer_kind",
     "work_placements",
     "contested",
+    "organisation",
+    "datasets",
+    "dataset_urls",
+    "added",
 )
-"""Columns of ``entries.csv``, one row per placement; list-valued fields are joined with `` | ``.
-The four quote columns run in step: the n-th quote, its page, the key of its author and the key
-of the work it was read in (empty when it was read in its author's own work).
+"""Columns of ``entries.csv``, one row per placement; list-valued fields are joined with `` | ``,
+each item escaped first (``\\`` → ``\\\\``, ``|`` → ``\\|``; see :func:`join_cell`), so that a
+``|`` inside a quote can never split it. The quote columns run in step: the n-th quote, its page,
+the key of its author and the key of the work it was read in (empty when it was read in its
+author's own work); ``quotes.csv`` holds the same quotes one row each. ``datasets`` and
+``dataset_urls`` run in step too (a dataset without a page has an empty URL).
 
 ``work`` names the work the row places (its BibTeX key: rows sharing it are placements of one
 work), ``work_placements`` how many placements it has, ``contested`` whether they fall in
 different quadrants (``yes``/``no``)."""
+QUOTE_COLUMNS = ("entry", "work", "n", "text", "page", "cite", "via", "cited_page", "url")
+"""Columns of ``quotes.csv``, one row per quote: the entry (placement) it supports, the work placed
+(BibTeX key), its position among the entry's quotes (from 1), its text, its page, whose words they
+are (``cite``), the work they were read in (``via``, empty when read in the cited work itself) and
+the page there (``cited_page``), and the entry page's URL."""
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these gets a leading ``'`` so spreadsheets show it as text."""
 JOIN = " | "
@@ -147,6 +160,28 @@ def csv_cell(value: str) -> str:
     return "'" + value if value.startswith(CSV_FORMULA_START) else value
 
 
+def join_cell(items: Iterable[str]) -> str:
+    """List items in one CSV cell, joined with `` | ``; each item's ``\\`` and ``|`` are escaped with a
+    backslash, so splitting on `` | `` and then undoing the escapes gives back every item as written."""
+    return JOIN.join(item.replace("\\", "\\\\").replace("|", "\\|") for item in items)
+
+
+def split_cell(cell: str) -> list[str]:
+    """The items of a :func:`join_cell` cell (``[]`` for an empty cell holding no item)."""
+    return [re.sub(r"\\(.)", r"\1", item, flags=re.S) for item in cell.split(JOIN)] if cell else []
+
+
+def write_quotes_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
+    """``quotes.csv``, streamed: one row per quote, so a quote is never paired with another's page or work."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(QUOTE_COLUMNS)
+    for entry in sorted(survey.entries, key=lambda e: e.id):
+        url = url_of(entry)
+        for n, q in enumerate(entry.quotes, 1):
+            cells = (entry.id, entry.key, str(n), q.text, q.page, q.cite, q.via or "", q.cited_page or "", url)
+            writer.writerow([csv_cell(c) for c in cells])
+
+
 def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
     """``entries.csv``, streamed: one row per entry; text cells are protected against formula injection."""
     writer = csv.writer(out, lineterminator="\n")
@@ -168,19 +203,23 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
             "link": ref.link if ref else "",
             "quadrant": quadrant.id,
             "quadrant_title": quadrant.title,
-            "signal": JOIN.join(entry.signal),
+            "signal": join_cell(entry.signal),
             "placed_by": entry.placed_by,
             "edge_case": entry.edge_case or "",
-            "quotes": JOIN.join(q.text for q in entry.quotes),
-            "pages": JOIN.join(q.page for q in entry.quotes),
-            "quote_cites": JOIN.join(q.cite for q in entry.quotes),
-            "quote_vias": JOIN.join(q.via or "" for q in entry.quotes),
-            "quote_cited_pages": JOIN.join(q.cited_page or "" for q in entry.quotes),
+            "quotes": join_cell(q.text for q in entry.quotes),
+            "pages": join_cell(q.page for q in entry.quotes),
+            "quote_cites": join_cell(q.cite for q in entry.quotes),
+            "quote_vias": join_cell(q.via or "" for q in entry.quotes),
+            "quote_cited_pages": join_cell(q.cited_page or "" for q in entry.quotes),
             "rationale": entry.rationale,
             "work": entry.key,
             "placer_kind": placer_kind(entry.placed_by, survey.library),
             "work_placements": str(len(work.placements)),
             "contested": "yes" if work.contested else "no",
+            "organisation": entry.organisation or "",
+            "datasets": join_cell(d.name for d in entry.datasets),
+            "dataset_urls": join_cell(d.url or "" for d in entry.datasets),
+            "added": entry.added,
         }
         row = [csv_cell(text[c]) if c in text else "" for c in CSV_COLUMNS]
         if entry.position:
@@ -210,6 +249,7 @@ def schema_json(survey: Survey) -> str:
 DOWNLOADS: tuple[tuple[str, str, str], ...] = (
     ("data/entries.json", "application/json", "Every work with its reference and placements (JSON)"),
     ("data/entries.csv", "text/csv", "Every placement, one row each (CSV)"),
+    ("data/quotes.csv", "text/csv", "Every quote, one row each, with its entry, work and page (CSV)"),
     ("data/references.bib", "application/x-bibtex", "The surveyed works (BibTeX)"),
     ("data/entry.schema.json", "application/schema+json", "The entry schema, for editors (JSON Schema)"),
 )
@@ -245,6 +285,7 @@ def data_files(survey: Survey, info: SiteInfo, router: Router) -> Iterator[tuple
     }
     yield "data/entries.json", lambda out: write_entries_json(survey, url_of, meta, out)
     yield "data/entries.csv", lambda out: write_entries_csv(survey, url_of, out)
+    yield "data/quotes.csv", lambda out: write_quotes_csv(survey, url_of, out)
     yield "data/references.bib", lambda out: out.write(bib_subset(survey, [e.key for e in survey.entries]))
     yield "data/entry.schema.json", lambda out: out.write(schema_json(survey))
     yield "data/entries.schema.json", lambda out: out.write(json.dumps(export_schema(), indent=1) + "\n")

@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .browse import search_terms
+from .browse import search_tags
 from .browse_pages import BROWSE_MARK, SCRIPT, BrowsePages, browse_files
 from .changes import changes_markdown
 from .checks import Project, check_project
@@ -312,8 +312,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if isinstance(page, EntryPage):
             # Material prints page.meta.title unfiltered in <title>: the escaped title, never raw
             page.meta["title"] = page.title
-            # indexed by Material's search with the highest boost: searching these finds the entry first
-            page.meta["tags"] = search_terms(self.survey, self.survey.entry(page.record.subject))
+            # indexed by Material's search with the highest boost: searching these finds the entry first;
+            # escaped, since the index holds HTML and the theme's results insert it as such
+            page.meta["tags"] = search_tags(self.survey, self.survey.entry(page.record.subject))
             return ""
         link = self.router.link_from(page.url)
         record = self.pages.by_src(page.file.src_uri) if page.file.generated_by else None

@@ -16,7 +16,7 @@ from .build_cache import EntryCache, load_library
 from .entries import Entry, load_entries
 from .framework import Framework, load_framework
 from .problems import Problem, SurveyError, shown
-from .works import Work, Works
+from .works import Work, Works, placer_id
 from .yamlio import read_file
 
 BIB_MAX_BYTES = 64 * 1_048_576
@@ -101,14 +101,16 @@ def _twice_placed(entries: list[Entry]) -> list[Problem]:
     found = []
     # the shorter id is taken as the first (a later placement's derived id extends it); the other is reported
     for entry in sorted(entries, key=lambda e: (len(e.id), e.id)):
-        seen = first.setdefault((entry.key, entry.placed_by), entry)
+        # handles ignore case: @Octo-Cat and @octo-cat are one GitHub account, so one voice
+        seen = first.setdefault((entry.key, placer_id(entry.placed_by)), entry)
         if seen is not entry:
+            spelt = f" (as {seen.placed_by!r}: GitHub handles ignore case)" if seen.placed_by != entry.placed_by else ""
             found.append(
                 Problem(
                     entry.path,
                     entry.line("placed_by"),
                     "placed_by",
-                    f"{entry.placed_by!r} already placed {entry.key!r} in {seen.path}; a placer places a work once: edit that file",
+                    f"{entry.placed_by!r} already placed {entry.key!r} in {seen.path}{spelt}; a placer places a work once: edit that file",
                 )
             )
     return found

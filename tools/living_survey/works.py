@@ -36,6 +36,16 @@ def placer_kind(placed_by: str, library: Library) -> str:
     return PUBLISHED if placed_by in library else CONTRIBUTOR
 
 
+def placer_id(placed_by: str) -> str:
+    """Who a placer is, for telling placers apart: ``placed_by`` without case.
+
+    GitHub handles ignore case (``@Octo-Cat`` and ``@octo-cat`` are one account), and BibTeX keys
+    that differ only in case are refused, so folding case never joins two placers. Pages show
+    ``placed_by`` as written; only comparisons use this.
+    """
+    return placed_by.casefold()
+
+
 def placer_label(placed_by: str, library: Library) -> str:
     """How a placer is named: a published work by its author–year label, a contributor as written."""
     ref = library.references.get(placed_by)
@@ -114,11 +124,14 @@ class Work:
     """The largest distance between two of its placements on the map (0 for one placement)."""
     estimated: bool
     """Whether a placement without a position entered the figures at its quadrant's centre."""
+    placers: tuple[str, ...] = ()
+    """Its distinct placers (:func:`placer_id`), in the order of :attr:`placements`."""
 
     @property
     def contested(self) -> bool:
-        """Whether its placements fall in different quadrants."""
-        return len(self.quadrants) > 1
+        """Whether its placements fall in different quadrants, by different placers: one person
+        (however they spell their handle) cannot contest a work alone."""
+        return len(self.quadrants) > 1 and len(self.placers) != 1
 
     @property
     def first(self) -> Entry:
@@ -172,6 +185,7 @@ def make_work(key: str, entries: Iterable[Entry], framework: Framework, library:
         spread={k: round(v, 6) for k, v in spread.items()},
         distance=round(distance, 6),
         estimated=len(placements) > 1 and any(e.position is None for e in placements),
+        placers=tuple(dict.fromkeys(placer_id(e.placed_by) for e in placements)),
     )
 
 

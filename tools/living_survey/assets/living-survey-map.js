@@ -426,6 +426,124 @@
     apply();
   }
 
+  /*
+   * Cleaning the map file before it joins the page. The file is our own build output, but it
+   * comes from a cache on disk, and an inline SVG runs whatever a file could carry (event
+   * attributes, animations that set links, links to script addresses, styles that fetch from
+   * other hosts). So only what mapsvg.py writes is kept: its elements, its attributes with
+   * values of the shape it writes, styles made of its own rules, and links that stay on this
+   * site. Anything else is dropped, whatever it is called.
+   */
+  var ELEMENTS = { svg: 1, style: 1, g: 1, line: 1, polyline: 1, rect: 1, circle: 1, text: 1, a: 1, title: 1 };
+  var NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?(?:px)?$/i;
+  var NUMBERS = /^[-\d.,\se]*$/i;
+  var WORD = /^[a-z-]+$/i;
+  var COLOUR = /^(?:#[0-9a-f]{3,8}|[a-z]+)$/i;
+  var ATTRIBUTES = {
+    "class": /^[\w -]*$/,
+    x: NUMBER, y: NUMBER, x1: NUMBER, y1: NUMBER, x2: NUMBER, y2: NUMBER, cx: NUMBER, cy: NUMBER, r: NUMBER,
+    width: NUMBER, height: NUMBER, "font-size": NUMBER, "stroke-width": NUMBER,
+    viewBox: NUMBERS, points: NUMBERS,
+    "text-anchor": WORD, "font-weight": WORD,
+    fill: COLOUR, stroke: COLOUR,
+    "font-family": /^[\w ',-]*$/,
+    transform: /^(?:\s*(?:translate|rotate|scale)\([-\d.,\se]*\))*\s*$/i,
+  };
+  var STYLE_CLASSES = /^\.ls-(?:ink|axis|layer|dot|hit|leader|join)(?:\[data-ls-size="[\d.]+"\])?$/;
+  var STYLE_PROPERTIES = {
+    fill: 1, stroke: 1, "stroke-width": 1, "stroke-linejoin": 1, "stroke-dasharray": 1, opacity: 1,
+    display: 1, "pointer-events": 1, "paint-order": 1,
+  };
+
+  function cssValue(value) {
+    // a colour may come from the theme's variables; no other function (url(), image(), …), no
+    // escapes, quotes or comments: nothing that could name a resource
+    var rest = value.replace(/var\(--[a-z0-9-]+(?:,\s*#[0-9a-f]{3,8})?\)/gi, "");
+    return /^[\w#.%\s-]*$/.test(rest);
+  }
+
+  function declarations(text) {
+    return text.split(";").every(function (part) {
+      if (!part.trim()) return true;
+      var colon = part.indexOf(":");
+      if (colon < 0) return false;
+      var name = part.slice(0, colon).trim().toLowerCase();
+      return STYLE_PROPERTIES[name] === 1 && cssValue(part.slice(colon + 1));
+    });
+  }
+
+  function styleSheet(text) {
+    // rules of the map's own classes, optionally inside one @media on the colour scheme
+    var rule = /^\s*([^{}@]+)\{([^{}]*)\}/;
+    var media = /^\s*@media\s*\(prefers-color-scheme:\s*(?:dark|light)\)\s*\{/;
+    var depth = 0;
+    var m;
+    text = text.trim();
+    while (text) {
+      if ((m = media.exec(text)) && depth === 0) {
+        depth = 1;
+      } else if (depth === 1 && (m = /^\s*\}/.exec(text))) {
+        depth = 0;
+      } else if ((m = rule.exec(text))) {
+        var selectors = m[1].split(",").every(function (s) { return STYLE_CLASSES.test(s.trim()); });
+        if (!selectors || !declarations(m[2])) return false;
+      } else {
+        return false;
+      }
+      text = text.slice(m[0].length).trim();
+    }
+    return depth === 0;
+  }
+
+  function sameSite(value, base) {
+    // our links are relative to the file; anything that resolves off this site (another host,
+    // javascript:, data:, …) is not a link of ours
+    try {
+      var url = new URL(value, base);
+      return url.origin === window.location.origin && /^https?:$/.test(url.protocol) ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function cleanAttributes(el, base) {
+    Array.prototype.slice.call(el.attributes).forEach(function (attr) {
+      var name = attr.name;
+      var keep;
+      if (attr.namespaceURI) {
+        keep = false; // xlink:href, xml:base, …: namespaced attributes are not ours
+      } else if (/^data-ls-[a-z-]+$/.test(name)) {
+        keep = true; // data, read by this script as text
+      } else if (name === "href" && el.localName === "a") {
+        var href = sameSite(attr.value, base);
+        if (href) el.setAttribute("href", href); // absolute: the page is not where the file is
+        keep = !!href;
+      } else if (name === "style") {
+        keep = declarations(attr.value);
+      } else {
+        keep = Object.prototype.hasOwnProperty.call(ATTRIBUTES, name) && ATTRIBUTES[name].test(attr.value);
+      }
+      if (!keep) el.removeAttributeNode(attr);
+    });
+  }
+
+  function clean(root, base) {
+    // iterative: a deeply nested file cannot exhaust the stack
+    var stack = [root];
+    while (stack.length) {
+      var el = stack.pop();
+      Array.prototype.slice.call(el.childNodes).forEach(function (node) {
+        if (node.nodeType === 3) return; // text
+        var ours = node.nodeType === 1 && node.namespaceURI === SVG_NS && ELEMENTS[node.localName] === 1 && node !== root;
+        if (ours && node.localName === "style" && (node.children.length || !styleSheet(node.textContent))) ours = false;
+        if (ours && node.localName === "svg") ours = false; // one root
+        if (!ours) el.removeChild(node);
+        else stack.push(node);
+      });
+      cleanAttributes(el, base);
+    }
+  }
+
   function load(figure) {
     var url = figure.getAttribute("data-ls-map");
     var view = figure.querySelector(".ls-map-view");
@@ -443,15 +561,8 @@
         if (!root || root.namespaceURI !== SVG_NS || doc.getElementsByTagName("parsererror").length) {
           throw new Error("map: not an SVG");
         }
-        Array.prototype.forEach.call(root.querySelectorAll("script, foreignObject"), function (n) {
-          n.parentNode.removeChild(n);
-        });
+        clean(root, base);
         var svg = document.importNode(root, true);
-        // the file's links are relative to the file: make them absolute for this page
-        Array.prototype.forEach.call(svg.querySelectorAll("a[href]"), function (a) {
-          a.setAttribute("href", new URL(a.getAttribute("href"), base).href);
-          a.removeAttribute("target");
-        });
         svg.setAttribute("role", "group");
         svg.setAttribute("aria-labelledby", figure.querySelector("figcaption") ? figure.querySelector("figcaption").id : "");
         while (view.firstChild) view.removeChild(view.firstChild);
