@@ -18,9 +18,9 @@ from pathlib import Path
 from .bibliography import Library
 from .citations import unknown_citation, unknown_citations
 from .citing import SiteInfo, load_site_info
+from .kinds import site_pages
 from .permanence import permanence_problems
 from .problems import Problem, SurveyError
-from .routes import site_pages
 from .survey import Survey, load_survey
 
 

@@ -197,8 +197,8 @@ def new(args: argparse.Namespace) -> int:
 
 def ids(args: argparse.Namespace) -> int:
     """Print every page id, or with --write add the ones missing from the permanent list."""
+    from .kinds import site_pages
     from .permanence import append_id
-    from .routes import site_pages
     from .survey import load_survey
 
     try:

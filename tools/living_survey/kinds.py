@@ -1,0 +1,424 @@
+"""Page kinds: each kind of generated page is one class, listed once in :data:`KINDS`.
+
+A kind says everything about its pages, as Material's blog plugin does with a ``Page`` subclass
+per view, but without MkDocs:
+
+- **route** (:meth:`PageKind.records`): which pages of the kind a survey has, each as a
+  :class:`~.routes.PageRecord` (permanent id, and so its source path, title, subject);
+- **template** (:attr:`PageKind.template`): the file in ``templates/`` that renders it;
+- **meta** (:meth:`PageKind.meta`): the page's front matter (title, search tags);
+- **markdown** (:meth:`PageKind.markdown`): its Markdown source, or for a kind rendered straight
+  from the data (:attr:`PageKind.from_data`), its HTML through :meth:`PageKind.html`;
+- **content** (:meth:`PageKind.content`): what joins the HTML after Markdown (the sections it
+  adds are named in :attr:`PageKind.sections`, for the table of contents);
+- **head** (:meth:`PageKind.head`): its ``<head>`` metadata (feeds, citation tags, JSON-LD);
+- **post** (:meth:`PageKind.post`): what joins the finished page, after search indexing.
+
+An instance is one page of the kind seen in one build's :class:`~.site.Site`. The plugin's hooks
+find the page's kind with :func:`view` and call the step; they never compare kind names. A
+generator writing each page as Markdown with front matter calls the same :meth:`~PageKind.meta`
+and :meth:`~PageKind.source` (or :meth:`~PageKind.html`) with a Site built from its own URLs.
+A new kind is one subclass here (or anywhere, passed to :func:`register`) plus its template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from markupsafe import Markup
+
+from .browse import search_terms
+from .browse_pages import BROWSE_MARK, browse_files
+from .browse_pages import SCRIPT as BROWSE_JS
+from .changes import changes_markdown
+from .locator import SCRIPT as LOCATOR_JS
+from .locator import WORKS as LOCATOR_WORKS
+from .locator import fill_data, locator_markdown, works_json
+from .markup import esc, template_env
+from .problems import Problem
+from .routes import (
+    BROWSE,
+    CHANGES,
+    CONTESTED_TITLE,
+    LOCATOR,
+    RECENT,
+    REFERENCES,
+    PageRecord,
+    SitePages,
+    contested_page_id,
+    entry_page_id,
+    has_locator,
+    quadrant_page_id,
+)
+from .site import Site
+from .survey import Survey
+
+GRID_MARK = "<!-- living-survey:grid -->"
+CONTESTED_MARK = "<!-- living-survey:contested -->"
+FIGURE_MARK = "<!-- living-survey:figure -->"
+CITE_SLOT = "<!--living-survey:cite-slot-->"
+"""Where an entry page's cite box goes in :meth:`EntryKind.post`, after search indexing."""
+SECTIONS = (("download-the-data", "Download the data"), ("cite-this-page", "Cite this page"))
+"""The sections the downloads and the cite box add (id, title)."""
+
+Writer = Callable[[TextIO], object]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page rendered straight to HTML (:meth:`PageKind.html`)."""
+
+    html: str
+    toc: tuple[tuple[str, str], ...]
+    """(id, title) of each second-level section."""
+    problems: tuple[Problem, ...] = ()
+    edit_url: str | None = None
+
+
+def page_title(record: PageRecord) -> str:
+    """A generated page's title as themes print it: as HTML (header, ``<title>``), so escaped here."""
+    return str(esc(record.title))
+
+
+@lru_cache(maxsize=8)
+def _templates(folder: Path | None) -> Environment:
+    env = template_env()
+    if folder is not None:  # a kind's own folder first, the engine's templates behind it
+        env.loader = ChoiceLoader([FileSystemLoader(folder), env.loader]) if env.loader else FileSystemLoader(folder)
+    return env
+
+
+class PageKind:
+    """One page of a kind, in one build; the class says what the kind's pages are.
+
+    Args:
+        site: the build's pages, router and renderers.
+        record: this page (``None`` for a page of ``docs/`` rather than a generated one).
+        url: the page's URL relative to the site root, as the router knows it.
+        homepage: whether the page is the site's home page.
+    """
+
+    name: ClassVar[str] = ""
+    """The kind's name, which :attr:`PageRecord.kind` carries; ``""`` for pages of ``docs/``."""
+    template: ClassVar[str] = ""
+    """The template in ``templates/`` (or :attr:`template_folder`) that renders the page."""
+    template_folder: ClassVar[Path | None] = None
+    """A folder searched for :attr:`template` before the engine's own (a kind defined outside the package)."""
+    from_data: ClassVar[bool] = False
+    """The page's HTML is rendered from the data by :meth:`html`, never through Markdown (fast at thousands of pages)."""
+    sections: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """(id, title) of the second-level sections :meth:`content` adds after Markdown, for the table of contents."""
+
+    def __init__(self, site: Site, record: PageRecord | None, url: str, *, homepage: bool = False):
+        self.site = site
+        self.record = record
+        self.url = url
+        self.homepage = homepage
+
+    # -- route ---------------------------------------------------------------------------------
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterable[PageRecord]:
+        """The pages of this kind in a survey, in site order."""
+        return ()
+
+    @classmethod
+    def page(cls, page_id: str, title: str, **fields: Any) -> PageRecord:
+        """A record of this kind (``fields``: ``subject``, ``in_nav``, ``permanent``)."""
+        return PageRecord(cls.name, page_id, title, **fields)
+
+    @classmethod
+    def site_files(cls, site: Site) -> Iterator[tuple[str, str]]:
+        """Files of the site that the kind's pages need (path, text), added with the pages."""
+        return iter(())
+
+    @classmethod
+    def downloads(cls, site: Site) -> Iterator[tuple[str, Writer]]:
+        """Files written once every page is built (path, writer), streamed."""
+        return iter(())
+
+    # -- steps of one page --------------------------------------------------------------------
+
+    @property
+    def subject(self) -> str:
+        return self.record.subject if self.record is not None else ""
+
+    def link(self, target: str) -> str:
+        """A page id's URL as seen from this page."""
+        return self.site.router.url(target, from_url=self.url)
+
+    def render(self, **context: Any) -> str:
+        """The kind's template, rendered (autoescaped)."""
+        return _templates(self.template_folder).get_template(self.template).render(**context)
+
+    def meta(self) -> dict[str, Any]:
+        """The page's front matter, added to what MkDocs read."""
+        return {}
+
+    def markdown(self, source: str) -> str:
+        """The page's Markdown; ``source`` is what MkDocs read (a generated page's is a heading)."""
+        return source
+
+    def source(self, source: str, where: str) -> tuple[str, list[Problem]]:
+        """The Markdown MkDocs converts: :meth:`markdown`, with the grid and contested note
+        filled in and every citation resolved (``where``: the page's path, for messages)."""
+        builder = self.site.builder
+        markdown = self.markdown(source)
+        if GRID_MARK in markdown:
+            markdown = markdown.replace(GRID_MARK, "\n" + builder.grid_html(self.link) + "\n")
+        if CONTESTED_MARK in markdown:
+            markdown = markdown.replace(CONTESTED_MARK, "\n" + builder.contested_note(self.link) + "\n")
+        return builder.cite_markdown(markdown, where)
+
+    def html(self) -> Rendered:
+        """The page's HTML, for a kind rendered from the data (:attr:`from_data`)."""
+        raise NotImplementedError(f"{type(self).__name__} renders through Markdown")
+
+    def content(self, html: str) -> str:
+        """The page's HTML after Markdown, before search indexing."""
+        return html
+
+    def figure_highlight(self) -> str | None:
+        """The quadrant Figure 1 highlights on this page, if any."""
+        return None
+
+    def head(self) -> Markup:
+        """What the page adds to ``<head>``."""
+        return self.site.fragments.head(self.url)
+
+    def post(self, output: str) -> str:
+        """The finished page, after search indexing."""
+        return output
+
+
+class DocsPage(PageKind):
+    """A page of ``docs/``: citations resolved, the grid and contested note filled in."""
+
+
+class HomePage(DocsPage):
+    """The home page (``docs/index.md``): the downloads, the cite box and the survey as a Dataset."""
+
+    sections = SECTIONS
+
+    def content(self, html: str) -> str:
+        fragments = self.site.fragments
+        # str(): adding Markup to a str would escape the whole page
+        return html + str(fragments.downloads(self.url, None) + fragments.cite_box(None))
+
+    def head(self) -> Markup:
+        return self.site.fragments.head(self.url, homepage=True)
+
+
+class QuadrantKind(PageKind):
+    """A quadrant: its description, questions, Figure 1 highlighting it, each work placed there."""
+
+    name = "quadrant"
+    template = "quadrant.md"
+    sections = SECTIONS
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        for q in survey.framework.quadrants:
+            yield cls.page(quadrant_page_id(q.id), q.title, subject=q.id)
+
+    def markdown(self, source: str) -> str:
+        quadrant = self.site.survey.framework.quadrant(self.subject)
+        return self.site.builder.quadrant_markdown(quadrant, self.link, figure=FIGURE_MARK)
+
+    def content(self, html: str) -> str:
+        fragments = self.site.fragments
+        return html + str(fragments.downloads(self.url, self.subject) + fragments.cite_box(self.record))
+
+    def figure_highlight(self) -> str | None:
+        return self.subject
+
+    def head(self) -> Markup:
+        return self.site.fragments.head(self.url, quadrant=self.subject)
+
+
+class ReferencesKind(PageKind):
+    """The whole bibliography, an anchor per key."""
+
+    name = REFERENCES
+    template = "references.md"
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        yield cls.page(REFERENCES, "References", permanent=False)
+
+    def markdown(self, source: str) -> str:
+        return self.site.builder.references_markdown(self.link)
+
+
+class ChangesKind(PageKind):
+    """What changed in each release."""
+
+    name = CHANGES
+    template = "changes.md"
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        yield cls.page(CHANGES, "What changed", permanent=False)
+
+    def markdown(self, source: str) -> str:
+        site = self.site
+        return changes_markdown(site.history, site.router.link_if_present(self.url), site.fragments.release_url_from(self.url))
+
+
+class LocatorKind(PageKind):
+    """ "Place your dataset": the framework's questions, present only if every axis has some."""
+
+    name = "locator"
+    template = "locator.md"
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        if has_locator(survey):
+            yield cls.page(LOCATOR, "Place your dataset")
+
+    @classmethod
+    def site_files(cls, site: Site) -> Iterator[tuple[str, str]]:
+        yield LOCATOR_JS, site.asset_text(LOCATOR_JS)
+        if site.pages.get(LOCATOR) is not None:  # the works the locator lists, fetched by its script
+            yield LOCATOR_WORKS, works_json(site.survey, site.router.page_url)
+
+    def markdown(self, source: str) -> str:
+        router = self.site.router
+        script, works = (router.asset(path, from_url=self.url) for path in (LOCATOR_JS, LOCATOR_WORKS))
+        root = router.asset("", from_url=self.url)
+        proposal = self.site.proposal
+        return locator_markdown(self.site.survey, figure=FIGURE_MARK, script_url=script, works_url=works, root=root, proposal=proposal)
+
+    def post(self, output: str) -> str:
+        return fill_data(output, self.site.survey, self.link, self.site.proposal)
+
+
+class EntryKind(PageKind):
+    """One placement: rendered straight to HTML from the data, kept out of the sidebar."""
+
+    name = "entry"
+    template = "entry.html"
+    from_data = True
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        for entry in sorted(survey.entries, key=lambda e: e.id):
+            ref = survey.library.references.get(entry.key)
+            yield cls.page(entry_page_id(entry.id), ref.title if ref else entry.key, subject=entry.id, in_nav=False)
+
+    def meta(self) -> dict[str, Any]:
+        survey = self.site.survey
+        return {
+            # Material prints page.meta.title unfiltered in <title>: the escaped title, never raw
+            "title": page_title(self.record) if self.record is not None else "",
+            # indexed by Material's search with the highest boost: searching these finds the entry first
+            "tags": search_terms(survey, survey.entry(self.subject)),
+        }
+
+    def html(self) -> Rendered:
+        """The entry's HTML and its sections; the cite box joins in :meth:`post`, after search
+        indexing: it is kept out of the index anyway, and parsing it on every entry page was wasted time."""
+        builder = self.site.builder
+        entry = self.site.survey.entry(self.subject)
+        rendered = builder.entry_page(entry, self.link)
+        return Rendered(rendered.html + CITE_SLOT, (*rendered.toc, SECTIONS[1]), rendered.problems, builder.edit_url(entry))
+
+    def head(self) -> Markup:
+        return self.site.fragments.head(self.url, entry_id=self.subject)
+
+    def post(self, output: str) -> str:
+        if CITE_SLOT not in output:
+            where = self.record.src if self.record else self.url
+            self.site.warn(f"{where}: the cite box placeholder was removed by another plugin or the theme; no cite box")
+        box = self.site.fragments.cite_box(self.record, after_search=True, entry_id=self.subject)
+        return output.replace(CITE_SLOT, str(box), 1)
+
+
+class ContestedKind(PageKind):
+    """Works whose placements fall in different quadrants; always present, so its URL holds."""
+
+    name = "contested"
+    template = "contested.md"
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        # not in the permanent-id ledger, like the references page: a view, not a citable record
+        yield cls.page(contested_page_id(), CONTESTED_TITLE, permanent=False)
+
+    def markdown(self, source: str) -> str:
+        return self.site.builder.contested_markdown(self.link)
+
+
+class BrowseKind(PageKind):
+    """ "Browse all works": a sortable, filterable table (plain HTML without its script)."""
+
+    name = BROWSE
+    template = "browse.html"
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        # shared links carry filters (browse/?quadrant=…): the URL is meant to last
+        yield cls.page(BROWSE, "Browse all works")
+
+    @classmethod
+    def site_files(cls, site: Site) -> Iterator[tuple[str, str]]:
+        yield BROWSE_JS, site.asset_text("assets/browse.js")
+
+    @classmethod
+    def downloads(cls, site: Site) -> Iterator[tuple[str, Writer]]:
+        return browse_files(site.survey, site.router)
+
+    def markdown(self, source: str) -> str:
+        return self.site.browse.browse_markdown()
+
+    def content(self, html: str) -> str:
+        # after Markdown: a table of thousands of rows would be slow to parse, and is plain HTML anyway
+        return html.replace(BROWSE_MARK, str(self.site.browse.browse_html(self.url)), 1)
+
+
+class RecentKind(PageKind):
+    """The newest additions, with every feed."""
+
+    name = RECENT
+    template = "recent.md"
+
+    @classmethod
+    def records(cls, survey: Survey) -> Iterator[PageRecord]:
+        yield cls.page(RECENT, "Recently added")
+
+    def markdown(self, source: str) -> str:
+        return self.site.browse.recent_markdown(self.url)
+
+
+KINDS: dict[str, type[PageKind]] = {}
+"""Every kind of generated page by name, in site order (the order of the pages MkDocs is given)."""
+
+
+def register(kind: type[PageKind]) -> type[PageKind]:
+    """Add a kind of generated page (usable as a class decorator)."""
+    if not kind.name or kind.name in KINDS:
+        raise ValueError(f"a page kind needs a name of its own: {kind.name!r}")
+    KINDS[kind.name] = kind
+    return kind
+
+
+for _kind in (QuadrantKind, ReferencesKind, ChangesKind, LocatorKind, EntryKind, ContestedKind, BrowseKind, RecentKind):
+    register(_kind)
+
+
+def site_pages(survey: Survey) -> SitePages:
+    """Every generated page of the survey, made once: each kind's route, in :data:`KINDS` order."""
+    return SitePages(record for kind in KINDS.values() for record in kind.records(survey))
+
+
+def view(site: Site, src: str | None, url: str, *, homepage: bool = False) -> PageKind:
+    """The page whose source path is ``src`` (``None``: not a generated page) as its kind sees it."""
+    record = site.pages.by_src(src) if src is not None else None
+    if record is not None:
+        return KINDS[record.kind](site, record, url, homepage=homepage)
+    return (HomePage if homepage else DocsPage)(site, None, url, homepage=homepage)
