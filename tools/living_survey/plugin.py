@@ -1,17 +1,17 @@
 """The MkDocs plugin ``living-survey``: thin glue between MkDocs' hooks and the engine.
 
-Load and validate in ``on_config``; add the generated pages (one :class:`~.routes.PageRecord`
-each, from its kind's route) and build the :class:`~.site.Site` (router, fragments, renderers) in
-``on_files``; then the page hooks hand each page to its kind (:func:`~.kinds.view`), which gives
-its front matter and Markdown (``on_page_markdown``), what joins after Markdown
-(``on_page_content``), its head and what joins after search indexing (``on_post_page``). Write
-the downloads in ``on_post_build``; watch the inputs in ``on_serve``. This is the only module
-that imports MkDocs; no hook tests a kind's name.
+Every hook delegates. ``on_config`` makes the immutable :class:`~.state.Build` (load, check,
+draw Figure 1 on a cache miss); ``on_files`` adds each generated page (one
+:class:`~.routes.PageRecord` each, from its kind's route) and makes the :class:`~.site.Site`
+(router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.kinds.view`),
+which gives its front matter and Markdown (``on_page_markdown``), what joins after Markdown
+(``on_page_content``), its head and what joins after search indexing (``on_post_page``);
+``on_post_build`` writes the downloads; ``on_serve`` watches the inputs. This module and
+:mod:`.config` (the options) are the only ones that import MkDocs; no hook tests a kind's name.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
 import re
@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -30,22 +28,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .browse_pages import BrowsePages
-from .checks import Project, check_project
-from .citing import SiteInfo
+from .config import LivingSurveyConfig, options_from, project_from
+from .config import project_options as project_options  # the command line's import, until it reads config itself
 from .exports import data_files
 from .feeds import feed_files
-from .figure import ensure_figure_files
-from .fragments import Fragments
-from .kinds import FIGURE_MARK, KINDS, PageKind, page_title, site_pages, view
-from .locator import proposal_form
-from .pages import PageBuilder
+from .kinds import FIGURE_MARK, KINDS, PageKind, page_title, view
 from .problems import Problem, SurveyError
-from .releases import History
-from .routes import PageRecord, Router, SitePages
+from .routes import PageRecord
 from .site import Site
-from .survey import Survey
-from .versions import BuildContext, load_build
+from .state import Build, make_build, make_site
 
 log = get_plugin_logger(__name__)
 
@@ -64,95 +55,6 @@ _ERROR_PAGE = re.compile(r"[0-9]{3}\.html")
 def _toc(items: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Any:
     """A flat table of contents of second-level sections (id, title)."""
     return get_toc([{"level": 2, "id": i, "name": t, "children": []} for i, t in items])
-
-
-class LivingSurveyConfig(base.Config):
-    """Options of the ``living-survey`` plugin (paths relative to ``mkdocs.yml``)."""
-
-    framework = c.File(exists=True, default="framework.yml")
-    """The framework file: axes, poles, quadrants and vocabularies."""
-    entries = c.Dir(exists=True, default="entries")
-    """The folder of entry files, one ``<entry-id>.yaml`` per placement."""
-    bibliography = c.File(exists=True, default="references.bib")
-    """The BibTeX file holding every cited work."""
-    entry_edit_uri = c.Optional(c.Type(str))
-    """Path under ``repo_url`` to edit a file of the repository (``edit/main/``); none: no edit links."""
-    cache_dir = c.Type(str, default=".cache/living-survey")
-    """Where the figure cache lives, relative to ``mkdocs.yml``."""
-    citation_file = c.Type(str, default="CITATION.cff")
-    """The survey's citation metadata (authors, version, licence); if absent, pages cite the site name."""
-    permanent_ids = c.Optional(c.Type(str))
-    """A file listing every published page id; ids that vanish without a redirect are reported."""
-    lazy_search = c.Type(bool, default=True)
-    """Fetch the theme's search index when a reader reaches for search, not on every page load."""
-
-
-def _project(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
-    """Where the survey's inputs are, from MkDocs' configuration and the plugin's options."""
-    root = Path(config.config_file_path).resolve().parent
-    redirects = config.plugins.get("redirects")
-    maps = redirects.config.get("redirect_maps", {}) if redirects is not None else {}
-    return Project(
-        root=root,
-        # File and Dir options arrive resolved against the folder of mkdocs.yml; plain strings do not
-        framework=Path(options.framework).resolve(),
-        entries=Path(options.entries).resolve(),
-        bibliography=Path(options.bibliography).resolve(),
-        docs_dir=Path(config.docs_dir).resolve(),
-        citation_file=root / options.citation_file,
-        build_cache=root / options.cache_dir / "inputs",
-        permanent_ids=root / options.permanent_ids if options.permanent_ids else None,
-        redirects=tuple(maps),
-        site_name=config.site_name,
-        site_url=config.site_url or "",
-        site_description=config.site_description or "",
-        repo_url=config.repo_url or "",
-    )
-
-
-def project_options(config_file: str | Path) -> Project:
-    """The survey's inputs as a build with this ``mkdocs.yml`` would read them (for the CLI).
-
-    Loads the file with MkDocs' own configuration loading, so paths, defaults and the ledger
-    rule are exactly the build's.
-
-    Raises:
-        SurveyError: the file is missing, invalid, or does not use the ``living-survey`` plugin.
-    """
-    import logging
-
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    display = Path(config_file).name
-    if not Path(config_file).is_file():
-        raise SurveyError([Problem(display, 0, "", "not found: run the command in the project folder, or pass --root")])
-
-    class Collect(logging.Handler):
-        """MkDocs logs each configuration error before it aborts; keep them as problems."""
-
-        def __init__(self) -> None:
-            super().__init__(logging.ERROR)
-            self.messages: list[str] = []
-
-        def emit(self, record: logging.LogRecord) -> None:
-            self.messages.append(record.getMessage())
-
-    collect = Collect()
-    mkdocs_log = logging.getLogger("mkdocs")
-    mkdocs_log.addHandler(collect)
-    try:
-        config = load_config(str(config_file))
-    except (Abort, ConfigurationError) as exc:
-        messages = collect.messages or [str(exc)]
-        raise SurveyError([Problem(display, 0, "", message) for message in messages]) from None
-    finally:
-        mkdocs_log.removeHandler(collect)
-    plugin = config.plugins.get("living-survey")
-    if not isinstance(plugin, LivingSurveyPlugin):
-        raise SurveyError([Problem(display, 0, "plugins", "the living-survey plugin is not configured")])
-    # the commands read every input afresh: only builds keep validated inputs between runs
-    return dataclasses.replace(_project(config, plugin.config), build_cache=None)
 
 
 class EntryPage(Page):
@@ -179,28 +81,14 @@ class EntryPage(Page):
 
 
 class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
-    """Turns entries and a bibliography into quadrant, entry and reference pages."""
+    """Turns entries and a bibliography into quadrant, entry and reference pages.
 
-    def __init__(self) -> None:
-        self.survey: Survey | None = None
-        self.info: SiteInfo | None = None
-        self.pages: SitePages | None = None
-        self.site: Site | None = None
-        self.root = Path(".")
-        self.context = BuildContext()
-        self.history = History()
-        self._figure: dict[str, Path] = {}
-        """Figure 1's files in the cache, by name."""
-        self._proposal: dict[str, Any] | None = None
-        self._edit: Any = lambda entry: None
+    ``build`` is set by ``on_config`` and ``site`` by ``on_files``, which MkDocs runs before
+    every other hook of a build; both are immutable.
+    """
 
-    def _edit_url(self, config: MkDocsConfig) -> Any:
-        repo = (config.repo_url or "").rstrip("/")
-        path = self.config.entry_edit_uri
-        if not repo or path is None:
-            return lambda entry: None
-        prefix = f"{repo}/{path.strip('/')}/"
-        return lambda entry: prefix + entry.path
+    build: Build
+    site: Site
 
     def warn(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
         for problem in problems:
@@ -208,34 +96,19 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
 
     def view(self, page: Page) -> PageKind:
         """The page as its kind sees it (a page of ``docs/`` is a plain or the home page)."""
-        assert self.site is not None
         return view(self.site, page.file.src_uri if page.file.generated_by else None, page.url, homepage=page.is_homepage)
 
     # -- hooks -----------------------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the data and run every check: any problem stops the build before a page is written."""
-        project = _project(config, self.config)
-        self.root = project.root
-        checked = check_project(project)
-        if checked.problems:
-            raise PluginError(str(SurveyError(checked.problems)))
-        assert checked.survey is not None and checked.info is not None
-        self.survey, self.info = checked.survey, checked.info
-        self.pages = site_pages(self.survey)
-        inputs, cache = (self.config.framework, self.config.entries, self.config.bibliography), self.root / self.config.cache_dir
-        try:
-            self.context, self.history = load_build(os.environ, self.root, self.info.url, inputs, cache, self.survey)
-        except ValueError as exc:
+        project = project_from(config, self.config)
+        try:  # Figure 1 is drawn here on a cache miss: a label no font can draw stops the build too
+            self.build = make_build(project, options_from(project.root, self.config), os.environ)
+        except (SurveyError, ValueError) as exc:
             raise PluginError(str(exc)) from None
-        for problem in self.history.problems:  # an old release's data are not today's fault: shown on the Changes page
+        for problem in self.build.history.problems:  # an old release's data are not today's fault: shown on the Changes page
             log.info(str(problem))
-        self._edit = self._edit_url(config)
-        self._proposal = proposal_form(self.root, config.repo_url or "")
-        try:  # drawn (on a cache miss) before any page: a label no font can draw stops the build here
-            self._figure = ensure_figure_files(self.survey, self.root / self.config.cache_dir / "figure")
-        except SurveyError as exc:
-            raise PluginError(str(exc)) from None
         if CSS_SRC not in config.extra_css:
             config.extra_css.append(CSS_SRC)
         # the repository link without the theme's fetch of stars from the forge's API: readers'
@@ -243,56 +116,37 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         theme_dir = str(resources.files(__package__).joinpath("theme"))
         if theme_dir not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
-        if self.context.selector and VERSIONS_JS not in config.extra_javascript:
+        if self.build.context.selector and VERSIONS_JS not in config.extra_javascript:
             config.extra_javascript.append(VERSIONS_JS)
         if JS_SRC not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(JS_SRC)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.survey is not None and self.pages is not None and self.info is not None
-        clashes = [r.src for r in self.pages if files.get_file_from_path(r.src) is not None]
+        build = self.build
+        clashes = [r.src for r in build.pages if files.get_file_from_path(r.src) is not None]
         if clashes:
             raise PluginError(f"docs/ already has files the survey generates: {', '.join(clashes)}")
-        for record in self.pages:
+        for record in build.pages:
             inclusion = InclusionLevel.UNDEFINED if record.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, record.src, content=f"# {record.title}\n", inclusion=inclusion)
             files.append(file)
             if KINDS[record.kind].from_data:
                 EntryPage(record, file, config, self)  # assigns itself to file.page
         urls = {f.src_uri: (f.url, f.dest_uri) for f in files.documentation_pages()}
-        router = Router(self.pages, urls, self.info.url)
-        fragments = Fragments(
-            self.survey,
-            self.info,
-            router,
-            history=self.history,
-            context=self.context,
-            # in every page's head, before the theme's scripts, which ask for the index as they load
-            head_script=SEARCH_JS if self.config.lazy_search else None,
-        )
-        self.site = site = Site(
-            survey=self.survey,
-            info=self.info,
-            history=self.history,
-            pages=self.pages,
-            router=router,
-            fragments=fragments,
-            builder=PageBuilder(self.survey, edit_url=self._edit, history=self.history),
-            browse=BrowsePages(self.survey, router, self.info.title),
-            proposal=self._proposal,
-            warn=log.warning,
-        )
-        for name, path in self._figure.items():
+        # in every page's head, before the theme's scripts, which ask for the index as they load
+        head_script = SEARCH_JS if build.options.lazy_search else None
+        self.site = site = make_site(build, urls, head_script=head_script, warn=log.warning)
+        for name, path in build.figure.items():
             if name.endswith(".svg"):  # links relative to the file itself, in assets/
-                svg = router.resolve_tokens(path.read_text(encoding="utf-8"), f"assets/{name}")
+                svg = site.router.resolve_tokens(path.read_text(encoding="utf-8"), f"assets/{name}")
                 files.append(File.generated(config, f"assets/{name}", content=svg.encode("utf-8")))
             else:  # copied from the cache by MkDocs, never held in memory
                 files.append(File.generated(config, f"assets/{name}", abs_src_path=str(path)))
-        for src in (CSS_SRC, JS_SRC, *((SEARCH_JS,) if self.config.lazy_search else ())):
+        for src in (CSS_SRC, JS_SRC, *((SEARCH_JS,) if build.options.lazy_search else ())):
             text = resources.files(__package__).joinpath(src).read_text(encoding="utf-8")
             files.append(File.generated(config, src, content=text))
-        if self.context.selector:
+        if build.context.selector:
             js = resources.files(__package__).joinpath(VERSIONS_JS).read_text(encoding="utf-8")
             files.append(File.generated(config, VERSIONS_JS, content=js))
         for kind in KINDS.values():  # what each kind's pages need: scripts, the locator's works
@@ -307,7 +161,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if here.from_data:
             return ""
         where = page.file.src_uri
-        root = self.root
+        root = self.build.root
         if page.file.abs_src_path and Path(page.file.abs_src_path).resolve().is_relative_to(root):
             where = Path(page.file.abs_src_path).resolve().relative_to(root).as_posix()
         markdown, problems = here.source(markdown, where)
@@ -335,7 +189,6 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     @event_priority(50)  # before plugins that rewrite HTML (minifiers) could drop the figure slot
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Head metadata, Figure 1 into its slot, and what the page's kind adds after search indexing."""
-        assert self.site is not None
         here = self.view(page)
         head = here.head()
         if head and "</head>" in output:
@@ -353,7 +206,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The head script in the theme's error page (``404.html``), which no page event reaches."""
-        if self.site is None or not _ERROR_PAGE.fullmatch(template_name) or "</head>" not in output_content:
+        if not _ERROR_PAGE.fullmatch(template_name) or "</head>" not in output_content:
             return output_content
         # MkDocs links an error page from the site's root path: it is served at any depth
         root = urlsplit(config.site_url or "/").path
@@ -361,19 +214,19 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the downloads once every page is built, each streamed into its file."""
-        assert self.survey is not None and self.info is not None and self.site is not None
-        site, router = Path(config.site_dir), self.site.router
-        each_kind = (kind.downloads(self.site) for kind in KINDS.values())
-        follow = itertools.chain(feed_files(self.survey, self.info, router), *each_kind)
-        for path, write in itertools.chain(data_files(self.survey, self.info, router), follow):
-            target = site / path
+        build, site = self.build, self.site
+        target_dir = Path(config.site_dir)
+        each_kind = (kind.downloads(site) for kind in KINDS.values())
+        follow = itertools.chain(feed_files(build.survey, build.info, site.router), *each_kind)
+        for path, write in itertools.chain(data_files(build.survey, build.info, site.router), follow):
+            target = target_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("w", encoding="utf-8", newline="") as out:
                 write(out)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        options = self.config
-        for path in filter(None, (options.framework, options.entries, options.bibliography, options.citation_file, options.permanent_ids)):
-            if (self.root / path).exists():
-                server.watch(str(self.root / path))
+        project = self.build.project
+        for path in filter(None, (project.framework, project.entries, project.bibliography, project.citation_file, project.permanent_ids)):
+            if path.exists():
+                server.watch(str(path))
         return server
