@@ -134,3 +134,14 @@ def test_no_module_of_the_engine_imports_itself_through_others() -> None:
     assert not new, f"import circles: {new}"
     # the allowance shrinks with the code: a circle untied must leave KNOWN too
     assert found == KNOWN, f"no longer circles, remove them from KNOWN: {[sorted(c) for c in KNOWN - found]}"
+
+
+def test_the_command_line_does_not_import_the_mkdocs_hooks() -> None:
+    graph = import_graph(PACKAGE)
+    reached, todo = set(), ["living_survey.cli"]
+    while todo:
+        module = todo.pop()
+        if module not in reached:
+            reached.add(module)
+            todo.extend(graph[module])
+    assert "living_survey.plugin" not in reached

@@ -6,7 +6,7 @@ bibliography), the cross-checks between them, every ``[@key]`` in entry texts, i
 framework's Markdown and in the docs pages, and the permanent-id ledger when one is configured.
 
 Where the inputs are comes from :class:`Project`, which the plugin fills from ``mkdocs.yml``
-(:func:`living_survey.plugin.project_options` for the CLI), so both read the same paths.
+(:func:`living_survey.config.project_options` for the CLI), so both read the same paths.
 """
 
 from __future__ import annotations

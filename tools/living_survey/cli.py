@@ -36,10 +36,10 @@ def _annotation(problem: Problem) -> str:
 def _project(args: argparse.Namespace) -> Project:
     """Where the inputs are: the ``living-survey`` options of ``mkdocs.yml``, then any override flag.
 
-    MkDocs itself reads ``mkdocs.yml``, through :func:`.plugin.project_options` (imported here, when a
+    MkDocs itself reads ``mkdocs.yml``, through :func:`.config.project_options` (imported here, when a
     command runs, because it imports MkDocs), so the paths and the ledger rule are exactly the build's.
     """
-    from .plugin import project_options
+    from .config import project_options
 
     root = Path(args.root).resolve()
     project = project_options(root / args.config_file)

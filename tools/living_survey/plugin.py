@@ -29,7 +29,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import LivingSurveyConfig, options_from, project_from
-from .config import project_options as project_options  # the command line's import, until it reads config itself
 from .exports import data_files
 from .feeds import feed_files
 from .kinds import FIGURE_MARK, KINDS, PageKind, page_title, view
