@@ -9,13 +9,15 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from living_survey.kinds import KINDS, DocsPage, HomePage, PageKind, site_pages
+from living_survey.config import project_options
+from living_survey.kinds import CITE_SLOT, FIGURE_MARK, KINDS, DocsPage, HomePage, PageKind, page_title, site_pages, view
+from living_survey.state import Options, make_build, make_site
 from living_survey.survey import load_survey
 
 from .conftest import ROOT, SAMPLE_BIB, write_sample
@@ -106,3 +108,35 @@ def test_the_plugin_never_compares_a_page_kind_by_name() -> None:
             assert not any(isinstance(o, ast.Name) and o.id.isupper() and o.id.lower() in names for o in operands), ast.unparse(node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "of_kind":
             raise AssertionError(ast.unparse(node))
+
+
+def test_every_page_kind_renders_its_page_without_mkdocs_as_the_build_does(tmp_path: Path, build_site) -> None:
+    root = write_sample(tmp_path / "p")
+    built = build_site(root)
+    # a Site made with no MkDocs object: the options by hand, every page's URL by a rule of our own
+    project = project_options(root / "mkdocs.yml")
+    options = Options(("framework.yml", "entries", "references.bib"), root / ".cache" / "living-survey", entry_edit_uri="edit/main/")
+    build = make_build(project, options, {})  # Figure 1 from the cache the build above filled
+    urls = {"index.md": ("", "index.html")} | {r.src: (r.id + "/", r.id + "/index.html") for r in build.pages}
+    warnings: list[str] = []
+    site = make_site(build, urls, head_script=None, warn=warnings.append)
+    entries = build.pages.of_kind("entry")
+    assert entries
+    for record in entries:
+        page = view(site, record.src, record.id + "/")
+        document = page.document()
+        html = (built / record.id / "index.html").read_text(encoding="utf-8")
+        # the same HTML as the built page's, up to the cite box that joins after search indexing
+        body = document.body.split(CITE_SLOT)[0]
+        assert len(body) > 500 and body in html
+        assert document.meta["title"] == page_title(record) and document.meta["tags"]
+        for name, content in document.meta["citation_meta"]:
+            assert f'<meta name="{name}" content="{escape(content)}">' in html
+    for record in build.pages:
+        if not KINDS[record.kind].from_data:
+            document = view(site, record.src, record.id + "/").document()
+            assert document.body.strip() and not document.problems, record.id
+    quadrant = next(r for r in build.pages.of_kind("quadrant") if r.subject == build.survey.entries[0].quadrant)
+    body = view(site, quadrant.src, quadrant.id + "/").document().body
+    assert FIGURE_MARK in body and "../../entries/" in body
+    assert not warnings

@@ -6,7 +6,7 @@ Each comes from an autoescaped template in ``templates/``; every address comes f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -183,15 +183,16 @@ class Fragments:
                 out.append((JSON_FEED_TYPE, spec.title + " (JSON Feed)", self.router.asset(spec.json, from_url=page_url)))
         return out
 
-    def head(self, page_url: str, *, entry_id: str | None = None, homepage: bool = False, quadrant: str | None = None) -> Markup:
-        """Metadata for ``<head>``: feed links on every page, Scholar tags on an entry page (``entry_id``),
-        Dataset JSON-LD on the home page, a quadrant page's own feeds (``quadrant``)."""
-        meta: list[tuple[str, str]] = []
+    def citation_meta(self, entry_id: str) -> list[tuple[str, str]]:
+        """The Google Scholar tags of an entry page, as (name, content): the work it places."""
+        ref = self.survey.library.references.get(self.survey.entry(entry_id).key)
+        return scholar_meta(ref) if ref else []
+
+    def head(self, page_url: str, *, meta: Sequence[tuple[str, str]] = (), homepage: bool = False, quadrant: str | None = None) -> Markup:
+        """Metadata for ``<head>``: feed links on every page, ``meta`` tags (an entry page's
+        :meth:`citation_meta`), Dataset JSON-LD on the home page, a quadrant page's own feeds (``quadrant``)."""
         jsonld: Markup | None = None
-        if entry_id is not None:
-            ref = self.survey.library.references.get(self.survey.entry(entry_id).key)
-            meta = scholar_meta(ref) if ref else []
-        elif homepage:
+        if homepage:
             jsonld = dataset_jsonld(self.info, list(DOWNLOADS), len(self.survey.entries))
         selector = self.version_meta(page_url)
         script = self.router.asset(self.head_script, from_url=page_url) if self.head_script else None

@@ -16,8 +16,8 @@ per view, but without MkDocs:
 
 An instance is one page of the kind seen in one build's :class:`~.site.Site`. The plugin's hooks
 find the page's kind with :func:`view` and call the step; they never compare kind names. A
-generator writing each page as Markdown with front matter calls the same :meth:`~PageKind.meta`
-and :meth:`~PageKind.source` (or :meth:`~PageKind.html`) with a Site built from its own URLs.
+generator writing each page as Markdown with front matter calls :meth:`~PageKind.document` (front
+matter and body, from the same steps) with a Site built from its own URLs.
 A new kind is one subclass here (or anywhere, passed to :func:`register`) plus its template.
 """
 
@@ -67,6 +67,18 @@ SECTIONS = (("download-the-data", "Download the data"), ("cite-this-page", "Cite
 """The sections the downloads and the cite box add (id, title)."""
 
 Writer = Callable[[TextIO], object]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A generated page as a source file: front matter and a body (see :meth:`PageKind.document`)."""
+
+    meta: dict[str, Any]
+    """The front matter: ``title``, what :meth:`PageKind.meta` gives, and ``citation_meta`` (the
+    page's ``citation_*`` tags as [name, content] pairs) when it has any."""
+    body: str
+    """Markdown, or for a kind rendered from the data, the page's HTML."""
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,9 +199,29 @@ class PageKind:
         """The quadrant Figure 1 highlights on this page, if any."""
         return None
 
+    def citation_meta(self) -> list[tuple[str, str]]:
+        """The page's ``citation_*`` meta tags (name, content), for ``<head>`` or front matter."""
+        return []
+
     def head(self) -> Markup:
-        """What the page adds to ``<head>``."""
-        return self.site.fragments.head(self.url)
+        """What the page adds to ``<head>``: the feeds, :meth:`citation_meta`, what the kind adds."""
+        return self.site.fragments.head(self.url, meta=self.citation_meta())
+
+    def document(self) -> Document:
+        """The page as a source file, with no MkDocs object: front matter (:meth:`meta`, the title
+        and :meth:`citation_meta`) and a body (:meth:`source`, or :meth:`html` for a kind
+        rendered from the data). Steps that need the built page (:meth:`content`, :meth:`post`)
+        are not in it."""
+        meta: dict[str, Any] = {"title": self.record.title if self.record is not None else ""}
+        meta.update(self.meta())
+        if tags := self.citation_meta():
+            meta["citation_meta"] = [list(tag) for tag in tags]
+        if self.from_data:
+            rendered = self.html()
+            return Document(meta, rendered.html, rendered.problems)
+        where = self.record.src if self.record is not None else ""
+        body, problems = self.source(f"# {meta['title']}\n", where)
+        return Document(meta, body, tuple(problems))
 
     def post(self, output: str) -> str:
         """The finished page, after search indexing."""
@@ -211,7 +243,7 @@ class HomePage(DocsPage):
         return html + str(fragments.downloads(self.url, None) + fragments.cite_box(None))
 
     def head(self) -> Markup:
-        return self.site.fragments.head(self.url, homepage=True)
+        return self.site.fragments.head(self.url, meta=self.citation_meta(), homepage=True)
 
 
 class QuadrantKind(PageKind):
@@ -238,7 +270,7 @@ class QuadrantKind(PageKind):
         return self.subject
 
     def head(self) -> Markup:
-        return self.site.fragments.head(self.url, quadrant=self.subject)
+        return self.site.fragments.head(self.url, meta=self.citation_meta(), quadrant=self.subject)
 
 
 class ReferencesKind(PageKind):
@@ -328,8 +360,8 @@ class EntryKind(PageKind):
         rendered = builder.entry_page(entry, self.link)
         return Rendered(rendered.html + CITE_SLOT, (*rendered.toc, SECTIONS[1]), rendered.problems, builder.edit_url(entry))
 
-    def head(self) -> Markup:
-        return self.site.fragments.head(self.url, entry_id=self.subject)
+    def citation_meta(self) -> list[tuple[str, str]]:
+        return self.site.fragments.citation_meta(self.subject)
 
     def post(self, output: str) -> str:
         if CITE_SLOT not in output:
