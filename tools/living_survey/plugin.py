@@ -31,7 +31,8 @@ from mkdocs.structure.toc import get_toc
 from .config import LivingSurveyConfig, options_from, project_from
 from .exports import data_files
 from .feeds import feed_files
-from .kinds import FIGURE_MARK, KINDS, PageKind, page_title, view
+from .kinds import view
+from .page_kind import FIGURE_MARK, KINDS, PageKind, page_title
 from .problems import Problem, SurveyError
 from .routes import PageRecord
 from .site import Site
@@ -57,7 +58,7 @@ def _toc(items: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Any:
 
 
 class EntryPage(Page):
-    """A page of a kind rendered from the data (:attr:`.kinds.PageKind.from_data`, entry pages):
+    """A page of a kind rendered from the data (:attr:`.page_kind.PageKind.from_data`, entry pages):
     its HTML never goes through Markdown.
 
     Skipping MkDocs' per-page Markdown converter is most of the cost of a page, which keeps the

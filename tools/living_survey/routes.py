@@ -94,7 +94,7 @@ class PageRecord:
     """One generated page: what it is, its permanent id and the title it shows."""
 
     kind: str
-    """The name of its page kind (``quadrant``, ``entry``, …): :data:`living_survey.kinds.KINDS` renders it."""
+    """The name of its page kind (``quadrant``, ``entry``, …): :data:`living_survey.page_kind.KINDS` renders it."""
     id: str
     """The permanent id, e.g. ``entries/stiennon-2020``; the source path is the id plus ``.md``."""
     title: str
