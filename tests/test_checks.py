@@ -24,7 +24,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from living_survey.checks import check_project
-from living_survey.plugin import project_options
+from living_survey.config import project_options
 
 from .conftest import ROOT, living_survey, write_sample
 

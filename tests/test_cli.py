@@ -17,7 +17,7 @@ def test_the_repository_validates() -> None:
     # the command itself, in its own process, as CI runs it
     result = subprocess.run([sys.executable, "-m", "living_survey.cli", "validate"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    from living_survey.plugin import project_options
+    from living_survey.config import project_options
 
     count = len(list(project_options(ROOT / "mkdocs.yml").entries.glob("*.yaml")))
     assert f"OK: {count} entries valid." in result.stderr

@@ -21,7 +21,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from living_survey.checks import check_project
-from living_survey.plugin import project_options
+from living_survey.config import project_options
 from living_survey.routes import entry_page_id
 
 from .conftest import copy_project, living_survey

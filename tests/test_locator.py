@@ -19,8 +19,9 @@ from mkdocs.exceptions import Abort
 from living_survey import load_survey
 from living_survey.figure import auto_positions, figure_inputs
 from living_survey.framework import load_framework
+from living_survey.kinds import site_pages
 from living_survey.problems import SurveyError
-from living_survey.routes import LOCATOR, site_pages
+from living_survey.routes import LOCATOR
 
 from .conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 

@@ -11,7 +11,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from mkdocs.utils import get_relative_url
 
-from living_survey.routes import Router, SitePages, relative_url, root_from, site_pages, token
+from living_survey.kinds import site_pages
+from living_survey.routes import Router, SitePages, relative_url, root_from, token
 
 from .conftest import SAMPLE_ENTRY, write_sample
 

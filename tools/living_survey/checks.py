@@ -6,7 +6,7 @@ bibliography), the cross-checks between them, every ``[@key]`` in entry texts, i
 framework's Markdown and in the docs pages, and the permanent-id ledger when one is configured.
 
 Where the inputs are comes from :class:`Project`, which the plugin fills from ``mkdocs.yml``
-(:func:`living_survey.plugin.project_options` for the CLI), so both read the same paths.
+(:func:`living_survey.config.project_options` for the CLI), so both read the same paths.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bibliography import Library
-from .citations import Citation, replace_citations
+from .citations import unknown_citation, unknown_citations
 from .citing import SiteInfo, load_site_info
+from .kinds import site_pages
 from .permanence import permanence_problems
 from .problems import Problem, SurveyError
-from .routes import site_pages
 from .survey import Survey, load_survey
 
 
@@ -54,21 +54,6 @@ class Project:
     def display(self, path: Path) -> str:
         """``path`` as messages show it: relative to the project root where it is inside it."""
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
-
-
-def unknown_citation(where: str, line: int, key: str, library: Library, field: str = "") -> Problem:
-    """The problem reported for a ``[@key]`` or ``@key`` whose key is not in the bibliography."""
-    return Problem(where, line, field, f"unknown citation key {key!r} (not in {library.path})")
-
-
-def unknown_citations(text: str, library: Library, *, first_line: int = 1) -> list[Citation]:
-    """The citations of Markdown ``text`` whose key is not in ``library``, each with its line."""
-
-    def keep(group: list[Citation], narrative: bool) -> str:
-        return ""
-
-    _, found = replace_citations(text, keep, first_line=first_line)
-    return [c for c in found if c.key not in library]
 
 
 def _front_matter_lines(text: str) -> int:

@@ -11,6 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .bibliography import Library
+from .problems import Problem
+
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.+/-]*[A-Za-z0-9_])?"
 _KEY_AT = re.compile(rf"(-?)@({KEY})")
 # The first star excludes "@", so a "[" followed by a run of "@" is scanned once, not once per "@".
@@ -196,3 +199,18 @@ def replace_citations(text: str, render: Render, *, first_line: int = 1) -> tupl
         pos = end
     out.append(_replace_segment(text[pos:], pos, lines, render, found))
     return "".join(out), found
+
+
+def unknown_citation(where: str, line: int, key: str, library: Library, field: str = "") -> Problem:
+    """The problem reported for a ``[@key]`` or ``@key`` whose key is not in the bibliography."""
+    return Problem(where, line, field, f"unknown citation key {key!r} (not in {library.path})")
+
+
+def unknown_citations(text: str, library: Library, *, first_line: int = 1) -> list[Citation]:
+    """The citations of Markdown ``text`` whose key is not in ``library``, each with its line."""
+
+    def keep(group: list[Citation], narrative: bool) -> str:
+        return ""
+
+    _, found = replace_citations(text, keep, first_line=first_line)
+    return [c for c in found if c.key not in library]

@@ -36,10 +36,10 @@ def _annotation(problem: Problem) -> str:
 def _project(args: argparse.Namespace) -> Project:
     """Where the inputs are: the ``living-survey`` options of ``mkdocs.yml``, then any override flag.
 
-    MkDocs itself reads ``mkdocs.yml``, through :func:`.plugin.project_options` (imported here, when a
+    MkDocs itself reads ``mkdocs.yml``, through :func:`.config.project_options` (imported here, when a
     command runs, because it imports MkDocs), so the paths and the ledger rule are exactly the build's.
     """
-    from .plugin import project_options
+    from .config import project_options
 
     root = Path(args.root).resolve()
     project = project_options(root / args.config_file)
@@ -198,8 +198,8 @@ def new(args: argparse.Namespace) -> int:
 
 def ids(args: argparse.Namespace) -> int:
     """Print every page id, or with --write add the ones missing from the permanent list."""
+    from .kinds import site_pages
     from .permanence import append_id
-    from .routes import site_pages
     from .survey import load_survey
 
     try:

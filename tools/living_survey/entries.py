@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import jsonschema
 
@@ -16,9 +16,6 @@ from .markup import markdown_problems
 from .problems import Problem, shown
 from .schema import make_validator, packaged_schema, validate
 from .yamlio import Document, field_name, load_yaml, read_file
-
-if TYPE_CHECKING:
-    from .build_cache import EntryCache
 
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""
@@ -187,6 +184,22 @@ def _dataset_url_problems(value: dict[str, Any], file: str, doc_line: Any) -> li
         for i, d in enumerate(value.get("datasets", ()))
         if any(ch.isspace() or not ch.isprintable() for ch in d.get("url", ""))
     ]
+
+
+class EntryCache(Protocol):
+    """Entries validated at earlier builds, by what their validation depends on.
+
+    :class:`living_survey.build_cache.EntryCache` is the one the survey loader passes; it is
+    described here, not imported, so that the cache may build on this module and not the reverse.
+    """
+
+    def key(self, display: str, entry_id: str, data: bytes) -> str: ...
+
+    def get(self, key: str, entry_id: str, display: str) -> Entry | None: ...
+
+    def put(self, key: str, entry: Entry) -> None: ...
+
+    def save(self) -> None: ...
 
 
 def load_entry(

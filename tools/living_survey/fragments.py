@@ -6,7 +6,7 @@ Each comes from an autoescaped template in ``templates/``; every address comes f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -114,8 +114,10 @@ class Fragments:
         """:meth:`release_url` for one page."""
         return lambda series: self.release_url(series, page_url)
 
-    def _version(self, record: PageRecord | None) -> tuple[PageCitation | None, str]:
-        """The citation of this page in a release (this one, or the living site's latest), or why there is none."""
+    def _version(self, record: PageRecord | None, entry_id: str | None = None) -> tuple[PageCitation | None, str]:
+        """The citation of this page in a release (this one, or the living site's latest), or why there is none.
+
+        ``entry_id``: the entry an entry page shows; such a page has no release before its entry is in one."""
         page_id = HOME if record is None else record.id
         title, key_id = (None, "") if record is None else (record.title, record.id)
         if self.context.release:
@@ -124,12 +126,12 @@ class Fragments:
         latest = self.history.latest
         if latest is None:
             return None, "No release yet: cite the living page below."
-        if record is not None and record.kind == "entry" and not self.history.has_entry(latest, record.subject):
+        if entry_id is not None and not self.history.has_entry(latest, entry_id):
             return None, f"This page is not in a release yet (the latest is {latest.version}): cite the living page below."
         url = self.context.living_url + release_path(latest.series) + self.router.path(page_id)
         return version_citation(self.info, title, url, key_id, version=latest.version, released=latest.date), ""
 
-    def cite_box(self, record: PageRecord | None, *, after_search: bool = False) -> Markup:
+    def cite_box(self, record: PageRecord | None, *, after_search: bool = False, entry_id: str | None = None) -> Markup:
         """The "Cite this page" section of a generated page, or of the home page (``None``).
 
         It offers this version (the frozen URL, version and release date) and the living page
@@ -138,6 +140,7 @@ class Fragments:
         Args:
             after_search: the box goes into the page after search indexing, so it needs no
                 ``data-search-exclude`` marker (Material's search removes it from pages it indexes).
+            entry_id: the entry an entry page shows (see :meth:`_version`).
         """
         page_id = HOME if record is None else record.id
         living_url = self.context.living_url + self.router.path(page_id)
@@ -145,7 +148,7 @@ class Fragments:
             citation = page_citation(self.info, None, living_url, "")
         else:
             citation = page_citation(self.info, record.title, living_url, record.id)
-        version, no_version = self._version(record)
+        version, no_version = self._version(record, entry_id)
         release = self.context.release or (self.history.latest.version if self.history.latest else "")
         released = self.context.release_date if self.context.release else (self.history.latest.date if self.history.latest else "")
         return Markup(
@@ -171,9 +174,8 @@ class Fragments:
             f"{current[0]}.{current[1]}" if current else "", living + versions_file(), living or "./"
         )
 
-    def feed_links(self, record: PageRecord | None, page_url: str) -> list[tuple[str, str, str]]:
+    def feed_links(self, page_url: str, quadrant: str | None = None) -> list[tuple[str, str, str]]:
         """(type, title, href) of the feeds a page announces: the survey's, and a quadrant page's own."""
-        quadrant = record.subject if record is not None and record.kind == "quadrant" else None
         out = []
         for spec in self._feeds:
             if spec.quadrant is None or spec.quadrant == quadrant:
@@ -181,18 +183,20 @@ class Fragments:
                 out.append((JSON_FEED_TYPE, spec.title + " (JSON Feed)", self.router.asset(spec.json, from_url=page_url)))
         return out
 
-    def head(self, record: PageRecord | None, *, homepage: bool, page_url: str = "") -> Markup:
-        """Metadata for ``<head>``: feed links on every page, Scholar tags on entry pages, Dataset JSON-LD on the home page."""
-        meta: list[tuple[str, str]] = []
+    def citation_meta(self, entry_id: str) -> list[tuple[str, str]]:
+        """The Google Scholar tags of an entry page, as (name, content): the work it places."""
+        ref = self.survey.library.references.get(self.survey.entry(entry_id).key)
+        return scholar_meta(ref) if ref else []
+
+    def head(self, page_url: str, *, meta: Sequence[tuple[str, str]] = (), homepage: bool = False, quadrant: str | None = None) -> Markup:
+        """Metadata for ``<head>``: feed links on every page, ``meta`` tags (an entry page's
+        :meth:`citation_meta`), Dataset JSON-LD on the home page, a quadrant page's own feeds (``quadrant``)."""
         jsonld: Markup | None = None
-        if record is not None and record.kind == "entry":
-            ref = self.survey.library.references.get(self.survey.entry(record.subject).key)
-            meta = scholar_meta(ref) if ref else []
-        elif homepage:
+        if homepage:
             jsonld = dataset_jsonld(self.info, list(DOWNLOADS), len(self.survey.entries))
         selector = self.version_meta(page_url)
         script = self.router.asset(self.head_script, from_url=page_url) if self.head_script else None
-        head = self._head_t.render(meta=meta, jsonld=jsonld, feeds=self.feed_links(record, page_url), script=script)
+        head = self._head_t.render(meta=meta, jsonld=jsonld, feeds=self.feed_links(page_url, quadrant), script=script)
         return Markup(head) + selector
 
     def head_script_tag(self, base_url: str) -> Markup:

@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from .bibliography import Reference
 from .changes import entry_history
-from .checks import unknown_citation
-from .citations import Citation, replace_citations
+from .citations import Citation, replace_citations, unknown_citation
 from .entries import Entry, Quote
 from .formatting import creators_text, reference_html
 from .framework import Quadrant

@@ -1,8 +1,8 @@
 """Every generated page's identity and address, in one place.
 
 A :class:`PageRecord` (kind, id, title, subject) is made once per generated page from the Survey
-by :func:`site_pages`; its id is also its permanent id and, plus ``.md``, its virtual source
-path. The :class:`Router`, built from the URLs MkDocs assigned (so ``use_directory_urls`` is
+by its page kind's route (:func:`living_survey.kinds.site_pages`); its id is also its permanent id
+and, plus ``.md``, its virtual source path. The :class:`Router`, built from the URLs MkDocs assigned (so ``use_directory_urls`` is
 MkDocs' business, not ours), answers "the URL of page P seen from page Q", "its absolute URL"
 and "its file in the site". Nothing else in the engine formats a page path: the figure, the
 templates, the exports, the citations, the permanent-id ledger and the CLI all ask here.
@@ -94,7 +94,7 @@ class PageRecord:
     """One generated page: what it is, its permanent id and the title it shows."""
 
     kind: str
-    """``quadrant``, ``entry``, ``references``, … (what renders it)."""
+    """The name of its page kind (``quadrant``, ``entry``, …): :data:`living_survey.page_kind.KINDS` renders it."""
     id: str
     """The permanent id, e.g. ``entries/stiennon-2020``; the source path is the id plus ``.md``."""
     title: str
@@ -110,62 +110,10 @@ class PageRecord:
         return src_of(self.id)
 
 
-PageSource = Callable[[Survey], Iterable[PageRecord]]
-"""A function giving the pages of one kind; :data:`PAGE_SOURCES` lists them in site order."""
-
-
-def _quadrant_pages(survey: Survey) -> Iterator[PageRecord]:
-    for q in survey.framework.quadrants:
-        yield PageRecord("quadrant", quadrant_page_id(q.id), q.title, subject=q.id)
-
-
-def _reference_pages(survey: Survey) -> Iterator[PageRecord]:
-    yield PageRecord(REFERENCES, REFERENCES, "References", permanent=False)
-
-
-def _changes_pages(survey: Survey) -> Iterator[PageRecord]:
-    yield PageRecord(CHANGES, CHANGES, "What changed", permanent=False)
-
-
-def _contested_pages(survey: Survey) -> Iterator[PageRecord]:
-    # always present, so its URL holds when the last contested work is settled; not in the
-    # permanent-id ledger, like the references page: it is a view, not a citable record
-    yield PageRecord(CONTESTED, contested_page_id(), CONTESTED_TITLE, permanent=False)
-
-
 def has_locator(survey: Survey) -> bool:
     """Whether the survey has a locator page: only if every axis has questions to answer."""
     fw = survey.framework
     return bool(fw.x.questions and fw.y.questions)
-
-
-def _locator_pages(survey: Survey) -> Iterator[PageRecord]:
-    if has_locator(survey):
-        yield PageRecord("locator", LOCATOR, "Place your dataset")
-
-
-def _entry_pages(survey: Survey) -> Iterator[PageRecord]:
-    for entry in sorted(survey.entries, key=lambda e: e.id):
-        ref = survey.library.references.get(entry.key)
-        yield PageRecord("entry", entry_page_id(entry.id), ref.title if ref else entry.key, subject=entry.id, in_nav=False)
-
-
-def _browse_pages(survey: Survey) -> Iterator[PageRecord]:
-    # shared links carry filters (browse/?quadrant=…): both URLs are meant to last
-    yield PageRecord(BROWSE, BROWSE, "Browse all works")
-    yield PageRecord(RECENT, RECENT, "Recently added")
-
-
-PAGE_SOURCES: list[PageSource] = [
-    _quadrant_pages,
-    _reference_pages,
-    _changes_pages,
-    _locator_pages,
-    _entry_pages,
-    _contested_pages,
-    _browse_pages,
-]
-"""Every kind of generated page. A feature adding pages appends its source here."""
 
 
 class SitePages:
@@ -192,11 +140,6 @@ class SitePages:
     def permanent_ids(self) -> list[str]:
         """The ids the ledger must list: quadrants first, then entries (site order)."""
         return [r.id for r in self.records if r.permanent]
-
-
-def site_pages(survey: Survey) -> SitePages:
-    """Every generated page of the survey, made once."""
-    return SitePages(record for source in PAGE_SOURCES for record in source(survey))
 
 
 def _parts(path: str) -> list[str]:
