@@ -53,6 +53,7 @@ def source_text(purpose: str) -> str:
         )
     return path.read_text(encoding="utf-8")
 
+
 SAMPLE_BIB = r"""
 @misc{alpha2020open,
   author = {Alpha, Ann and Beta, Bob and Gamma, Gil},

@@ -18,7 +18,7 @@ from .changes import entry_history
 from .checks import unknown_citation
 from .citations import Citation, replace_citations
 from .entries import Entry, Quote
-from .formatting import creators_text, reference_html
+from .formatting import byline, reference_html
 from .framework import Quadrant
 from .markup import SafeMarkdown, esc, md_escape, template_env
 from .minimap import minimap
@@ -335,7 +335,7 @@ class PageBuilder:
             ids={"title": "title"},
             entry=entry,
             ref=ref,
-            authors=creators_text(ref) if ref else "",
+            authors=byline(ref) if ref else "",
             framework=survey.framework,
             quadrant=survey.framework.quadrant(entry.quadrant),
             quadrant_url=link(quadrant_page_id(entry.quadrant)),
