@@ -182,11 +182,52 @@ def _added_problems(value: dict[str, Any], file: str, line: int, today: datetime
 
 def _dataset_url_problems(value: dict[str, Any], file: str, doc_line: Any) -> list[Problem]:
     # the schema's pattern lets a final newline through ('$' matches before it)
+    datasets = value.get("datasets")
     return [
         Problem(file, doc_line(("datasets", i, "url")), f"datasets[{i}].url", "must not contain spaces or line breaks")
-        for i, d in enumerate(value.get("datasets", ()))
-        if any(ch.isspace() or not ch.isprintable() for ch in d.get("url", ""))
+        for i, d in enumerate(datasets if isinstance(datasets, list) else ())
+        if isinstance(d, dict) and isinstance(d.get("url"), str) and any(ch.isspace() or not ch.isprintable() for ch in d["url"])
     ]
+
+
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_position(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+
+
+def _draft(entry_id: str, display: str, value: dict[str, Any], doc: Document, problems: list[Problem]) -> Entry:
+    """An entry that has problems, kept for the checks against the bibliography (unknown keys,
+    citations), so that they run in the same pass. A field with a problem of its own, or of the
+    wrong type, is left empty (``""``), and those checks skip empty fields."""
+    flawed = {p.field for p in problems}
+
+    def text(path: tuple[str | int, ...], data: Any) -> str:
+        name = field_name(path)
+        if not isinstance(data, str) or any(f == name or f.startswith((name + ".", name + "[")) for f in flawed):
+            return ""
+        return data
+
+    key = text(("key",), value.get("key"))
+    quotes = []
+    raw_quotes = value.get("quotes")
+    for i, q in enumerate(raw_quotes if isinstance(raw_quotes, list) else ()):
+        if isinstance(q, dict):
+            cite = text(("quotes", i, "cite"), q.get("cite")) if "cite" in q else key
+            quotes.append(Quote(text(("quotes", i, "text"), q.get("text")), cite, "", text(("quotes", i, "via"), q.get("via")) or None))
+    edge_case = text(("edge_case",), value.get("edge_case"))
+    return Entry(
+        id=entry_id,
+        path=display,
+        key=key,
+        quadrant="",
+        quotes=tuple(quotes),
+        rationale=text(("rationale",), value.get("rationale")),
+        placed_by=text(("placed_by",), value.get("placed_by")),
+        edge_case=edge_case or None,
+        lines={field_name(k): v for k, v in doc.lines.items() if k},
+    )
 
 
 def load_entry(
@@ -197,6 +238,7 @@ def load_entry(
     root: Path | None = None,
     today: datetime.date | None = None,
     cache: EntryCache | None = None,
+    drafts: list[Entry] | None = None,
 ) -> tuple[Entry | None, list[Problem]]:
     """Read and validate one entry file; the entry is ``None`` when it has problems.
 
@@ -206,6 +248,8 @@ def load_entry(
         today: the latest acceptable ``added`` date (default: today's date where it is latest).
         cache: entries validated at earlier builds; a file with the same bytes is taken from it,
             and a file that passes every check is kept in it. Not used with ``today``.
+        drafts: where a file that has problems but reads as a mapping leaves its well-formed
+            fields, for the checks against the bibliography (see :func:`_draft`).
     """
     entry_id = path.stem
     problems = []
@@ -232,12 +276,16 @@ def load_entry(
     found = validate(doc, validator, display) + _text_problems(doc, display)
     problems += found
     value = doc.value
-    if not found and "position" in value:
+    # the checks of one field's meaning run on every field the schema found well formed, whatever
+    # else is wrong with the file, so one run lists every problem of it
+    if _is_position(value.get("position")) and value.get("quadrant") in framework.quadrant_ids:
         problems += _position_problems(value, framework, display, doc.line(("position",)))
-    if not found:
+    if isinstance(value.get("added"), str) and _DATE_FORM.fullmatch(value["added"]):
         problems += _added_problems(value, display, doc.line(("added",)), today)
-        problems += _dataset_url_problems(value, display, doc.line)
+    problems += _dataset_url_problems(value, display, doc.line)
     if problems:
+        if drafts is not None:
+            drafts.append(_draft(entry_id, display, value, doc, problems))
         return None, problems
     lines = {field_name(k): v for k, v in doc.lines.items() if k}
     entry = Entry(
@@ -263,12 +311,15 @@ def load_entry(
     return entry, []
 
 
-def load_entries(folder: Path, root: Path, framework: Framework, cache: EntryCache | None = None) -> tuple[list[Entry], list[Problem]]:
+def load_entries(
+    folder: Path, root: Path, framework: Framework, cache: EntryCache | None = None, drafts: list[Entry] | None = None
+) -> tuple[list[Entry], list[Problem]]:
     """Load every ``*.yaml`` file of ``folder``, sorted by id.
 
     Files with other endings are reported, so that an ``entry.yml`` is not silently ignored; so
     are hidden files and folders named ``*.yaml``. Other folders and hidden files are skipped.
     ``cache``: see :func:`load_entry`; it is written back once every file has been read.
+    ``drafts``: see :func:`load_entry`.
     """
     validator = make_validator(entry_schema(framework))
     entries, problems = [], []
@@ -286,7 +337,7 @@ def load_entries(folder: Path, root: Path, framework: Framework, cache: EntryCac
         if path.suffix != ".yaml":
             problems.append(Problem(display, 0, "", "entry files must end in .yaml"))
             continue
-        entry, found = load_entry(path, display, framework, validator, root, cache=cache)
+        entry, found = load_entry(path, display, framework, validator, root, cache=cache, drafts=drafts)
         problems += found
         if entry is not None:
             entries.append(entry)
