@@ -13,6 +13,7 @@ import jsonschema
 
 from .framework import Framework
 from .markup import markdown_problems
+from .placeholders import placeholder_problems
 from .problems import Problem, shown
 from .schema import make_validator, packaged_schema, validate
 from .yamlio import Document, field_name, load_yaml, read_file
@@ -273,7 +274,7 @@ def load_entry(
         return None, problems
     if not isinstance(doc.value, dict):
         return None, [*problems, Problem(display, doc.line(()), "", "an entry must be a mapping of fields (key: value)")]
-    found = validate(doc, validator, display) + _text_problems(doc, display)
+    found = validate(doc, validator, display) + _text_problems(doc, display) + placeholder_problems(doc, display)
     problems += found
     value = doc.value
     # the checks of one field's meaning run on every field the schema found well formed, whatever
