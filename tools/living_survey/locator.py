@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from .citations import Citation, replace_citations
 from . import placeholders
+from .citations import Citation, replace_citations
 from .citing import json_for_html
 from .figure import auto_positions, figure_inputs
 from .framework import Axis

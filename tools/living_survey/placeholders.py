@@ -60,7 +60,9 @@ def placeholder_problems(doc: Document, file: str) -> list[Problem]:
                     shown = text if len(text) <= 40 else text[:39] + "…"
                     problems.append(Problem(file, doc.line(where), field_name(where), f"still holds the template's {shown!r}; {hint}"))
             if _TODO.search(value):
-                problems.append(Problem(file, doc.line(where), field_name(where), f"still holds a {TODO} marker; fill in the field and remove it"))
+                problems.append(
+                    Problem(file, doc.line(where), field_name(where), f"still holds a {TODO} marker; fill in the field and remove it")
+                )
 
     walk(doc.value, ())
     return problems
