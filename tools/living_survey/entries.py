@@ -25,7 +25,7 @@ ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""
 RESERVED_IDS = frozenset({"index"})
 """Ids a generated page would collide with: ``entries/index`` is the entries folder's own page."""
-_ONE_LINE = ("key", "quadrant", "placed_by", "page", "cited_page", "cite", "via", "signal")
+_ONE_LINE = ("key", "quadrant", "placed_by", "page", "cited_page", "cite", "via", "signal", "locator")
 """Fields (and list items) that are names or numbers: one line, no surrounding spaces."""
 _BLANK = {
     "rationale": "say in your own words why the work sits in its quadrant",
@@ -57,10 +57,30 @@ class Quote:
 
     text: str
     cite: str
-    page: str
+    page: str | None
+    """The page, or :data:`ABSTRACT`; ``None`` when the quote gives a :attr:`locator` instead."""
     via: str | None = None
     cited_page: str | None = None
     """With ``via``: the page in ``cite``, as the ``via`` work gives it (if it gives one)."""
+    locator: str | None = None
+    """Where in the work, when a page does not say it: a section or a paragraph (``§3.2``, ``para. 4``)."""
+
+    @property
+    def in_abstract(self) -> bool:
+        """Whether the contributor read the words in the work's abstract."""
+        return self.page == ABSTRACT or (self.locator or "").lower() == ABSTRACT
+
+    @property
+    def where(self) -> str:
+        """Where the words were read, as pages show it: ``p. 21``, ``abstract``, ``§3.2``, ``p. 4, §3.2``."""
+        parts = [] if self.page is None else [self.page if self.page == ABSTRACT else f"p. {self.page}"]
+        if self.locator is not None and not (self.page == ABSTRACT and self.locator.lower() == ABSTRACT):
+            parts.append(self.locator)
+        return ", ".join(parts)
+
+
+ABSTRACT = "abstract"
+"""The ``page`` of a quote read in the work's abstract (checked against the record's ``abstract``)."""
 
 
 @dataclass(frozen=True)
@@ -216,7 +236,15 @@ def _draft(entry_id: str, display: str, value: dict[str, Any], doc: Document, pr
     for i, q in enumerate(raw_quotes if isinstance(raw_quotes, list) else ()):
         if isinstance(q, dict):
             cite = text(("quotes", i, "cite"), q.get("cite")) if "cite" in q else key
-            quotes.append(Quote(text(("quotes", i, "text"), q.get("text")), cite, "", text(("quotes", i, "via"), q.get("via")) or None))
+            quotes.append(
+                Quote(
+                    text(("quotes", i, "text"), q.get("text")),
+                    cite,
+                    text(("quotes", i, "page"), q.get("page")) or None,
+                    text(("quotes", i, "via"), q.get("via")) or None,
+                    locator=text(("quotes", i, "locator"), q.get("locator")) or None,
+                )
+            )
     edge_case = text(("edge_case",), value.get("edge_case"))
     return Entry(
         id=entry_id,
@@ -294,7 +322,10 @@ def load_entry(
         path=display,
         key=value["key"],
         quadrant=value["quadrant"],
-        quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via"), q.get("cited_page")) for q in value["quotes"]),
+        quotes=tuple(
+            Quote(q["text"], q.get("cite", value["key"]), q.get("page"), q.get("via"), q.get("cited_page"), q.get("locator"))
+            for q in value["quotes"]
+        ),
         rationale=value["rationale"],
         placed_by=value["placed_by"],
         position=tuple(value["position"]) if "position" in value else None,

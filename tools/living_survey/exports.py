@@ -43,6 +43,7 @@ CSV_COLUMNS = (
     "quote_cites",
     "quote_vias",
     "quote_cited_pages",
+    "quote_locators",
     "rationale",
     "work",
     "placer_kind",
@@ -50,8 +51,10 @@ CSV_COLUMNS = (
     "contested",
 )
 """Columns of ``entries.csv``, one row per placement; list-valued fields are joined with `` | ``.
-The four quote columns run in step: the n-th quote, its page, the key of its author and the key
-of the work it was read in (empty when it was read in its author's own work).
+The quote columns run in step: the n-th quote, its page (``abstract`` for words read in the
+abstract; empty when it gives a locator instead), the key of its author, the key of the work it
+was read in (empty when it was read in its author's own work), the original page and the locator
+(a section or paragraph, such as ``§3.2``).
 
 ``work`` names the work the row places (its BibTeX key: rows sharing it are placements of one
 work), ``work_placements`` how many placements it has, ``contested`` whether they fall in
@@ -94,7 +97,10 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
         "key": entry.key,
         "quadrant": {"id": quadrant.id, "title": quadrant.title},
         "position": list(entry.position) if entry.position else None,
-        "quotes": [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes],
+        "quotes": [
+            {"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page, "locator": q.locator}
+            for q in entry.quotes
+        ],
         "rationale": entry.rationale,
         "signal": list(entry.signal),
         "edge_case": entry.edge_case,
@@ -172,10 +178,11 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
             "placed_by": entry.placed_by,
             "edge_case": entry.edge_case or "",
             "quotes": JOIN.join(q.text for q in entry.quotes),
-            "pages": JOIN.join(q.page for q in entry.quotes),
+            "pages": JOIN.join(q.page or "" for q in entry.quotes),
             "quote_cites": JOIN.join(q.cite for q in entry.quotes),
             "quote_vias": JOIN.join(q.via or "" for q in entry.quotes),
             "quote_cited_pages": JOIN.join(q.cited_page or "" for q in entry.quotes),
+            "quote_locators": JOIN.join(q.locator or "" for q in entry.quotes),
             "rationale": entry.rationale,
             "work": entry.key,
             "placer_kind": placer_kind(entry.placed_by, survey.library),

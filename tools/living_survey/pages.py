@@ -140,7 +140,7 @@ class PageBuilder:
         return out, cited.problems
 
     def attribution(self, quote: Quote, *, linked: bool = False) -> Markup:
-        """Whose words a quote is, where it was read and its page.
+        """Whose words a quote is, where it was read and its page (or ``abstract``, or a locator).
 
         ``Stiennon et al. (2020, p. 21), quoted in Kirk et al. (2023b), p. 5``; with ``linked``, each name
         links to its reference on the same page.
@@ -164,7 +164,7 @@ class PageBuilder:
                 out = Markup('<a href="#ref-{}">{}</a>').format(anchor(quote.cite), text) if linked else text
         if quote.via:
             out += Markup(", quoted in ") + name(quote.via)
-        return out + Markup(", p. ") + esc(quote.page)
+        return out + Markup(", ") + esc(quote.where)
 
     # -- pages ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .abstracts import abstract_problems
 from .bibliography import Library, parse_bibliography
 from .build_cache import EntryCache, load_library
 from .entries import Entry, load_entries
@@ -134,6 +135,11 @@ def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
     return found + _twice_placed([e for e in entries if e.key and e.placed_by])
 
 
+def _library_checks(entries: list[Entry], library: Library) -> list[Problem]:
+    """Every check of entries against the bibliography: keys, placers, quotes read in an abstract."""
+    return _cross_checks(entries, library) + abstract_problems(entries, library)
+
+
 def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path, build_cache: Path | None = None) -> Survey:
     """Read, validate and join every input.
 
@@ -178,6 +184,6 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
 
         everything = sorted([*entries, *drafts], key=lambda e: e.id)
         if library.references or not library.problems:  # a bibliography that could not be read at all would flag every key
-            problems += _cross_checks(everything, library) + entry_citation_problems(everything, library)
+            problems += _library_checks(everything, library) + entry_citation_problems(everything, library)
         raise SurveyError(problems)
-    return Survey(framework=framework, entries=tuple(entries), library=library, warnings=tuple(_cross_checks(entries, library)))
+    return Survey(framework=framework, entries=tuple(entries), library=library, warnings=tuple(_library_checks(entries, library)))

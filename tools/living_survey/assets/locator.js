@@ -320,7 +320,7 @@
       "position: " + position,
       "quotes:",
       "  - text: \"\"   # a passage copied verbatim from the work",
-      "    page: \"\"   # the page it is on, such as \"3\" or \"17-18\"",
+      "    page: \"\"   # the page it is on, such as \"3\" or \"17-18\"; \"abstract\" if you read it there",
       "rationale: |-"
     ];
     rationale(est, quadrant, given).forEach(function (line) {
