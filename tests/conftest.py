@@ -14,9 +14,45 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_PATH = Path("shared") / "seeds" / "000_6f8f7659ff73131a.txt"
-# the source paper's text sits beside the checkout (/work/main → /work/shared), one level higher for a worktree
-SEED = next((p / SEED_PATH for p in (ROOT.parent, ROOT.parent.parent) if (p / SEED_PATH).is_file()), ROOT.parent / SEED_PATH)
+
+# -- the source paper's full text (Kirk et al., 2023), which the repository does not ship ------
+
+SOURCE_TEXT_VARIABLE = "LIVING_SURVEY_SOURCE_TEXT"
+"""The environment variable naming a plain-text copy of the source paper."""
+_SEED_PATH = Path("shared") / "seeds" / "000_6f8f7659ff73131a.txt"
+
+
+def source_text_path() -> Path | None:
+    """The source paper's plain text: ``$LIVING_SURVEY_SOURCE_TEXT`` when set (even if missing, so a
+    wrong path is reported, not silently replaced), else a copy the maintainers keep beside the checkout."""
+    import os
+
+    configured = os.environ.get(SOURCE_TEXT_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    # the maintainers' machines keep it in a "shared" folder beside the checkout (or beside a worktree's parent)
+    return next((p / _SEED_PATH for p in (ROOT.parent, ROOT.parent.parent) if (p / _SEED_PATH).is_file()), None)
+
+
+SEED = source_text_path() or ROOT.parent / _SEED_PATH
+"""Where the source paper's text is looked for (it may be absent: see :func:`source_text`)."""
+
+
+def source_text(purpose: str) -> str:
+    """The source paper's full text, or a skip that tells a contributor why and how to supply it.
+
+    ``purpose`` says what the test checks with it (``"the quotes are verbatim"``).
+    """
+    path = source_text_path()
+    if path is None or not path.is_file():
+        where = f" ({SOURCE_TEXT_VARIABLE} names {path}, which is not a file)" if path is not None else ""
+        pytest.skip(
+            f"checks that {purpose} against the source paper (Kirk et al., 2023), whose full text is not shipped "
+            f"with the repository (it is not ours to redistribute){where}. A maintainer with a plain-text copy "
+            f"runs it with {SOURCE_TEXT_VARIABLE}=/path/to/the-paper.txt; nothing else depends on it."
+        )
+    return path.read_text(encoding="utf-8")
+
 
 SAMPLE_BIB = r"""
 @misc{alpha2020open,

@@ -268,3 +268,42 @@ def test_serve_keeps_the_last_good_site_prints_every_problem_and_recovers(tmp_pa
 def test_the_repository_passes_every_check() -> None:
     checked = check_project(project_options(ROOT / "mkdocs.yml"))
     assert checked.problems == [] and checked.survey is not None and checked.survey.entries
+
+
+FIVE_PROBLEMS = """\
+key: alpha2020open
+quadrant: broad-descriptive
+position: [0.5, -0.5]
+quotes:
+  - text: "which output is better"
+    page: "3"
+    cite: nobody2099gone
+rationale: >-
+  Open preferences, as [@missing2024key] says.
+placed_by: source2023map
+added: "2024-02-30"
+colour: red
+"""
+"""One entry file with five different problems: a position on the wrong side of its quadrant, an
+unknown quote author, an unknown citation, a date that does not exist and an unknown field."""
+FIVE_EXPECTED = {
+    (3, "position"),
+    (7, "quotes[0].cite"),
+    (8, "rationale"),
+    (11, "added"),
+    (12, "colour"),
+}
+
+
+def test_a_file_with_five_problems_gets_five_messages_in_one_run(tmp_path: Path, build_site, caplog) -> None:
+    root = write_sample(tmp_path / "p")
+    (root / "entries" / "five.yaml").write_text(FIVE_PROBLEMS, encoding="utf-8")
+    code, out, err = validate(root)
+    rows = [row for row in out.splitlines() if row.startswith("entries/five.yaml:")]
+    found = {(int(row.split(":")[1]), row.split(": ")[1]) for row in rows}
+    assert code == 1 and found == FIVE_EXPECTED and len(rows) == 5, out
+    with pytest.raises(Abort):
+        build_site(root, strict=True)
+    (error,) = build_errors(caplog)
+    assert [r.strip() for r in error.splitlines() if r.strip().startswith("entries/five.yaml:")] == rows
+    assert not (root / "site").exists()

@@ -126,6 +126,12 @@ def test_the_contributed_entries_have_pages(contributed: dict[str, Any]) -> None
     ref = survey.library[contributed["key"]]
     page = (site / entry_page_id(contributed["new"]) / "index.html").read_text(encoding="utf-8")
     assert ref.title in page and "@contributor" in page.replace("&#64;", "@")
+    # the worked example quotes the abstract, marked as such (and checked against the record's abstract)
+    new = survey.entry(contributed["new"])
+    assert any(q.page == "abstract" for q in new.quotes) and survey.library[new.key].get("abstract")
+    sources = re.findall(r'<p class="ls-quote-source">(.*?)</p>', page, re.S)
+    assert len(sources) == len(new.quotes) and any(s.endswith("</a>, abstract") for s in sources), sources
+    assert "p. abstract" not in page
     second = survey.entry(contributed["second"])
     assert len(survey.entries_for_key(second.key)) == 2
     references = (site / "references" / "index.html").read_text(encoding="utf-8")

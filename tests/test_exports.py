@@ -65,9 +65,10 @@ def check_entries_json(site: Path, survey) -> None:
         assert record["quadrant"]["id"] == entry.quadrant
         assert record["key"] == work["key"] == entry.key
         assert work["reference"]["title"] == survey.library[entry.key].title
-        # each quote carries whose words it is, the work it was read in and the page
+        # each quote carries whose words it is, the work it was read in and the page (or where else it was read)
         assert record["quotes"] == [
-            {"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes
+            {"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page, "locator": q.locator}
+            for q in entry.quotes
         ]
         assert record["position"] == (list(entry.position) if entry.position else None)
 
@@ -105,7 +106,8 @@ def check_entries_csv(site: Path, survey) -> None:
         assert ((float(row["x"]), float(row["y"])) if row["x"] else None) == entry.position
         # one cell per quote, joined (a quote with no via leaves its part empty)
         assert row["quotes"].split(" | ") == [q.text for q in entry.quotes]
-        assert row["pages"].split(" | ") == [q.page for q in entry.quotes]
+        assert row["pages"].split(" | ") == [q.page or "" for q in entry.quotes]
+        assert row["quote_locators"].split(" | ") == [q.locator or "" for q in entry.quotes]
         assert row["quote_cites"].split(" | ") == [q.cite for q in entry.quotes]
         assert row["quote_vias"].split(" | ") == [q.via or "" for q in entry.quotes]
         assert row["quote_cited_pages"].split(" | ") == [q.cited_page or "" for q in entry.quotes]

@@ -18,7 +18,7 @@ from living_survey.browse import browse_rows, recent_entries, search_terms
 from living_survey.feeds import feed_specs
 from living_survey.survey import load_survey
 
-from .conftest import ROOT, SAMPLE_ENTRY, write_sample
+from .conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 
 SITE_URL = "https://example.org/survey/"
 
@@ -248,3 +248,35 @@ def test_the_streamed_browse_file_equals_the_whole_document(dated_sample: Path, 
     site = build_site(dated_sample)
     survey = survey_of(dated_sample)
     assert json.loads((site / "data" / "browse.json").read_text()) == browse_json(survey, lambda i: f"entries/{i}/")
+
+
+def test_feeds_name_a_work_by_the_byline_its_page_shows_and_the_data_keeps_every_author(tmp_path: Path, build_site) -> None:
+    many = " and ".join(f"Author{i}, Ann{i}" for i in range(1, 52))  # 51 authors, as Constitutional AI has
+    bib = "@misc{many2022work,\n  author = {" + many + "},\n  title = {A work with many authors},\n  year = {2022}\n}\n"
+    root = write_sample(
+        tmp_path / "p",
+        entries={
+            "many-2022": dated("many2022work", "broad-descriptive", "[-0.5, -0.5]", "2024-02-01"),
+            "alpha-2020": dated("alpha2020open", "broad-descriptive", "[-0.4, -0.5]", "2024-02-02"),
+        },
+        bib=SAMPLE_BIB + bib,
+    )
+    site = build_site(root)
+    shown = "Author1, A., Author2, A., Author3, A., et al."
+    page = (site / "entries" / "many-2022" / "index.html").read_text(encoding="utf-8")
+    byline = re.search(r'<p class="ls-byline">\s*(.*?) \(', page, re.S).group(1)
+    assert byline == shown
+    atom = feedparser.parse((site / "feed.xml").read_bytes())
+    item = next(e for e in atom.entries if e.link.endswith("/entries/many-2022/"))
+    assert [a.name for a in item.authors] == [shown]
+    data = json.loads((site / "feed.json").read_text(encoding="utf-8"))
+    json_item = next(i for i in data["items"] if i["url"].endswith("/entries/many-2022/"))
+    assert [a["name"] for a in json_item["authors"]] == [shown]
+    assert jsonfeed.Feed.parse_string(json.dumps(data)).items
+    # the data files keep the full list
+    export = json.loads((site / "data" / "entries.json").read_text(encoding="utf-8"))
+    work = next(w for w in export["works"] if w["key"] == "many2022work")
+    assert len(work["reference"]["authors"]) == 51
+    # a work with three authors or fewer is named in full
+    alpha = next(e for e in atom.entries if e.link.endswith("/entries/alpha-2020/"))
+    assert [a.name for a in alpha.authors] == ["Alpha, A., Beta, B., & Gamma, G."]

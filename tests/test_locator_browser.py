@@ -160,15 +160,41 @@ def place_corner(page: Any, root: Path, url: str, sign: int) -> tuple[Quadrant, 
 
 
 def fill_and_validate(text: str, root: Path, key: str) -> subprocess.CompletedProcess[str]:
-    """Fill in the key and the quote (its text and page) of a copied entry, add it to the project, validate."""
+    """Fill in the key and the quote (its text and page) of a copied entry, add it to the project,
+    validate: the template's handle and rationale line are refused at their lines; once the
+    contributor has replaced them too, validate again and return that result."""
+    from living_survey import placeholders
+
     assert "key:   #" in text and 'text: ""' in text and 'page: ""' in text
     filled = text.replace("key:   #", f"key: {key}   #", 1).replace('text: ""', 'text: "a passage copied verbatim"', 1)
     filled = filled.replace('page: ""', 'page: "3"', 1)
-    (root / "entries" / "placed-here.yaml").write_text(filled, encoding="utf-8")
-    try:
-        return subprocess.run([sys.executable, "-m", "living_survey.cli", "validate"], cwd=root, capture_output=True, text=True)
-    finally:
-        (root / "entries" / "placed-here.yaml").unlink()
+    lines = filled.splitlines()
+    handle_line = next(i for i, line in enumerate(lines, 1) if line.startswith("placed_by:"))
+    rationale_line = next(i for i, line in enumerate(lines, 1) if line.startswith("rationale:"))
+    path = root / "entries" / "placed-here.yaml"
+
+    def validate(content: str) -> subprocess.CompletedProcess[str]:
+        path.write_text(content, encoding="utf-8")
+        try:
+            return subprocess.run([sys.executable, "-m", "living_survey.cli", "validate"], cwd=root, capture_output=True, text=True)
+        finally:
+            path.unlink()
+
+    refused = validate(filled)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert sorted(refused.stdout.splitlines()) == sorted(
+        [
+            f"entries/placed-here.yaml:{handle_line}: placed_by: still holds the template's {placeholders.HANDLE!r}; "
+            + placeholders.TEXTS[placeholders.HANDLE],
+            f"entries/placed-here.yaml:{rationale_line}: rationale: still holds the template's "
+            + repr(placeholders.RATIONALE[:39] + "…")
+            + "; "
+            + placeholders.TEXTS[placeholders.RATIONALE],
+        ]
+    ), refused.stdout
+    assert placeholders.RATIONALE in filled
+    filled = filled.replace(placeholders.RATIONALE, "The answers match what the dataset's card says about its annotators.")
+    return validate(filled.replace(placeholders.HANDLE, "@octocat"))
 
 
 @pytest.mark.parametrize("sign", [-1, 1])

@@ -149,7 +149,10 @@ def _position(value: Any) -> tuple[int | float, int | float] | None:
 
 
 _QUOTE = _names_of(Quote)
-_QUOTE_FIELDS: dict[str, Callable[[Any], Any]] = {"text": _text, "cite": _text, "page": _text, "via": _optional, "cited_page": _optional}
+_QUOTE_FIELDS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(("text", "cite"), _text),
+    **dict.fromkeys(("page", "via", "cited_page", "locator"), _optional),
+}
 _DATASET = _names_of(Dataset)
 _DATASET_FIELDS: dict[str, Callable[[Any], Any]] = {"name": _text, "url": _optional}
 _ENTRY = _names_of(Entry)

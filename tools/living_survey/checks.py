@@ -11,13 +11,14 @@ Where the inputs are comes from :class:`Project`, which the plugin fills from ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .bibliography import Library
 from .citations import unknown_citation, unknown_citations
 from .citing import SiteInfo, load_site_info
+from .entries import Entry
 from .kinds import site_pages
 from .permanence import permanence_problems
 from .problems import Problem, SurveyError
@@ -95,14 +96,20 @@ def docs_citation_problems(project: Project, library: Library) -> list[Problem]:
     return problems
 
 
-def survey_citation_problems(survey: Survey, framework_path: str) -> list[Problem]:
-    """Unknown citation keys in the entries' Markdown fields and the framework's quadrant texts."""
-    library = survey.library
+def entry_citation_problems(entries: Iterable[Entry], library: Library) -> list[Problem]:
+    """Unknown citation keys in the entries' Markdown fields."""
     problems = []
-    for entry in survey.entries:
+    for entry in entries:
         for name, text in (("rationale", entry.rationale), ("edge_case", entry.edge_case)):
             for c in unknown_citations(text or "", library, first_line=entry.line(name)):
                 problems.append(unknown_citation(entry.path, c.line, c.key, library, name))
+    return problems
+
+
+def survey_citation_problems(survey: Survey, framework_path: str) -> list[Problem]:
+    """Unknown citation keys in the entries' Markdown fields and the framework's quadrant texts."""
+    library = survey.library
+    problems = entry_citation_problems(survey.entries, library)
     for i, quadrant in enumerate(survey.framework.quadrants):
         texts = [("description", quadrant.description)] + [(f"questions[{j}]", q) for j, q in enumerate(quadrant.questions)]
         for name, text in texts:

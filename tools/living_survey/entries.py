@@ -13,6 +13,7 @@ import jsonschema
 
 from .framework import Framework
 from .markup import markdown_problems
+from .placeholders import placeholder_problems
 from .problems import Problem, shown
 from .schema import make_validator, packaged_schema, validate
 from .yamlio import Document, field_name, load_yaml, read_file
@@ -21,7 +22,7 @@ ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""
 RESERVED_IDS = frozenset({"index"})
 """Ids a generated page would collide with: ``entries/index`` is the entries folder's own page."""
-_ONE_LINE = ("key", "quadrant", "placed_by", "page", "cited_page", "cite", "via", "signal")
+_ONE_LINE = ("key", "quadrant", "placed_by", "page", "cited_page", "cite", "via", "signal", "locator")
 """Fields (and list items) that are names or numbers: one line, no surrounding spaces."""
 _BLANK = {
     "rationale": "say in your own words why the work sits in its quadrant",
@@ -53,10 +54,30 @@ class Quote:
 
     text: str
     cite: str
-    page: str
+    page: str | None
+    """The page, or :data:`ABSTRACT`; ``None`` when the quote gives a :attr:`locator` instead."""
     via: str | None = None
     cited_page: str | None = None
     """With ``via``: the page in ``cite``, as the ``via`` work gives it (if it gives one)."""
+    locator: str | None = None
+    """Where in the work, when a page does not say it: a section or a paragraph (``§3.2``, ``para. 4``)."""
+
+    @property
+    def in_abstract(self) -> bool:
+        """Whether the contributor read the words in the work's abstract."""
+        return self.page == ABSTRACT or (self.locator or "").lower() == ABSTRACT
+
+    @property
+    def where(self) -> str:
+        """Where the words were read, as pages show it: ``p. 21``, ``abstract``, ``§3.2``, ``p. 4, §3.2``."""
+        parts = [] if self.page is None else [self.page if self.page == ABSTRACT else f"p. {self.page}"]
+        if self.locator is not None and not (self.page == ABSTRACT and self.locator.lower() == ABSTRACT):
+            parts.append(self.locator)
+        return ", ".join(parts)
+
+
+ABSTRACT = "abstract"
+"""The ``page`` of a quote read in the work's abstract (checked against the record's ``abstract``)."""
 
 
 @dataclass(frozen=True)
@@ -179,10 +200,11 @@ def _added_problems(value: dict[str, Any], file: str, line: int, today: datetime
 
 def _dataset_url_problems(value: dict[str, Any], file: str, doc_line: Any) -> list[Problem]:
     # the schema's pattern lets a final newline through ('$' matches before it)
+    datasets = value.get("datasets")
     return [
         Problem(file, doc_line(("datasets", i, "url")), f"datasets[{i}].url", "must not contain spaces or line breaks")
-        for i, d in enumerate(value.get("datasets", ()))
-        if any(ch.isspace() or not ch.isprintable() for ch in d.get("url", ""))
+        for i, d in enumerate(datasets if isinstance(datasets, list) else ())
+        if isinstance(d, dict) and isinstance(d.get("url"), str) and any(ch.isspace() or not ch.isprintable() for ch in d["url"])
     ]
 
 
@@ -202,6 +224,54 @@ class EntryCache(Protocol):
     def save(self) -> None: ...
 
 
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_position(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+
+
+def _draft(entry_id: str, display: str, value: dict[str, Any], doc: Document, problems: list[Problem]) -> Entry:
+    """An entry that has problems, kept for the checks against the bibliography (unknown keys,
+    citations), so that they run in the same pass. A field with a problem of its own, or of the
+    wrong type, is left empty (``""``), and those checks skip empty fields."""
+    flawed = {p.field for p in problems}
+
+    def text(path: tuple[str | int, ...], data: Any) -> str:
+        name = field_name(path)
+        if not isinstance(data, str) or any(f == name or f.startswith((name + ".", name + "[")) for f in flawed):
+            return ""
+        return data
+
+    key = text(("key",), value.get("key"))
+    quotes = []
+    raw_quotes = value.get("quotes")
+    for i, q in enumerate(raw_quotes if isinstance(raw_quotes, list) else ()):
+        if isinstance(q, dict):
+            cite = text(("quotes", i, "cite"), q.get("cite")) if "cite" in q else key
+            quotes.append(
+                Quote(
+                    text(("quotes", i, "text"), q.get("text")),
+                    cite,
+                    text(("quotes", i, "page"), q.get("page")) or None,
+                    text(("quotes", i, "via"), q.get("via")) or None,
+                    locator=text(("quotes", i, "locator"), q.get("locator")) or None,
+                )
+            )
+    edge_case = text(("edge_case",), value.get("edge_case"))
+    return Entry(
+        id=entry_id,
+        path=display,
+        key=key,
+        quadrant="",
+        quotes=tuple(quotes),
+        rationale=text(("rationale",), value.get("rationale")),
+        placed_by=text(("placed_by",), value.get("placed_by")),
+        edge_case=edge_case or None,
+        lines={field_name(k): v for k, v in doc.lines.items() if k},
+    )
+
+
 def load_entry(
     path: Path,
     display: str,
@@ -210,6 +280,7 @@ def load_entry(
     root: Path | None = None,
     today: datetime.date | None = None,
     cache: EntryCache | None = None,
+    drafts: list[Entry] | None = None,
 ) -> tuple[Entry | None, list[Problem]]:
     """Read and validate one entry file; the entry is ``None`` when it has problems.
 
@@ -219,6 +290,8 @@ def load_entry(
         today: the latest acceptable ``added`` date (default: today's date where it is latest).
         cache: entries validated at earlier builds; a file with the same bytes is taken from it,
             and a file that passes every check is kept in it. Not used with ``today``.
+        drafts: where a file that has problems but reads as a mapping leaves its well-formed
+            fields, for the checks against the bibliography (see :func:`_draft`).
     """
     entry_id = path.stem
     problems = []
@@ -242,15 +315,19 @@ def load_entry(
         return None, problems
     if not isinstance(doc.value, dict):
         return None, [*problems, Problem(display, doc.line(()), "", "an entry must be a mapping of fields (key: value)")]
-    found = validate(doc, validator, display) + _text_problems(doc, display)
+    found = validate(doc, validator, display) + _text_problems(doc, display) + placeholder_problems(doc, display)
     problems += found
     value = doc.value
-    if not found and "position" in value:
+    # the checks of one field's meaning run on every field the schema found well formed, whatever
+    # else is wrong with the file, so one run lists every problem of it
+    if _is_position(value.get("position")) and value.get("quadrant") in framework.quadrant_ids:
         problems += _position_problems(value, framework, display, doc.line(("position",)))
-    if not found:
+    if isinstance(value.get("added"), str) and _DATE_FORM.fullmatch(value["added"]):
         problems += _added_problems(value, display, doc.line(("added",)), today)
-        problems += _dataset_url_problems(value, display, doc.line)
+    problems += _dataset_url_problems(value, display, doc.line)
     if problems:
+        if drafts is not None:
+            drafts.append(_draft(entry_id, display, value, doc, problems))
         return None, problems
     lines = {field_name(k): v for k, v in doc.lines.items() if k}
     entry = Entry(
@@ -258,7 +335,10 @@ def load_entry(
         path=display,
         key=value["key"],
         quadrant=value["quadrant"],
-        quotes=tuple(Quote(q["text"], q.get("cite", value["key"]), q["page"], q.get("via"), q.get("cited_page")) for q in value["quotes"]),
+        quotes=tuple(
+            Quote(q["text"], q.get("cite", value["key"]), q.get("page"), q.get("via"), q.get("cited_page"), q.get("locator"))
+            for q in value["quotes"]
+        ),
         rationale=value["rationale"],
         placed_by=value["placed_by"],
         position=tuple(value["position"]) if "position" in value else None,
@@ -276,12 +356,15 @@ def load_entry(
     return entry, []
 
 
-def load_entries(folder: Path, root: Path, framework: Framework, cache: EntryCache | None = None) -> tuple[list[Entry], list[Problem]]:
+def load_entries(
+    folder: Path, root: Path, framework: Framework, cache: EntryCache | None = None, drafts: list[Entry] | None = None
+) -> tuple[list[Entry], list[Problem]]:
     """Load every ``*.yaml`` file of ``folder``, sorted by id.
 
     Files with other endings are reported, so that an ``entry.yml`` is not silently ignored; so
     are hidden files and folders named ``*.yaml``. Other folders and hidden files are skipped.
     ``cache``: see :func:`load_entry`; it is written back once every file has been read.
+    ``drafts``: see :func:`load_entry`.
     """
     validator = make_validator(entry_schema(framework))
     entries, problems = [], []
@@ -299,7 +382,7 @@ def load_entries(folder: Path, root: Path, framework: Framework, cache: EntryCac
         if path.suffix != ".yaml":
             problems.append(Problem(display, 0, "", "entry files must end in .yaml"))
             continue
-        entry, found = load_entry(path, display, framework, validator, root, cache=cache)
+        entry, found = load_entry(path, display, framework, validator, root, cache=cache, drafts=drafts)
         problems += found
         if entry is not None:
             entries.append(entry)

@@ -44,6 +44,7 @@ CSV_COLUMNS = (
     "quote_cites",
     "quote_vias",
     "quote_cited_pages",
+    "quote_locators",
     "rationale",
     "work",
     "placer_kind",
@@ -56,17 +57,20 @@ CSV_COLUMNS = (
 )
 """Columns of ``entries.csv``, one row per placement; list-valued fields are joined with `` | ``,
 each item escaped first (``\\`` → ``\\\\``, ``|`` → ``\\|``; see :func:`join_cell`), so that a
-``|`` inside a quote can never split it. The quote columns run in step: the n-th quote, its page,
-the key of its author and the key of the work it was read in (empty when it was read in its
-author's own work); ``quotes.csv`` holds the same quotes one row each. ``datasets`` and
-``dataset_urls`` run in step too (a dataset without a page has an empty URL).
+``|`` inside a quote can never split it. The quote columns run in step: the n-th quote, its page
+(``abstract`` for words read in the abstract; empty when it gives a locator instead), the key of its
+author, the key of the work it was read in (empty when it was read in its author's own work), the
+original page and the locator (a section or paragraph, such as ``§3.2``); ``quotes.csv`` holds the
+same quotes one row each. ``datasets`` and ``dataset_urls`` run in step too (a dataset without a
+page has an empty URL).
 
 ``work`` names the work the row places (its BibTeX key: rows sharing it are placements of one
 work), ``work_placements`` how many placements it has, ``contested`` whether they fall in
 different quadrants (``yes``/``no``)."""
-QUOTE_COLUMNS = ("entry", "work", "n", "text", "page", "cite", "via", "cited_page", "url")
+QUOTE_COLUMNS = ("entry", "work", "n", "text", "page", "locator", "cite", "via", "cited_page", "url")
 """Columns of ``quotes.csv``, one row per quote: the entry (placement) it supports, the work placed
-(BibTeX key), its position among the entry's quotes (from 1), its text, its page, whose words they
+(BibTeX key), its position among the entry's quotes (from 1), its text, its page (``abstract`` for
+words read in the abstract; empty when it gives a locator), its locator (``§3.2``), whose words they
 are (``cite``), the work they were read in (``via``, empty when read in the cited work itself) and
 the page there (``cited_page``), and the entry page's URL."""
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,7 +111,10 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
         "key": entry.key,
         "quadrant": {"id": quadrant.id, "title": quadrant.title},
         "position": list(entry.position) if entry.position else None,
-        "quotes": [{"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page} for q in entry.quotes],
+        "quotes": [
+            {"text": q.text, "page": q.page, "cite": q.cite, "via": q.via, "cited_page": q.cited_page, "locator": q.locator}
+            for q in entry.quotes
+        ],
         "rationale": entry.rationale,
         "signal": list(entry.signal),
         "edge_case": entry.edge_case,
@@ -178,7 +185,7 @@ def write_quotes_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
     for entry in sorted(survey.entries, key=lambda e: e.id):
         url = url_of(entry)
         for n, q in enumerate(entry.quotes, 1):
-            cells = (entry.id, entry.key, str(n), q.text, q.page, q.cite, q.via or "", q.cited_page or "", url)
+            cells = (entry.id, entry.key, str(n), q.text, q.page or "", q.locator or "", q.cite, q.via or "", q.cited_page or "", url)
             writer.writerow([csv_cell(c) for c in cells])
 
 
@@ -207,10 +214,11 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
             "placed_by": entry.placed_by,
             "edge_case": entry.edge_case or "",
             "quotes": join_cell(q.text for q in entry.quotes),
-            "pages": join_cell(q.page for q in entry.quotes),
+            "pages": join_cell(q.page or "" for q in entry.quotes),
             "quote_cites": join_cell(q.cite for q in entry.quotes),
             "quote_vias": join_cell(q.via or "" for q in entry.quotes),
             "quote_cited_pages": join_cell(q.cited_page or "" for q in entry.quotes),
+            "quote_locators": join_cell(q.locator or "" for q in entry.quotes),
             "rationale": entry.rationale,
             "work": entry.key,
             "placer_kind": placer_kind(entry.placed_by, survey.library),

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from .browse import recent_entries, row
 from .citing import SiteInfo
 from .entries import Entry
+from .formatting import byline
 from .routes import RECENT, Router, entry_page_id, quadrant_page_id
 from .survey import Survey
 
@@ -98,12 +99,11 @@ def _summary(survey: Survey, entry: Entry, quadrant_title: str, placed_by: str) 
 
 
 def _authors(survey: Survey, entry: Entry) -> tuple[str, ...]:
+    # the byline the entry page shows (a work with 51 authors is "Bai, Y., …, et al."); the data
+    # files keep every name
     ref = survey.library.references.get(entry.key)
-    if ref is None:
-        return ()
-    creators = ref.creators  # authors, else editors, else the organisation
-    names = tuple(" ".join(p for p in (n.first, n.surname, n.jr) if p) for n in creators.people if not n.is_others)
-    return names or ((creators.body,) if creators.body else ())
+    shown = byline(ref) if ref is not None else ""
+    return (shown,) if shown else ()
 
 
 def _updated(items: list[_Item], info: SiteInfo) -> str:

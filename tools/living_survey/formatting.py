@@ -48,6 +48,24 @@ def creators_text(ref: Reference) -> str:
     return name_list(creators.people) if creators.people else creators.body
 
 
+BYLINE_NAMES = 3
+"""A byline names at most this many creators, then ``et al.``."""
+
+
+def byline(ref: Reference) -> str:
+    """Who made the work, short: ``Bai, Y., Kadavath, S., Kundu, S., et al.``.
+
+    The entry page's byline and the feeds show this; the reference list and the data files keep
+    every name (:func:`creators_text`, :attr:`.Creators.full_names`).
+    """
+    creators = ref.creators
+    if len(creators.people) <= BYLINE_NAMES:
+        return creators_text(ref)
+    real = [n for n in creators.people if not n.is_others]
+    names = ", ".join(n.sorted_form() for n in real[:BYLINE_NAMES]) + ", et al."
+    return names + (" (Eds.)" if creators.role == "editor" else "")
+
+
 def _full_stop(parts: list[Part]) -> None:
     # an abbreviated venue ("Proc.") already ends the sentence: never print ".."
     if not parts[-1][1].endswith((".", "?", "!")):

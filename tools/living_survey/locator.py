@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from . import placeholders
 from .citations import Citation, replace_citations
 from .citing import json_for_html
 from .figure import auto_positions, figure_inputs
@@ -124,6 +125,8 @@ def locator_data(survey: Survey, link: Link, proposal: dict[str, Any] | None) ->
         "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y, "url": link(quadrant_page_id(q.id))} for q in fw.quadrants],
         "neighbours": NEIGHBOURS,
         "proposal": proposal,
+        # the entry's texts to replace, which validation refuses if they are left in
+        "placeholders": {"handle": placeholders.HANDLE, "rationale": placeholders.RATIONALE},
     }
 
 
@@ -215,6 +218,7 @@ def locator_markdown(survey: Survey, *, figure: str, script_url: str, works_url:
             root=root,
             proposal=proposal,
             neighbours=NEIGHBOURS,
+            placeholders=placeholders,
         )
     )
 

@@ -17,7 +17,7 @@ from .bibliography import Reference
 from .changes import entry_history
 from .citations import Citation, replace_citations, unknown_citation
 from .entries import Entry, Quote
-from .formatting import creators_text, reference_html
+from .formatting import byline, reference_html
 from .framework import Quadrant
 from .markup import SafeMarkdown, esc, md_escape, template_env
 from .minimap import minimap
@@ -139,7 +139,7 @@ class PageBuilder:
         return out, cited.problems
 
     def attribution(self, quote: Quote, *, linked: bool = False) -> Markup:
-        """Whose words a quote is, where it was read and its page.
+        """Whose words a quote is, where it was read and its page (or ``abstract``, or a locator).
 
         ``Stiennon et al. (2020, p. 21), quoted in Kirk et al. (2023b), p. 5``; with ``linked``, each name
         links to its reference on the same page.
@@ -163,7 +163,7 @@ class PageBuilder:
                 out = Markup('<a href="#ref-{}">{}</a>').format(anchor(quote.cite), text) if linked else text
         if quote.via:
             out += Markup(", quoted in ") + name(quote.via)
-        return out + Markup(", p. ") + esc(quote.page)
+        return out + Markup(", ") + esc(quote.where)
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -334,7 +334,7 @@ class PageBuilder:
             ids={"title": "title"},
             entry=entry,
             ref=ref,
-            authors=creators_text(ref) if ref else "",
+            authors=byline(ref) if ref else "",
             framework=survey.framework,
             quadrant=survey.framework.quadrant(entry.quadrant),
             quadrant_url=link(quadrant_page_id(entry.quadrant)),

@@ -14,6 +14,7 @@ import unicodedata
 from .bibliography import Library, Reference
 from .entries import id_problem
 from .framework import Framework
+from .placeholders import TODO
 
 
 def _one_line(text: str) -> str:
@@ -59,7 +60,7 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
     x, y = framework.x, framework.y
     out = [
         f"# New entry for {_one_line(ref.label)}: {_one_line(ref.title)}",
-        "# Fill in every field marked TODO, then check the file with: living-survey validate",
+        f"# Fill in every field marked {TODO}, then check the file with: living-survey validate",
         "# Each field is explained in CONTRIBUTING.md; the schema is data/entry.schema.json on the site.",
     ]
     if others:
@@ -72,7 +73,7 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
         "# The work's BibTeX key in references.bib.",
         f"key: {json.dumps(ref.key)}",
         "",
-        "# TODO The quadrant the work sits in, one of:",
+        f"# {TODO} The quadrant the work sits in, one of:",
     ]
     for q in framework.quadrants:
         out.append(f"#   {q.id}: {_one_line(q.summary)}")
@@ -84,14 +85,15 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
         "# Leave it commented out to let the figure place the work inside its quadrant.",
         "# position: [0.5, 0.5]",
         "",
-        "# TODO At least one passage, copied verbatim from the work, that justifies the placement,",
-        '# with the page it is on ("12" or "12-13"). To quote another work about this one, add',
-        "# cite: <its BibTeX key> to that quote.",
+        f"# {TODO} At least one passage, copied verbatim from the work, that justifies the placement,",
+        '# with the page it is on ("12" or "12-13"). Say honestly where you read it: "abstract" if you read',
+        '# only the abstract; with no page number (a web page), a locator instead of the page: locator: "§3.2".',
+        "# To quote another work about this one, add cite: <its BibTeX key> to that quote.",
         "quotes:",
         '  - text: ""',
         '    page: ""',
         "",
-        "# TODO Why the work sits there, in your own words (Markdown; cite with [@key, p. 3]).",
+        f"# {TODO} Why the work sits there, in your own words (Markdown; cite with [@key, p. 3]).",
         'rationale: ""',
         "",
     ]
@@ -103,7 +105,7 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
         "# Optional. If the placement is borderline, say why (Markdown).",
         '# edge_case: ""',
         "",
-        "# TODO Who placed the work: your GitHub handle (@name), or the BibTeX key of a published placement.",
+        f"# {TODO} Who placed the work: your GitHub handle (@name), or the BibTeX key of a published placement.",
         f"placed_by: {json.dumps(placed_by)}",
         "",
         "# Optional. The organisation behind the work, as the work names it.",

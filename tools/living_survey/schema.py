@@ -25,13 +25,18 @@ def packaged_schema(name: str) -> dict[str, Any]:
 
 _BIBKEY = 'is not a BibTeX key: write the key as it is in references.bib (letters, digits and _:.+/-), e.g. "kirk2023empty"'
 _FORMS = {
-    "page": 'is not a page: write "12", "12-13" or "xiv" (the number only, no "p.")',
+    "page": 'is not a page: write "12", "12-13" or "xiv" (the number only, no "p."), "abstract", or give a locator instead',
+    "locator": 'is not a locator: one line, such as "§3.2" or "para. 4"',
     "cited_page": 'is not a page: write "12", "12-13" or "xiv" (the number only, no "p.")',
     "key": _BIBKEY,
     "cite": _BIBKEY,
     "via": _BIBKEY,
 }
 """Each pattern explained in words, with examples: never a raw regular expression."""
+_ONE_OF = {
+    ("page", "locator"): 'missing; give the page the words are on ("12", "abstract"), or a locator instead ("§3.2")',
+}
+"""What to write when a mapping lacks every field of a set it needs one of."""
 
 
 def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, str]:
@@ -59,6 +64,10 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> tuple[Path, s
     if validator == "minLength":
         wanted = error.schema.get("description", "write a value").rstrip(".")
         return path, f"is empty; expected: {wanted[:1].lower()}{wanted[1:]}"
+    if validator == "anyOf" and all(set(option) == {"required"} for option in error.validator_value):
+        # "one of these fields": reported as the first one missing, naming the others
+        wanted = tuple(option["required"][0] for option in error.validator_value)
+        return (*path, wanted[0]), _ONE_OF.get(wanted, f"missing; give {' or '.join(wanted)}")
     if validator == "minItems":
         return path, f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}"
     if validator == "enum":

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .abstracts import abstract_problems
 from .bibliography import Library, parse_bibliography
 from .build_cache import EntryCache, load_library
 from .entries import Entry, load_entries
@@ -120,19 +121,25 @@ def _cross_checks(entries: list[Entry], library: Library) -> list[Problem]:
     """What only entries and bibliography together can tell: keys, cited works, who placed it."""
     found = []
     for entry in entries:
-        if entry.key not in library:
+        # an empty field is one a file with problems could not give (see entries._draft): reported already
+        if entry.key and entry.key not in library:
             found.append(Problem(entry.path, entry.line("key"), "key", f"{shown(entry.key)} is not in {library.path}"))
         for i, quote in enumerate(entry.quotes):
-            if quote.cite != entry.key and quote.cite not in library:
+            if quote.cite and quote.cite != entry.key and quote.cite not in library:
                 where = f"quotes[{i}].cite"
                 found.append(Problem(entry.path, entry.line(where), where, f"{shown(quote.cite)} is not in {library.path}"))
-            if quote.via is not None and quote.via not in library:
+            if quote.via and quote.via not in library:
                 where = f"quotes[{i}].via"
                 found.append(Problem(entry.path, entry.line(where), where, f"{shown(quote.via)} is not in {library.path}"))
-        reason = _placed_by_problem(entry.placed_by, library)
+        reason = _placed_by_problem(entry.placed_by, library) if entry.placed_by else ""
         if reason:
             found.append(Problem(entry.path, entry.line("placed_by"), "placed_by", reason))
-    return found + _twice_placed(entries)
+    return found + _twice_placed([e for e in entries if e.key and e.placed_by])
+
+
+def _library_checks(entries: list[Entry], library: Library) -> list[Problem]:
+    """Every check of entries against the bibliography: keys, placers, quotes read in an abstract."""
+    return _cross_checks(entries, library) + abstract_problems(entries, library)
 
 
 def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path, build_cache: Path | None = None) -> Survey:
@@ -156,7 +163,8 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
     problems: list[Problem] = []
     framework = load_framework(framework_file, rel(framework_file))
     cache = EntryCache(build_cache / "entries.json", salt=repr(framework)) if build_cache is not None else None
-    entries, found = load_entries(entries_dir, root, framework, cache)
+    drafts: list[Entry] = []
+    entries, found = load_entries(entries_dir, root, framework, cache, drafts)
     problems += found
     data, found = read_file(bib_file, rel(bib_file), root, max_bytes=BIB_MAX_BYTES)
     if data is None:
@@ -172,5 +180,12 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
     )
     problems += library.problems
     if problems:
+        # the checks against the bibliography still run, on every entry and on the well-formed
+        # fields of those with problems, so that one run lists every problem of a file
+        from .checks import entry_citation_problems  # checks imports this module
+
+        everything = sorted([*entries, *drafts], key=lambda e: e.id)
+        if library.references or not library.problems:  # a bibliography that could not be read at all would flag every key
+            problems += _library_checks(everything, library) + entry_citation_problems(everything, library)
         raise SurveyError(problems)
-    return Survey(framework=framework, entries=tuple(entries), library=library, warnings=tuple(_cross_checks(entries, library)))
+    return Survey(framework=framework, entries=tuple(entries), library=library, warnings=tuple(_library_checks(entries, library)))

@@ -320,13 +320,13 @@
       "position: " + position,
       "quotes:",
       "  - text: \"\"   # a passage copied verbatim from the work",
-      "    page: \"\"   # the page it is on, such as \"3\" or \"17-18\"",
+      "    page: \"\"   # the page it is on, such as \"3\" or \"17-18\"; \"abstract\" if you read it there",
       "rationale: |-"
     ];
     rationale(est, quadrant, given).forEach(function (line) {
       wrap(line, WIDTH, line.indexOf("- ") === 0 ? "  " : "").forEach(function (part) { lines.push(part ? "  " + part : ""); });
     });
-    lines.push("placed_by: \"@your-handle\"   # who placed the work: your GitHub handle, with its @");
+    lines.push("placed_by: \"" + data.placeholders.handle + "\"   # who placed the work: your GitHub handle, with its @");
     lines.push("added: \"" + today() + "\"   # the day you add the entry (YYYY-MM-DD)");
     return lines.join("\n") + "\n";
   }
@@ -352,7 +352,7 @@
         out.push("- " + oneLine(q.text) + " " + oneLine(option.text) + " (" + short(option.score) + ")");
       });
     });
-    out.push("", "Explain here, in your own words and with the quotes above, why the work sits there.");
+    out.push("", data.placeholders.rationale);  // validation refuses an entry that still holds it
     return out;
   }
 
