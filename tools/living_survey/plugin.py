@@ -33,6 +33,7 @@ from .browse_pages import BROWSE_MARK, SCRIPT, BrowsePages, browse_files
 from .changes import changes_markdown
 from .checks import Project, check_project
 from .citing import SiteInfo
+from .docs_guard import pin_base_paths, snippet_options
 from .entries import Entry
 from .exports import data_files
 from .feeds import feed_files
@@ -106,11 +107,13 @@ def _project(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
         framework=Path(options.framework).resolve(),
         entries=Path(options.entries).resolve(),
         bibliography=Path(options.bibliography).resolve(),
-        docs_dir=Path(config.docs_dir).resolve(),
+        # not resolved: a docs folder that is a link outside the project is refused by name (docs_guard)
+        docs_dir=root / os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
         citation_file=root / options.citation_file,
         build_cache=root / options.cache_dir / "inputs",
         permanent_ids=root / options.permanent_ids if options.permanent_ids else None,
         redirects=tuple(maps),
+        snippets=snippet_options(config.markdown_extensions, config.mdx_configs, root, Path(config.config_file_path).name),
         site_name=config.site_name,
         site_url=config.site_url or "",
         site_description=config.site_description or "",
@@ -221,6 +224,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         project = _project(config, self.config)
         self.root = project.root
         checked = check_project(project)
+        pin_base_paths(config.markdown_extensions, config.mdx_configs, project.snippets)  # the paths just checked
         if checked.problems:
             raise PluginError(str(SurveyError(checked.problems)))
         assert checked.survey is not None and checked.info is not None

@@ -14,12 +14,12 @@ from pathlib import Path
 from .bibliography import Library, parse_bibliography
 from .build_cache import EntryCache, load_library
 from .entries import Entry, load_entries
+from .files import BIB_BYTES, read_file
 from .framework import Framework, load_framework
 from .problems import Problem, SurveyError, shown
 from .works import Work, Works
-from .yamlio import read_file
 
-BIB_MAX_BYTES = 64 * 1_048_576
+BIB_MAX_BYTES = BIB_BYTES
 """The bibliography is read up to this size (a hostile symlink to /dev/zero is not read at all)."""
 
 
@@ -152,7 +152,7 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
         return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
     problems: list[Problem] = []
-    framework = load_framework(framework_file, rel(framework_file))
+    framework = load_framework(framework_file, rel(framework_file), root)
     cache = EntryCache(build_cache / "entries.json", salt=repr(framework)) if build_cache is not None else None
     entries, found = load_entries(entries_dir, root, framework, cache)
     problems += found
