@@ -172,6 +172,30 @@ def test_framework_and_ledger_go_through_the_guarded_reader(tmp_path: Path) -> N
     assert code == 1 and any("is a symbolic link to a file outside the project" in line and "framework.yml" in line for line in lines)
 
 
+@pytest.mark.parametrize("kind", ["bibliography", "entries-folder", "entry-fifo"])
+def test_data_files_linked_outside_or_pipes_stop_the_real_build(tmp_path: Path, build_site, caplog, kind: str) -> None:
+    root = write_sample(tmp_path / "p")
+    if kind == "bibliography":
+        moved = outside(tmp_path, "references.bib", (root / "references.bib").read_text(encoding="utf-8"))
+        (root / "references.bib").unlink()
+        (root / "references.bib").symlink_to(moved)
+        where = "references.bib"
+    elif kind == "entries-folder":
+        (root / "entries").rename(tmp_path / "elsewhere")
+        (root / "entries").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+        where = "alpha-2020.yaml: "
+    else:
+        os.mkfifo(root / "entries" / "pipe.yaml")
+        refused(root, build_site, caplog, "entries/pipe.yaml: ", "is a device, pipe or socket")
+        return
+    with pytest.raises((Abort, PluginError)), deadline(120):
+        build_site(root)
+    assert any(where in r.getMessage() and "outside the project" in r.getMessage() for r in caplog.records), caplog.text
+    assert not (root / "site").exists()
+    code, lines = validate(root)
+    assert code == 1 and any(where in line and "outside the project" in line for line in lines), lines
+
+
 # -- docs pages and snippets from outside -------------------------------------------------------
 
 
