@@ -95,12 +95,6 @@ def refused(root: Path, build_site: Callable[..., Path], caplog: pytest.LogCaptu
     assert code == 1 and any(line.startswith(where) and text in line for line in lines), lines
 
 
-def no_secret(site: Path) -> None:
-    for path in site.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".txt", ".csv", ".bib"):
-            assert SECRET not in path.read_text(encoding="utf-8", errors="replace"), path
-
-
 # -- CITATION.cff, .zenodo.json, issue forms ------------------------------------------------------
 
 

@@ -128,7 +128,8 @@ def walk(folder: Path, root: Path, display: str) -> tuple[list[Path], list[Probl
     while stack:
         current, above = stack.pop()
         try:
-            children = sorted(os.scandir(current), key=lambda e: e.name, reverse=True)
+            with os.scandir(current) as entries:
+                children = sorted(entries, key=lambda e: e.name, reverse=True)
         except OSError as exc:
             problems.append(Problem(where(current), 0, "", f"cannot read the folder: {exc.strerror or exc}"))
             continue
