@@ -11,18 +11,18 @@ Where the inputs are comes from :class:`Project`, which the plugin fills from ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .bibliography import Library
 from .citations import unknown_citation, unknown_citations
 from .citing import SiteInfo, load_site_info
-from .entries import Entry
+from .docs_guard import DocsPage, SnippetOptions, docs_problems
+from .files import exists, metadata_problems
 from .kinds import site_pages
 from .permanence import permanence_problems
 from .problems import Problem, SurveyError
-from .survey import Survey, load_survey
+from .survey import Survey, entry_citation_problems, load_survey
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Project:
     build_cache: Path | None = None
     """The folder where builds keep validated entries and the parsed bibliography (see
     :mod:`.build_cache`); ``None`` (the ``validate`` command): every input is read afresh."""
+    snippets: SnippetOptions | None = None
+    """``pymdownx.snippets`` as ``mkdocs.yml`` configures it; ``None``: not enabled."""
 
     def display(self, path: Path) -> str:
         """``path`` as messages show it: relative to the project root where it is inside it."""
@@ -68,41 +70,14 @@ def _front_matter_lines(text: str) -> int:
     return 0
 
 
-def docs_pages(docs_dir: Path) -> Iterator[Path]:
-    """The Markdown pages of the docs folder, as MkDocs finds them (hidden files and folders skipped)."""
-    if not docs_dir.is_dir():
-        return
-    for path in sorted(docs_dir.rglob("*.md")):
-        if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts) and path.is_file():
-            yield path
-
-
-def docs_citation_problems(project: Project, library: Library) -> list[Problem]:
-    """Unknown citation keys in the docs pages, located in their files."""
+def docs_citation_problems(pages: list[DocsPage], library: Library) -> list[Problem]:
+    """Unknown citation keys in the docs pages (read and bounded by :func:`.docs_guard.docs_problems`), located."""
     problems = []
-    for path in docs_pages(project.docs_dir):
-        where = project.display(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            problems.append(Problem(where, 0, "", f"cannot read: {exc.strerror}"))
-            continue
-        except UnicodeDecodeError:
-            problems.append(Problem(where, 0, "", "not valid UTF-8; save the file as UTF-8"))
-            continue
+    for page in pages:
+        text = page.text
         skip = _front_matter_lines(text)
         body = "\n".join(text.split("\n")[skip:]) if skip else text
-        problems += [unknown_citation(where, c.line, c.key, library) for c in unknown_citations(body, library, first_line=skip + 1)]
-    return problems
-
-
-def entry_citation_problems(entries: Iterable[Entry], library: Library) -> list[Problem]:
-    """Unknown citation keys in the entries' Markdown fields."""
-    problems = []
-    for entry in entries:
-        for name, text in (("rationale", entry.rationale), ("edge_case", entry.edge_case)):
-            for c in unknown_citations(text or "", library, first_line=entry.line(name)):
-                problems.append(unknown_citation(entry.path, c.line, c.key, library, name))
+        problems += [unknown_citation(page.display, c.line, c.key, library) for c in unknown_citations(body, library, first_line=skip + 1)]
     return problems
 
 
@@ -119,14 +94,19 @@ def survey_citation_problems(survey: Survey, framework_path: str) -> list[Proble
     return problems
 
 
-def check_survey(survey: Survey, project: Project) -> list[Problem]:
-    """Every problem of a loaded survey: cross-checks, citations, docs pages, the ledger."""
+def check_survey(survey: Survey, project: Project, pages: list[DocsPage] | None = None) -> list[Problem]:
+    """Every problem of a loaded survey: cross-checks, citations, docs pages, the ledger.
+
+    ``pages``: the docs pages that passed :func:`check_files` (read here when not given).
+    """
     problems = list(survey.warnings)
     problems += survey_citation_problems(survey, project.display(project.framework))
-    problems += docs_citation_problems(project, survey.library)
+    if pages is None:
+        pages = check_files(project)[0]
+    problems += docs_citation_problems(pages, survey.library)
     if project.permanent_ids is not None:
         ledger = project.permanent_ids
-        problems += permanence_problems(ledger, project.display(ledger), site_pages(survey), project.redirects)
+        problems += permanence_problems(ledger, project.display(ledger), site_pages(survey), project.redirects, project.root)
     return problems
 
 
@@ -142,15 +122,26 @@ class Checked:
     """Sorted by file and line; a build must not go on unless this is empty."""
 
 
+def check_files(project: Project) -> tuple[list[DocsPage], list[Problem]]:
+    """The files the build reads besides the survey's data: docs pages and snippets, issue forms, ``.zenodo.json``.
+
+    Each goes through the guarded reader (:mod:`.files`); docs pages are also checked against
+    Markdown's limits. Returns the docs pages that passed, and every problem.
+    """
+    pages, problems = docs_problems(project.docs_dir, project.root, project.display, project.snippets)
+    return pages, problems + metadata_problems(project.root)
+
+
 def check_project(project: Project) -> Checked:
     """Load the survey and its citation metadata, and run every check on them."""
-    problems: list[Problem] = []
+    pages, problems = check_files(project)
     info = None
     try:
         cff = project.citation_file
         info = load_site_info(
             project.root,
-            cff if cff.is_file() else None,
+            # anything standing there, a dangling link or a pipe included, is read (and refused) by the guarded reader
+            cff if exists(cff) else None,
             title=project.site_name,
             url=project.site_url,
             description=project.site_description,
@@ -162,4 +153,4 @@ def check_project(project: Project) -> Checked:
         survey = load_survey(project.root, project.framework, project.entries, project.bibliography, project.build_cache)
     except SurveyError as exc:
         return Checked(None, info, sorted(set(problems + list(exc.problems))))
-    return Checked(survey, info, sorted(set(problems + check_survey(survey, project))))
+    return Checked(survey, info, sorted(set(problems + check_survey(survey, project, pages))))

@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .bibliography import Reference
+from .files import METADATA_BYTES, read_file
 from .problems import Problem, SurveyError
 from .yamlio import load_yaml
 
@@ -131,7 +132,11 @@ def load_site_info(
     data: dict[str, Any] = {}
     display = citation_file.name if citation_file else ""
     if citation_file is not None:
-        doc, problems = load_yaml(citation_file.read_bytes(), display)
+        # the guarded reader: a link to a file outside the project must not name the survey's authors
+        raw, unread = read_file(citation_file, display, root, max_bytes=METADATA_BYTES)
+        if raw is None:
+            raise SurveyError(unread)
+        doc, problems = load_yaml(raw, display)
         if problems:
             raise SurveyError(problems)
         if not isinstance(doc.value, dict):

@@ -109,7 +109,7 @@ def new(args: argparse.Namespace) -> int:
     try:
         project = _project(args)
         bib_name = project.display(project.bibliography)
-        framework = load_framework(project.framework, project.display(project.framework))
+        framework = load_framework(project.framework, project.display(project.framework), project.root)
         from .survey import BIB_MAX_BYTES
         from .yamlio import read_file
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import base
@@ -17,6 +18,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
 from .checks import Project
+from .docs_guard import snippet_options
 from .problems import Problem, SurveyError
 from .state import Options
 
@@ -53,11 +55,13 @@ def project_from(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
         framework=Path(options.framework).resolve(),
         entries=Path(options.entries).resolve(),
         bibliography=Path(options.bibliography).resolve(),
-        docs_dir=Path(config.docs_dir).resolve(),
+        # not resolved: a docs folder that is a link outside the project is refused by name (docs_guard)
+        docs_dir=root / os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
         citation_file=root / options.citation_file,
         build_cache=root / options.cache_dir / "inputs",
         permanent_ids=root / options.permanent_ids if options.permanent_ids else None,
         redirects=tuple(maps),
+        snippets=snippet_options(config.markdown_extensions, config.mdx_configs, root, Path(config.config_file_path).name),
         site_name=config.site_name,
         site_url=config.site_url or "",
         site_description=config.site_description or "",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .files import read_file
 from .problems import Problem, SurveyError
 from .schema import make_validator, packaged_schema, validate
 from .yamlio import Document, load_yaml
@@ -143,20 +144,20 @@ def _question_problems(raw: dict[str, Any], doc: Document, display: str) -> list
     return problems
 
 
-def load_framework(path: Path, display: str) -> Framework:
+def load_framework(path: Path, display: str, root: Path | None = None) -> Framework:
     """Read and validate a framework file.
 
     Args:
         path: the file to read.
         display: its path as shown in messages (relative to the project root).
+        root: the project root, inside which the file must lie (default: the file's folder).
 
     Raises:
         SurveyError: listing every problem in the file.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SurveyError([Problem(display, 0, "", f"cannot read the framework file: {exc.strerror}")]) from exc
+    data, unread = read_file(path, display, root if root is not None else path.parent)  # the guarded reader
+    if data is None:
+        raise SurveyError(unread)
     doc, problems = load_yaml(data, display)
     if not problems:
         problems = validate(doc, make_validator(packaged_schema("framework.schema.json")), display)

@@ -26,6 +26,7 @@ from . import placeholders
 from .citations import Citation, replace_citations
 from .citing import json_for_html
 from .figure import auto_positions, figure_inputs
+from .files import read_file
 from .framework import Axis
 from .markup import template_env
 from .pages import Link
@@ -89,7 +90,10 @@ def proposal_form(root: Path, repository: str) -> dict[str, Any] | None:
         return None
     folder = root / ".github" / "ISSUE_TEMPLATE"
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        doc, problems = load_yaml(path.read_bytes(), path.name)
+        data, problems = read_file(path, path.name, root)  # a link to /dev/zero or a pipe is refused, unread
+        if data is None:
+            continue
+        doc, problems = load_yaml(data, path.name)
         body = doc.value.get("body") if not problems and isinstance(doc.value, dict) else None
         ids = {field.get("id") for field in body if isinstance(field, dict)} if isinstance(body, list) else set()
         if {"quadrant", "position"} <= ids:

@@ -7,9 +7,11 @@ page that is not yet listed, are both reported with the line or the text to add.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .files import LEDGER_BYTES, read_text
 from .problems import Problem
 from .routes import SitePages
 
@@ -29,11 +31,16 @@ def _redirected(page_id: str, redirects: Iterable[str]) -> bool:
     return bool({f"{page_id}.md", f"{page_id}/index.md", f"{page_id}.html", f"{page_id}/index.html"} & sources)
 
 
-def permanence_problems(ids_file: Path, display: str, pages: SitePages, redirects: Iterable[str]) -> list[Problem]:
-    """Listed ids that no longer resolve, and pages missing from the list."""
-    if not ids_file.is_file():
+def permanence_problems(
+    ids_file: Path, display: str, pages: SitePages, redirects: Iterable[str], root: Path | None = None
+) -> list[Problem]:
+    """Listed ids that no longer resolve, and pages missing from the list (``root``: the project, default the file's folder)."""
+    if not os.path.lexists(ids_file):
         return [Problem(display, 0, "", "the list of published ids is missing; `living-survey ids --write` creates it")]
-    listed = read_ids(ids_file.read_text(encoding="utf-8"))
+    text, unread = read_text(ids_file, display, root if root is not None else ids_file.parent, max_bytes=LEDGER_BYTES)
+    if text is None:
+        return unread
+    listed = read_ids(text)
     redirects = list(redirects)
     current = pages.permanent_ids()
     now = set(current)

@@ -29,6 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import LivingSurveyConfig, options_from, project_from
+from .docs_guard import pin_base_paths
 from .exports import data_files
 from .feeds import feed_files
 from .kinds import view
@@ -103,6 +104,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the data and run every check: any problem stops the build before a page is written."""
         project = project_from(config, self.config)
+        pin_base_paths(config.markdown_extensions, config.mdx_configs, project.snippets)  # the paths check_project reads
         try:  # Figure 1 is drawn here on a cache miss: a label no font can draw stops the build too
             self.build = make_build(project, options_from(project.root, self.config), os.environ)
         except (SurveyError, ValueError) as exc:

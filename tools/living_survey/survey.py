@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,13 +15,14 @@ from pathlib import Path
 from .abstracts import abstract_problems
 from .bibliography import Library, parse_bibliography
 from .build_cache import EntryCache, load_library
+from .citations import unknown_citation, unknown_citations
 from .entries import Entry, load_entries
+from .files import BIB_BYTES, read_file
 from .framework import Framework, load_framework
 from .problems import Problem, SurveyError, shown
 from .works import Work, Works, placer_id
-from .yamlio import read_file
 
-BIB_MAX_BYTES = 64 * 1_048_576
+BIB_MAX_BYTES = BIB_BYTES
 """The bibliography is read up to this size (a hostile symlink to /dev/zero is not read at all)."""
 
 
@@ -142,6 +144,16 @@ def _library_checks(entries: list[Entry], library: Library) -> list[Problem]:
     return _cross_checks(entries, library) + abstract_problems(entries, library)
 
 
+def entry_citation_problems(entries: Iterable[Entry], library: Library) -> list[Problem]:
+    """Unknown citation keys in the entries' Markdown fields."""
+    problems = []
+    for entry in entries:
+        for name, text in (("rationale", entry.rationale), ("edge_case", entry.edge_case)):
+            for c in unknown_citations(text or "", library, first_line=entry.line(name)):
+                problems.append(unknown_citation(entry.path, c.line, c.key, library, name))
+    return problems
+
+
 def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path, build_cache: Path | None = None) -> Survey:
     """Read, validate and join every input.
 
@@ -161,7 +173,7 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
         return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
     problems: list[Problem] = []
-    framework = load_framework(framework_file, rel(framework_file))
+    framework = load_framework(framework_file, rel(framework_file), root)
     cache = EntryCache(build_cache / "entries.json", salt=repr(framework)) if build_cache is not None else None
     drafts: list[Entry] = []
     entries, found = load_entries(entries_dir, root, framework, cache, drafts)
@@ -182,8 +194,6 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
     if problems:
         # the checks against the bibliography still run, on every entry and on the well-formed
         # fields of those with problems, so that one run lists every problem of a file
-        from .checks import entry_citation_problems  # checks imports this module
-
         everything = sorted([*entries, *drafts], key=lambda e: e.id)
         if library.references or not library.problems:  # a bibliography that could not be read at all would flag every key
             problems += _library_checks(everything, library) + entry_citation_problems(everything, library)

@@ -9,20 +9,20 @@ schema, refusing tags, anchors, aliases, duplicate keys, tabs and non-UTF-8 inpu
 from __future__ import annotations
 
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from .files import YAML_BYTES
+from .files import read_file as read_file  # re-exported: the one guarded reader lives in files.py
 from .problems import Problem
 
 # libyaml is much faster; fall back to the pure-Python composer where it is missing.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-MAX_BYTES = 1_048_576
+MAX_BYTES = YAML_BYTES
 """Files larger than this are refused before parsing (entries are a few kilobytes)."""
 MAX_DEPTH = 32
 """Values nested deeper than this are refused (an entry needs three levels)."""
@@ -53,49 +53,6 @@ def field_name(path: Path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def read_file(
-    path: os.PathLike[str] | str, display: str, root: os.PathLike[str] | str, *, max_bytes: int = MAX_BYTES
-) -> tuple[bytes | None, list[Problem]]:
-    """Read a contributed file with a bounded read.
-
-    Git carries symbolic links, so a pull request can point an entry at ``/dev/zero``, a pipe or a
-    file outside the project. The file is resolved, refused unless it lies inside ``root``,
-    opened without blocking, refused unless it is a regular file, and read up to one byte past
-    the limit, never more.
-
-    Returns:
-        The bytes, or ``None`` and the reason as a problem.
-    """
-
-    def refuse(message: str) -> tuple[None, list[Problem]]:
-        return None, [Problem(display, 0, "", message)]
-
-    try:
-        real = os.path.realpath(path, strict=True)
-    except OSError as exc:
-        return refuse(f"cannot read: {exc.strerror or exc}")
-    base = os.path.realpath(root)
-    try:
-        inside = os.path.commonpath([real, base]) == base
-    except ValueError:  # on Windows, paths on two drives have no common path
-        inside = False
-    if not inside:
-        return refuse("is a symbolic link to a file outside the project; commit the file itself")
-    try:
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        return refuse(f"cannot read: {exc.strerror or exc}")
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
-            return refuse(f"is {kind}, not a regular file; an input must be a plain text file")
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        return refuse(f"file is more than {max_bytes:,} bytes; the limit is {max_bytes:,}")
-    return data, []
 
 
 @dataclass
