@@ -31,7 +31,7 @@ from mkdocs.structure.toc import get_toc
 from .browse import search_terms
 from .browse_pages import BROWSE_MARK, SCRIPT, BrowsePages, browse_files
 from .changes import changes_markdown
-from .checks import Project, check_project
+from .checks import Project, check_project, project_secret
 from .citing import SiteInfo
 from .entries import Entry
 from .exports import data_files
@@ -86,7 +86,7 @@ class LivingSurveyConfig(base.Config):
     entry_edit_uri = c.Optional(c.Type(str))
     """Path under ``repo_url`` to edit a file of the repository (``edit/main/``); none: no edit links."""
     cache_dir = c.Type(str, default=".cache/living-survey")
-    """Where the figure cache lives, relative to ``mkdocs.yml``."""
+    """Where the figure and inputs caches live, relative to ``mkdocs.yml``; never committed, never in ``docs_dir``."""
     citation_file = c.Type(str, default="CITATION.cff")
     """The survey's citation metadata (authors, version, licence); if absent, pages cite the site name."""
     permanent_ids = c.Optional(c.Type(str))
@@ -109,6 +109,8 @@ def _project(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
         docs_dir=Path(config.docs_dir).resolve(),
         citation_file=root / options.citation_file,
         build_cache=root / options.cache_dir / "inputs",
+        cache_dir=root / options.cache_dir,
+        site_dir=Path(config.site_dir).resolve(),
         permanent_ids=root / options.permanent_ids if options.permanent_ids else None,
         redirects=tuple(maps),
         site_name=config.site_name,
@@ -236,7 +238,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config), history=self.history)
         self._proposal = proposal_form(self.root, config.repo_url or "")
         try:  # drawn (on a cache miss) before any page: a label no font can draw stops the build here
-            self._figure = ensure_figure_files(self.survey, self.root / self.config.cache_dir / "figure")
+            self._figure = ensure_figure_files(self.survey, self.root / self.config.cache_dir / "figure", project_secret(project))
         except SurveyError as exc:
             raise PluginError(str(exc)) from None
         if CSS_SRC not in config.extra_css:
