@@ -32,7 +32,6 @@ from mkdocs.exceptions import Abort
 from living_survey import build_cache
 from living_survey.build_cache import EntryCache
 from living_survey.framework import load_framework
-from living_survey.keyed import machine_secret
 from living_survey.survey import load_survey
 from living_survey.yamlio import load_yaml
 
@@ -83,6 +82,13 @@ def plant_public(root: Path, entry_changes: dict[str, dict[str, Any]], title: st
         salt = _v1_salt(hashlib.sha256(f"references.bib\0{text}".encode()).hexdigest())
         content = {"version": 1, "salt": salt, "references": references, "labels_digest": survey.library.labels_digest}
         (folder / "bibliography.json").write_text(json.dumps(content), encoding="utf-8")
+
+
+def machine_secret() -> bytes:
+    # imported when used, so that the public-salt cases also run against code that has no secret
+    from living_survey.keyed import machine_secret
+
+    return machine_secret()
 
 
 def plant_signed(root: Path, secret: bytes, entry_values: dict[str, Callable[[dict[str, Any]], Any]]) -> None:
@@ -277,3 +283,28 @@ def test_fuzzed_records_never_give_a_traceback(sample: Path) -> None:
         assert entry.position is None or all(isinstance(c, int | float) and -1 <= c <= 1 for c in entry.position), changes
         assert all(isinstance(q.text, str) and q.text.strip() for q in entry.quotes) and isinstance(entry.rationale, str), changes
     assert refused >= 80, "the fuzzer made too few invalid records to test anything"
+
+
+# -- the figure cache ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["edited-file", "forged-manifest"])
+def test_a_tampered_figure_cache_is_drawn_again(sample: Path, build_site, how: str) -> None:
+    """An SVG in the figure cache given an ``onerror`` attribute (the map script's cleaning is not the
+    only guard): the build draws the figure again instead of publishing it. With a manifest
+    rewritten to match, as the earlier plain-JSON manifest allowed, likewise."""
+    build_site(sample)
+    (folder,) = [p for p in (sample / CACHE / "figure").iterdir() if p.is_dir()]
+    payload = '<image href="x" onerror="window.__pwned=1"/>'
+    for name in ("map.svg", "figure1.svg"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("</svg>", payload + "</svg>"), encoding="utf-8")
+    if how == "forged-manifest":
+        names = [p.name for p in folder.iterdir() if p.name != "manifest.json"]
+        (folder / "manifest.json").write_text(json.dumps({"key": folder.name, "files": names}), encoding="utf-8")
+    site = build_site(sample)
+    for name in ("map.svg", "figure1.svg"):
+        published = (site / "assets" / name).read_text(encoding="utf-8")
+        assert "onerror" not in published and "__pwned" not in published, name
+        assert "onerror" not in (folder / name).read_text(encoding="utf-8"), "the cache still holds the tampered file"
+    assert "__pwned" not in _site_text(site)
