@@ -303,3 +303,65 @@ def test_a_cache_that_cannot_be_written_is_no_cache(sample: Path, build_site: Ca
     second = _site_files(build_site(sample))
     assert [name for name in first if first[name] != second.get(name)] == []
     assert target.is_file() if blocked == "inputs" else target.is_dir()
+
+
+# -- the machine's secret ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_secrets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """The secret module with nothing read yet, and a user cache folder of this test's own."""
+    from living_survey import keyed
+
+    monkeypatch.setattr(keyed, "_KNOWN", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return keyed
+
+
+def test_the_secret_is_made_once_private_and_outside_the_project(fresh_secrets, tmp_path: Path) -> None:
+    keyed = fresh_secrets
+    first = keyed.machine_secret(tmp_path / "project")
+    location = tmp_path / "xdg" / "living-survey" / "secret"
+    assert location.read_bytes() == first and len(first) == keyed.SECRET_BYTES
+    assert location.stat().st_mode & 0o777 == 0o600
+    keyed._KNOWN.clear()
+    assert keyed.machine_secret() == first, "a second process must find the same secret"
+    assert first != keyed._PROCESS
+
+
+@pytest.mark.parametrize("where", ["inside-project", "not-a-folder", "open-permissions", "wrong-length"])
+def test_an_unusable_secret_gives_a_secret_of_this_process(
+    fresh_secrets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A secret a pull request could write (in the project), or that others can read, or that cannot
+    be made, is never used: this process's own is, and nothing fails."""
+    keyed = fresh_secrets
+    project = tmp_path / "project"
+    location = tmp_path / "xdg" / "living-survey" / "secret"
+    avoid: tuple[Path, ...] = ()
+    if where == "inside-project":
+        monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
+        avoid = (project,)
+    elif where == "not-a-folder":
+        (tmp_path / "xdg").write_text("a file where the folder should be", encoding="utf-8")
+    else:
+        location.parent.mkdir(parents=True)
+        location.write_bytes(b"k" * (keyed.SECRET_BYTES if where == "open-permissions" else 5))
+        location.chmod(0o644 if where == "open-permissions" else 0o600)
+    assert keyed.machine_secret(*avoid) == keyed._PROCESS
+    if where == "inside-project":
+        assert not (project / ".cache").exists(), "no secret is written inside the project"
+
+
+def test_a_cache_made_with_another_secret_is_no_cache(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same project, the same bytes, built by another user (or machine): every file is read again."""
+    from living_survey import keyed
+
+    build_site(sample)
+    monkeypatch.setattr(keyed, "_KNOWN", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(sample.parent / "another-user"))
+    reads = Reads(monkeypatch)
+    build_site(sample)
+    assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1
