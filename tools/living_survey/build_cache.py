@@ -93,6 +93,7 @@ def _write(path: Path, content: dict[str, Any], secret: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.unlink(missing_ok=True)  # a link left in its place would be written through
         temporary.write_bytes(data)
         os.replace(temporary, path)
     except OSError:
