@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import textwrap
@@ -591,3 +592,17 @@ def served_synthetic(tmp_path_factory: pytest.TempPathFactory):
     server = _Quiet(root / "site")
     yield server.url
     server.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def machine_cache_home(tmp_path_factory: pytest.TempPathFactory):
+    """The user cache folder, where the caches' machine secret lives: the tests' own, never the
+    real one (set before any other session fixture builds a site; subprocesses inherit it)."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before

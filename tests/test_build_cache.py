@@ -17,10 +17,23 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from living_survey import build_cache, entries, survey
+from living_survey.keyed import machine_secret, signed
 
 from .conftest import living_survey
 
 CACHE = Path(".cache/living-survey/inputs")
+
+
+def _load(path: Path) -> dict:
+    """A cache file's content (after the line holding its keyed digest)."""
+    return json.loads(path.read_bytes().partition(b"\n")[2])
+
+
+def _store(path: Path, content: object, *, raw: str | None = None) -> None:
+    """Write a cache file signed with this machine's secret, as a build on this machine would: the
+    records in it must then stand every check on their own."""
+    body = raw if raw is not None else json.dumps(content)
+    path.write_bytes(signed(machine_secret(), f"living-survey inputs {path.name}", body.encode("utf-8")))
 
 
 def _site_files(site: Path) -> dict[str, bytes]:
@@ -56,7 +69,7 @@ def test_a_rebuild_reads_no_unchanged_input_and_gives_the_same_site(
     count = len(list((sample / "entries").glob("*.yaml")))
     first = _site_files(build_site(sample))
     assert (sample / CACHE / "entries.json").is_file() and (sample / CACHE / "bibliography.json").is_file()
-    kept = json.loads((sample / CACHE / "entries.json").read_text(encoding="utf-8"))["entries"]
+    kept = _load(sample / CACHE / "entries.json")["entries"]
     assert len(kept) == count
     reads = Reads(monkeypatch)
     second = _site_files(build_site(sample))
@@ -112,12 +125,12 @@ def test_a_bibliography_changed_after_a_cached_build_is_parsed_again(
 def test_a_damaged_cache_is_no_cache(sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     first = _site_files(build_site(sample))
     for name in ("entries.json", "bibliography.json"):
-        (sample / CACHE / name).write_text(damage, encoding="utf-8")
+        _store(sample / CACHE / name, None, raw=damage)
     reads = Reads(monkeypatch)
     second = _site_files(build_site(sample))
     assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1
     assert [name for name in first if first[name] != second.get(name)] == []
-    assert json.loads((sample / CACHE / "entries.json").read_text(encoding="utf-8"))["version"] == build_cache.VERSION
+    assert _load(sample / CACHE / "entries.json")["version"] == build_cache.VERSION
 
 
 def test_malformed_records_with_the_right_salt_are_read_again(
@@ -125,9 +138,9 @@ def test_malformed_records_with_the_right_salt_are_read_again(
 ) -> None:
     build_site(sample)
     for name, section in (("entries.json", "entries"), ("bibliography.json", "references")):
-        stored = json.loads((sample / CACHE / name).read_text(encoding="utf-8"))
+        stored = _load(sample / CACHE / name)
         stored[section] = {key: {"unexpected": True} for key in stored[section]}
-        (sample / CACHE / name).write_text(json.dumps(stored), encoding="utf-8")
+        _store(sample / CACHE / name, stored)
     reads = Reads(monkeypatch)
     site = build_site(sample)
     assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1
@@ -218,12 +231,15 @@ def test_a_rebuild_keeps_a_whole_number_coordinate_as_written(
 def test_a_record_of_the_wrong_type_or_for_another_file_is_read_again(
     sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, change: dict
 ) -> None:
-    """A record with the right salt but fields a validated entry cannot have (or another file's id)
-    is no record: the file is validated again and the site is the same."""
+    """A record with the right salt and signature but fields a validated entry cannot have (or
+    another file's id) is no record: the file is validated again and the site is the same."""
     first = _site_files(build_site(sample))
-    stored = json.loads((sample / CACHE / "entries.json").read_text(encoding="utf-8"))
-    stored["entries"] = {key: {**record, **change} for key, record in stored["entries"].items()}
-    (sample / CACHE / "entries.json").write_text(json.dumps(stored), encoding="utf-8")
+    stored = _load(sample / CACHE / "entries.json")
+    # a record is the file's YAML value and where each part of it was; id and path say whose it is
+    top = {name: v for name, v in change.items() if name in ("id", "path", "lines")}
+    inner = {name: v for name, v in change.items() if name not in top}
+    stored["entries"] = {key: {**record, **top, "value": {**record["value"], **inner}} for key, record in stored["entries"].items()}
+    _store(sample / CACHE / "entries.json", stored)
     reads = Reads(monkeypatch)
     second = _site_files(build_site(sample))
     assert reads.yaml == len(list((sample / "entries").glob("*.yaml")))
@@ -250,9 +266,9 @@ def test_a_reference_of_the_wrong_type_is_parsed_again(
     sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, change: dict
 ) -> None:
     first = _site_files(build_site(sample))
-    stored = json.loads((sample / CACHE / "bibliography.json").read_text(encoding="utf-8"))
+    stored = _load(sample / CACHE / "bibliography.json")
     stored["references"] = {key: {**record, **change} for key, record in stored["references"].items()}
-    (sample / CACHE / "bibliography.json").write_text(json.dumps(stored), encoding="utf-8")
+    _store(sample / CACHE / "bibliography.json", stored)
     reads = Reads(monkeypatch)
     second = _site_files(build_site(sample))
     assert reads.bib == 1
@@ -287,3 +303,65 @@ def test_a_cache_that_cannot_be_written_is_no_cache(sample: Path, build_site: Ca
     second = _site_files(build_site(sample))
     assert [name for name in first if first[name] != second.get(name)] == []
     assert target.is_file() if blocked == "inputs" else target.is_dir()
+
+
+# -- the machine's secret ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_secrets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """The secret module with nothing read yet, and a user cache folder of this test's own."""
+    from living_survey import keyed
+
+    monkeypatch.setattr(keyed, "_KNOWN", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return keyed
+
+
+def test_the_secret_is_made_once_private_and_outside_the_project(fresh_secrets, tmp_path: Path) -> None:
+    keyed = fresh_secrets
+    first = keyed.machine_secret(tmp_path / "project")
+    location = tmp_path / "xdg" / "living-survey" / "secret"
+    assert location.read_bytes() == first and len(first) == keyed.SECRET_BYTES
+    assert location.stat().st_mode & 0o777 == 0o600
+    keyed._KNOWN.clear()
+    assert keyed.machine_secret() == first, "a second process must find the same secret"
+    assert first != keyed._PROCESS
+
+
+@pytest.mark.parametrize("where", ["inside-project", "not-a-folder", "open-permissions", "wrong-length"])
+def test_an_unusable_secret_gives_a_secret_of_this_process(
+    fresh_secrets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A secret a pull request could write (in the project), or that others can read, or that cannot
+    be made, is never used: this process's own is, and nothing fails."""
+    keyed = fresh_secrets
+    project = tmp_path / "project"
+    location = tmp_path / "xdg" / "living-survey" / "secret"
+    avoid: tuple[Path, ...] = ()
+    if where == "inside-project":
+        monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
+        avoid = (project,)
+    elif where == "not-a-folder":
+        (tmp_path / "xdg").write_text("a file where the folder should be", encoding="utf-8")
+    else:
+        location.parent.mkdir(parents=True)
+        location.write_bytes(b"k" * (keyed.SECRET_BYTES if where == "open-permissions" else 5))
+        location.chmod(0o644 if where == "open-permissions" else 0o600)
+    assert keyed.machine_secret(*avoid) == keyed._PROCESS
+    if where == "inside-project":
+        assert not (project / ".cache").exists(), "no secret is written inside the project"
+
+
+def test_a_cache_made_with_another_secret_is_no_cache(
+    sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same project, the same bytes, built by another user (or machine): every file is read again."""
+    from living_survey import keyed
+
+    build_site(sample)
+    monkeypatch.setattr(keyed, "_KNOWN", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(sample.parent / "another-user"))
+    reads = Reads(monkeypatch)
+    build_site(sample)
+    assert reads.yaml == len(list((sample / "entries").glob("*.yaml"))) and reads.bib == 1

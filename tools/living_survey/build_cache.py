@@ -1,20 +1,22 @@
 """Validated inputs kept between builds: entries by the exact bytes of their file, and the
 parsed bibliography by the exact text of the ``.bib`` file.
 
-Reading and validating every entry file (YAML with line numbers, the JSON Schema, the text
-checks) is most of what the plugin does before MkDocs starts, and on a rebuild almost every file
-is unchanged. A file whose bytes, path and id are the same as at the last build, checked by the
-same code (and the same libraries) against the same framework, gives the same :class:`Entry`: the build takes that record
-from here instead of validating the file again. Any other file (new, edited, renamed) is
-validated in full, and only entries without a problem are kept. The same holds for the
-bibliography as a whole: unchanged text, same code, same parse; a bibliography with any problem
-is never kept. Checks across files (BibTeX keys, two placements by one placer, the ledger of page
+Reading an entry file is most of what the plugin does before MkDocs starts, and on a rebuild almost
+every file is unchanged. For a file whose bytes, path and id are those of an earlier build, read by
+the same code (and the same libraries) against the same framework, the build takes the value its
+YAML gave from here instead of parsing the YAML again; every check of an entry (the schema, the
+vocabularies, the text rules, the position, the date) then runs on it exactly as on a freshly read
+file, through the same function. A record that fails any check is dropped and its file is read
+afresh. The bibliography is kept whole, by its exact text; a bibliography with any problem is
+never kept. Checks across files (BibTeX keys, two placements by one placer, the ledger of page
 ids) run on every build, cached inputs or not.
 
-The cache is plain JSON files under the plugin's ``cache_dir`` (never committed: a test refuses
-a tracked cache file). Anything wrong with it (missing, unreadable, another version, another
-salt, a malformed record) makes it an empty cache, never an error. ``living-survey validate``
-does not use it: it always reads every file.
+Nothing here trusts the cache folder. Every record is keyed by an HMAC of its file's bytes (or the
+bibliography's text) with this machine's secret (:mod:`.keyed`), and every cache file carries an
+HMAC of its content: a cache written elsewhere, copied, committed to the repository or edited is no
+cache. Anything else wrong with it (missing, unreadable, too large, another version, a malformed
+record) makes it an empty cache, never an error. ``living-survey validate`` does not use it: it
+always reads every file.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -31,9 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from .bibliography import Library, Name, Reference, parse_bibliography
-from .entries import Dataset, Entry, Quote
+from .keyed import keyed_digest, read_signed, signed
+from .yamlio import _CONTROL, MAX_DEPTH, Document
 
-VERSION = 1
+VERSION = 2
+"""2: records hold the YAML value of an entry file, keyed by an HMAC with the machine's secret."""
 
 
 _READERS = ("PyYAML", "jsonschema", "bibtexparser", "pylatexenc")
@@ -61,29 +66,35 @@ def _source_digest() -> str:
 _SOURCE = _source_digest()
 
 
-def _salted(salt: str) -> str:
-    return hashlib.sha256(f"{VERSION}\0{_SOURCE}\0{salt}".encode()).hexdigest()
+def _salted(secret: bytes, *parts: str) -> str:
+    """What every record of a cache file depends on besides its own bytes: the format, the code and
+    libraries, and ``parts`` (the framework; the bibliography's path and text), keyed."""
+    return keyed_digest(secret, "living-survey inputs salt", str(VERSION).encode(), _SOURCE.encode(), *(p.encode("utf-8") for p in parts))
 
 
-def _read(path: Path, salt: str) -> dict[str, Any] | None:
-    """The cache file's content if it was written by this code with this salt."""
+def _read(path: Path, secret: bytes, salt: str) -> dict[str, Any] | None:
+    """The cache file's content if this machine wrote it, with this code and this salt."""
+    body = read_signed(path, secret, f"living-survey inputs {path.name}")
+    if body is None:
+        return None
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # RecursionError: nesting deeper than a record has
+        stored = json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than a record has
         return None
     if isinstance(stored, dict) and stored.get("version") == VERSION and stored.get("salt") == salt:
         return stored
     return None
 
 
-def _write(path: Path, content: dict[str, Any]) -> None:
-    """Replace the cache file atomically; on failure there is no cache file, never half of one."""
+def _write(path: Path, content: dict[str, Any], secret: bytes) -> None:
+    """Replace the cache file atomically, signed; on failure there is no cache file, never half of one."""
     # not sorted: the library is in label order, fields and lines in the order of their file
-    text = json.dumps(content, ensure_ascii=False)
+    data = signed(secret, f"living-survey inputs {path.name}", json.dumps(content, ensure_ascii=False).encode("utf-8"))
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
+        temporary.unlink(missing_ok=True)  # a link left in its place would be written through
+        temporary.write_bytes(data)
         os.replace(temporary, path)
     except OSError:
         for leftover in (temporary, path):
@@ -97,16 +108,6 @@ def _text(value: Any, *, optional: bool = False) -> Any:
     if isinstance(value, str) or (optional and value is None):
         return value
     raise TypeError(f"{type(value).__name__} where text was kept")
-
-
-def _optional(value: Any) -> str | None:
-    return _text(value, optional=True)
-
-
-def _number(value: Any) -> int | float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    raise TypeError(f"{type(value).__name__} where a number was kept")
 
 
 def _whole(value: Any) -> int:
@@ -141,95 +142,97 @@ def _checked(record: Any, names: tuple[str, ...], convert: dict[str, Callable[[A
     return {name: convert[name](record[name]) for name in names}
 
 
-def _position(value: Any) -> tuple[int | float, int | float] | None:
-    if value is None:
-        return None
-    x, y = _items(value)  # JSON keeps 1 and 1.0 apart as YAML does: they come back as they were read
-    return (_number(x), _number(y))
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is one the YAML reader could have built: mappings with text keys, lists,
+    text without control characters, booleans, integers, finite numbers and nulls, nested at most
+    :data:`~.yamlio.MAX_DEPTH` levels. Walked with a stack of its own, so no record can make it
+    recurse, and checked before any check of an entry walks the value."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if _CONTROL.search(item):
+                return False
+        elif isinstance(item, float):
+            if not math.isfinite(item):  # YAML's .nan and .inf are refused when read, and NaN passes every range check
+                return False
+        elif item is None or isinstance(item, int):
+            continue
+        elif depth >= MAX_DEPTH:
+            return False
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str) or _CONTROL.search(key):
+                    return False
+                stack.append((child, depth + 1))
+        else:
+            return False
+    return True
 
 
-_QUOTE = _names_of(Quote)
-_QUOTE_FIELDS: dict[str, Callable[[Any], Any]] = {
-    **dict.fromkeys(("text", "cite"), _text),
-    **dict.fromkeys(("page", "via", "cited_page", "locator"), _optional),
-}
-_DATASET = _names_of(Dataset)
-_DATASET_FIELDS: dict[str, Callable[[Any], Any]] = {"name": _text, "url": _optional}
-_ENTRY = _names_of(Entry)
-_ENTRY_FIELDS: dict[str, Callable[[Any], Any]] = {
-    **dict.fromkeys(("id", "path", "key", "quadrant", "rationale", "placed_by", "added"), _text),
-    **dict.fromkeys(("edge_case", "organisation"), _optional),
-    "quotes": lambda v: tuple(Quote(**_checked(q, _QUOTE, _QUOTE_FIELDS)) for q in _items(v)),
-    "datasets": lambda v: tuple(Dataset(**_checked(d, _DATASET, _DATASET_FIELDS)) for d in _items(v)),
-    "signal": lambda v: tuple(_text(s) for s in _items(v)),
-    "position": _position,
-    "lines": lambda v: {_text(k): _whole(n) for k, n in v.items()},
-    "drawn": lambda v: _text(v).encode("utf-8"),
-}
-
-
-def _record(entry: Entry) -> dict[str, Any]:
-    record = _shallow(entry, _ENTRY)
-    record["quotes"] = [_shallow(q, _QUOTE) for q in entry.quotes]
-    record["datasets"] = [_shallow(d, _DATASET) for d in entry.datasets]
-    record["drawn"] = entry.drawn.decode("utf-8")
-    return record
-
-
-def _entry(record: Any) -> Entry:
-    """The entry a record describes; ``TypeError``/``KeyError``/``ValueError``/``AttributeError`` if
-    it is malformed, including a field of a type no validated entry has (a damaged record must not
-    reach a page)."""
-    return Entry(**_checked(record, _ENTRY, _ENTRY_FIELDS))
+def _path(value: Any) -> tuple[str | int, ...]:
+    parts = _items(value)
+    if len(parts) > MAX_DEPTH + 1 or not all(isinstance(p, str) or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+        raise TypeError("a line's path is not a path of a value")
+    return tuple(parts)
 
 
 class EntryCache:
-    """The entries of one build, read from and written back to ``path``."""
+    """The entries of one build, read from and written back to ``path``.
 
-    def __init__(self, path: Path, salt: str):
+    A record is the value an entry file's YAML gave and the line of each of its parts, kept only
+    for a file that passed every check; :func:`.entries.load_entry` runs every check on it again.
+    """
+
+    def __init__(self, path: Path, salt: str, secret: bytes):
         self.path = path
-        self.salt = _salted(salt)
+        self.secret = secret
+        self.salt = _salted(secret, salt)
         self._old: dict[str, Any] = {}
         self._new: dict[str, dict[str, Any]] = {}
         self._changed = False
         self.hits = 0
-        stored = _read(path, self.salt)
+        stored = _read(path, secret, self.salt)
         if stored is not None and isinstance(stored.get("entries"), dict):
             self._old = stored["entries"]
 
-    @staticmethod
-    def key(display: str, entry_id: str, data: bytes) -> str:
-        """What a file's validation depends on, besides the salt: where it is, its id, its bytes."""
-        digest = hashlib.sha256()
-        digest.update(display.encode("utf-8") + b"\0" + entry_id.encode("utf-8") + b"\0")
-        digest.update(data)
-        return digest.hexdigest()
+    def key(self, display: str, entry_id: str, data: bytes) -> str:
+        """What a file's validation depends on, besides the salt: where it is, its id, its bytes;
+        keyed with the machine's secret, so that no one else can make a record for these bytes."""
+        return keyed_digest(self.secret, "living-survey entry", self.salt.encode(), display.encode("utf-8"), entry_id.encode("utf-8"), data)
 
-    def get(self, key: str, entry_id: str, display: str) -> Entry | None:
-        """The entry validated from these very bytes at an earlier build, if it is kept (and is
-        the entry of this file: a record under another file's key is no record)."""
+    def get(self, key: str, entry_id: str, display: str) -> Document | None:
+        """The document read from these very bytes at an earlier build, if it is kept, is one the
+        YAML reader could have made, and is the document of this file (a record under another
+        file's key is no record). It has not been checked yet: the caller runs every check."""
         record = self._old.get(key)
-        if not isinstance(record, dict):
-            return None
         try:
-            entry = _entry(record)
-        except (TypeError, KeyError, ValueError, AttributeError, IndexError):
+            if not isinstance(record, dict) or record.keys() != {"id", "path", "value", "lines"}:
+                return None
+            if (record["id"], record["path"]) != (entry_id, display) or not _plain(record["value"]):
+                return None
+            lines = {_path(path): _whole(line) for path, line in _items(record["lines"])}
+        except (TypeError, ValueError):
             return None
-        if (entry.id, entry.path) != (entry_id, display):
-            return None
-        self._new[key] = record
-        self.hits += 1
-        return entry
+        return Document(value=record["value"], lines=lines)
 
-    def put(self, key: str, entry: Entry) -> None:
-        """Keep an entry that passed every check of its file."""
-        self._new[key] = _record(entry)
-        self._changed = True  # a new file, or one whose record was damaged: either way, write
+    def keep(self, key: str) -> None:
+        """The record under ``key`` passed every check: keep it for the next build."""
+        self._new[key] = self._old[key]
+        self.hits += 1
+
+    def put(self, key: str, entry_id: str, display: str, doc: Document) -> None:
+        """Keep the document of a file whose entry passed every check."""
+        lines = [[list(path), line] for path, line in doc.lines.items()]
+        self._new[key] = {"id": entry_id, "path": display, "value": doc.value, "lines": lines}
+        self._changed = True  # a new file, or one whose record failed a check: either way, write
 
     def save(self) -> None:
         """Write the entries of this build (and only those), atomically; a failure leaves no cache."""
         if self._changed or self._new.keys() != self._old.keys():
-            _write(self.path, {"version": VERSION, "salt": self.salt, "entries": self._new})
+            _write(self.path, {"version": VERSION, "salt": self.salt, "entries": self._new}, self.secret)
 
 
 _NAME = _names_of(Name)
@@ -267,11 +270,11 @@ def _library(stored: dict[str, Any], path: str) -> Library:
     return Library(path=path, references=references, problems=(), labels_digest=_text(stored["labels_digest"]))
 
 
-def load_library(cache: Path, text: str, path: str) -> Library:
+def load_library(cache: Path, text: str, path: str, secret: bytes) -> Library:
     """:func:`.bibliography.parse_bibliography`, taken from ``cache`` when the text, its path and
-    the code are those of an earlier build; a library without problems is kept there."""
-    salt = _salted(hashlib.sha256(f"{path}\0{text}".encode()).hexdigest())
-    stored = _read(cache, salt)
+    the code are those of an earlier build on this machine; a library without problems is kept there."""
+    salt = _salted(secret, path, text)
+    stored = _read(cache, secret, salt)
     if stored is not None:
         try:
             return _library(stored, path)
@@ -280,5 +283,5 @@ def load_library(cache: Path, text: str, path: str) -> Library:
     library = parse_bibliography(text, path)
     if not library.problems:
         references = {key: _reference_record(reference) for key, reference in library.references.items()}
-        _write(cache, {"version": VERSION, "salt": salt, "references": references, "labels_digest": library.labels_digest})
+        _write(cache, {"version": VERSION, "salt": salt, "references": references, "labels_digest": library.labels_digest}, secret)
     return library

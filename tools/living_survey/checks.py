@@ -11,6 +11,8 @@ Where the inputs are comes from :class:`Project`, which the plugin fills from ``
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from .citations import unknown_citation, unknown_citations
 from .citing import SiteInfo, load_site_info
 from .docs_guard import DocsPage, SnippetOptions, docs_problems
 from .files import exists, metadata_problems
+from .keyed import machine_secret
 from .kinds import site_pages
 from .permanence import permanence_problems
 from .problems import Problem, SurveyError
@@ -53,6 +56,10 @@ class Project:
     :mod:`.build_cache`); ``None`` (the ``validate`` command): every input is read afresh."""
     snippets: SnippetOptions | None = None
     """``pymdownx.snippets`` as ``mkdocs.yml`` configures it; ``None``: not enabled."""
+    cache_dir: Path | None = None
+    """The plugin's whole cache folder (``cache_dir``): never committed, never inside ``docs_dir``."""
+    site_dir: Path | None = None
+    """Where the site is written; the machine's secret is never taken from inside it."""
 
     def display(self, path: Path) -> str:
         """``path`` as messages show it: relative to the project root where it is inside it."""
@@ -110,6 +117,54 @@ def check_survey(survey: Survey, project: Project, pages: list[DocsPage] | None 
     return problems
 
 
+def project_secret(project: Project) -> bytes:
+    """The key of the project's caches: the machine's secret, unless its place lies inside the
+    project, its docs or its site, where a pull request could write it (then this process's own)."""
+    return machine_secret(*(p for p in (project.root, project.docs_dir, project.site_dir) if p is not None))
+
+
+def _tracked(root: Path, folder: Path) -> list[str]:
+    """The files under ``folder`` that git tracks, relative to ``root``; none when ``root`` is not in
+    a git checkout, ``folder`` is outside it, or git is not installed."""
+    git = shutil.which("git")
+    if git is None:
+        return []
+    try:
+        done = subprocess.run([git, "-C", str(root), "ls-files", "-z", "--", str(folder)], capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:  # not a checkout, or the folder is outside it
+        return []
+    return [name for name in done.stdout.decode("utf-8", "replace").split("\0") if name]
+
+
+def cache_problems(project: Project) -> list[Problem]:
+    """The cache folder inside ``docs_dir`` (MkDocs would publish it), or files in it tracked by git
+    (a cache is this machine's own: one from the repository is how a pull request would smuggle in
+    records no check has seen)."""
+    folder = project.cache_dir
+    if folder is None:
+        return []
+    problems = []
+    where = project.display(folder)
+    if folder.resolve().is_relative_to(project.docs_dir.resolve()):
+        problems.append(
+            Problem(
+                where,
+                0,
+                "cache_dir",
+                f"the plugin's cache folder is inside docs_dir ({project.display(project.docs_dir)}); set cache_dir outside it",
+            )
+        )
+    tracked = _tracked(project.root, folder)
+    for name in tracked[:10]:
+        message = f"is committed to git in the plugin's cache folder; a cache never comes from the repository: git rm -r --cached {where}"
+        problems.append(Problem(name, 0, "", message))
+    if len(tracked) > 10:
+        problems.append(Problem(where, 0, "", f"and {len(tracked) - 10} more committed files in the cache folder"))
+    return problems
+
+
 @dataclass(frozen=True)
 class Checked:
     """What :func:`check_project` found: the loaded inputs, and every problem with them."""
@@ -134,7 +189,9 @@ def check_files(project: Project) -> tuple[list[DocsPage], list[Problem]]:
 
 def check_project(project: Project) -> Checked:
     """Load the survey and its citation metadata, and run every check on them."""
+    refused = cache_problems(project)
     pages, problems = check_files(project)
+    problems = list(refused) + problems
     info = None
     try:
         cff = project.citation_file
@@ -150,7 +207,10 @@ def check_project(project: Project) -> Checked:
     except SurveyError as exc:
         problems += exc.problems
     try:
-        survey = load_survey(project.root, project.framework, project.entries, project.bibliography, project.build_cache)
+        # a build stopped by a cache problem reads every input afresh: no record of that cache is used
+        build_cache = project.build_cache if not refused else None
+        secret = project_secret(project) if build_cache is not None else None
+        survey = load_survey(project.root, project.framework, project.entries, project.bibliography, build_cache, secret)
     except SurveyError as exc:
         return Checked(None, info, sorted(set(problems + list(exc.problems))))
     return Checked(survey, info, sorted(set(problems + check_survey(survey, project, pages))))

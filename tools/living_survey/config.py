@@ -35,7 +35,7 @@ class LivingSurveyConfig(base.Config):
     entry_edit_uri = c.Optional(c.Type(str))
     """Path under ``repo_url`` to edit a file of the repository (``edit/main/``); none: no edit links."""
     cache_dir = c.Type(str, default=".cache/living-survey")
-    """Where the figure cache lives, relative to ``mkdocs.yml``."""
+    """Where the figure and inputs caches live, relative to ``mkdocs.yml``; never committed, never in ``docs_dir``."""
     citation_file = c.Type(str, default="CITATION.cff")
     """The survey's citation metadata (authors, version, licence); if absent, pages cite the site name."""
     permanent_ids = c.Optional(c.Type(str))
@@ -59,6 +59,8 @@ def project_from(config: MkDocsConfig, options: LivingSurveyConfig) -> Project:
         docs_dir=root / os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
         citation_file=root / options.citation_file,
         build_cache=root / options.cache_dir / "inputs",
+        cache_dir=root / options.cache_dir,
+        site_dir=Path(config.site_dir).resolve(),
         permanent_ids=root / options.permanent_ids if options.permanent_ids else None,
         redirects=tuple(maps),
         snippets=snippet_options(config.markdown_extensions, config.mdx_configs, root, Path(config.config_file_path).name),

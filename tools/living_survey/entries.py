@@ -217,9 +217,11 @@ class EntryCache(Protocol):
 
     def key(self, display: str, entry_id: str, data: bytes) -> str: ...
 
-    def get(self, key: str, entry_id: str, display: str) -> Entry | None: ...
+    def get(self, key: str, entry_id: str, display: str) -> Document | None: ...
 
-    def put(self, key: str, entry: Entry) -> None: ...
+    def keep(self, key: str) -> None: ...
+
+    def put(self, key: str, entry_id: str, display: str, doc: Document) -> None: ...
 
     def save(self) -> None: ...
 
@@ -308,15 +310,39 @@ def load_entry(
         assert cache is not None
         kept = cache.get(key, entry_id, display)
         if kept is not None:
-            return kept, []
+            entry, found = _checked_entry(kept, entry_id, display, framework, validator, today)
+            if entry is not None:
+                cache.keep(key)
+                return entry, []
+            # a record that fails a check is no record: the file is read afresh below
     doc, found = load_yaml(data, display)
     problems += found
     if found:
         return None, problems
+    entry, found = _checked_entry(doc, entry_id, display, framework, validator, today, drafts)
+    if entry is None or problems:
+        return None, [*problems, *found]
+    if key:
+        assert cache is not None
+        cache.put(key, entry_id, display, doc)
+    return entry, []
+
+
+def _checked_entry(
+    doc: Document,
+    entry_id: str,
+    display: str,
+    framework: Framework,
+    validator: jsonschema.Draft7Validator,
+    today: datetime.date | None,
+    drafts: list[Entry] | None = None,
+) -> tuple[Entry | None, list[Problem]]:
+    """Every check of one entry's value, and the entry it makes: the one path for a freshly read
+    file and for a value kept by the build cache, so a kept value passes exactly the same checks.
+    ``drafts``: see :func:`load_entry` (a kept value that fails is dropped, never a draft)."""
     if not isinstance(doc.value, dict):
-        return None, [*problems, Problem(display, doc.line(()), "", "an entry must be a mapping of fields (key: value)")]
-    found = validate(doc, validator, display) + _text_problems(doc, display) + placeholder_problems(doc, display)
-    problems += found
+        return None, [Problem(display, doc.line(()), "", "an entry must be a mapping of fields (key: value)")]
+    problems = validate(doc, validator, display) + _text_problems(doc, display) + placeholder_problems(doc, display)
     value = doc.value
     # the checks of one field's meaning run on every field the schema found well formed, whatever
     # else is wrong with the file, so one run lists every problem of it
@@ -350,9 +376,6 @@ def load_entry(
         lines=lines,
         drawn=repr((entry_id, value["quadrant"], value.get("position"), value["key"], value["placed_by"])).encode() + b"\n",
     )
-    if key:
-        assert cache is not None
-        cache.put(key, entry)
     return entry, []
 
 

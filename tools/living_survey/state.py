@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .browse_pages import BrowsePages
-from .checks import Project, check_project
+from .checks import Project, check_project, project_secret
 from .citing import SiteInfo
 from .entries import Entry
 from .figure import ensure_figure_files
@@ -88,7 +88,7 @@ def make_build(project: Project, options: Options, environ: Mapping[str, str]) -
         raise SurveyError(checked.problems)
     survey, info = checked.survey, checked.info
     context, history = load_build(environ, project.root, info.url, options.inputs, options.cache_dir, survey)
-    figure = ensure_figure_files(survey, options.cache_dir / "figure")
+    figure = ensure_figure_files(survey, options.cache_dir / "figure", project_secret(project))
     return Build(
         project=project,
         options=options,

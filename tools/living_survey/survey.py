@@ -19,6 +19,7 @@ from .citations import unknown_citation, unknown_citations
 from .entries import Entry, load_entries
 from .files import BIB_BYTES, read_file
 from .framework import Framework, load_framework
+from .keyed import machine_secret
 from .problems import Problem, SurveyError, shown
 from .works import Work, Works, placer_id
 
@@ -154,7 +155,9 @@ def entry_citation_problems(entries: Iterable[Entry], library: Library) -> list[
     return problems
 
 
-def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: Path, build_cache: Path | None = None) -> Survey:
+def load_survey(
+    root: Path, framework_file: Path, entries_dir: Path, bib_file: Path, build_cache: Path | None = None, secret: bytes | None = None
+) -> Survey:
     """Read, validate and join every input.
 
     Args:
@@ -164,6 +167,8 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
         bib_file: the BibTeX file.
         build_cache: a folder keeping validated entries and the parsed bibliography between
             builds (see :mod:`.build_cache`); ``None``: every input is read afresh.
+        secret: the key of the cache's records (:func:`.keyed.machine_secret`); by default this
+            machine's, unless its place lies inside ``root``.
 
     Raises:
         SurveyError: every problem with the framework, the entries and the bibliography at once.
@@ -174,7 +179,9 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
 
     problems: list[Problem] = []
     framework = load_framework(framework_file, rel(framework_file), root)
-    cache = EntryCache(build_cache / "entries.json", salt=repr(framework)) if build_cache is not None else None
+    if build_cache is not None and secret is None:
+        secret = machine_secret(root)
+    cache = EntryCache(build_cache / "entries.json", repr(framework), secret) if build_cache is not None and secret is not None else None
     drafts: list[Entry] = []
     entries, found = load_entries(entries_dir, root, framework, cache, drafts)
     problems += found
@@ -188,7 +195,9 @@ def load_survey(root: Path, framework_file: Path, entries_dir: Path, bib_file: P
         message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         raise SurveyError([*problems, Problem(rel(bib_file), line, "", message)]) from exc
     library = (
-        load_library(build_cache / "bibliography.json", text, rel(bib_file)) if build_cache else parse_bibliography(text, rel(bib_file))
+        load_library(build_cache / "bibliography.json", text, rel(bib_file), secret)
+        if build_cache is not None and secret is not None
+        else parse_bibliography(text, rel(bib_file))
     )
     problems += library.problems
     if problems:

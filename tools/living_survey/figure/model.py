@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..keyed import data_digest, file_digest, machine_secret, read_signed, same, signed
 from ..survey import Survey
 from ..works import SHOWN, placer_kind, placer_label
 
@@ -183,20 +185,62 @@ def all_names(inputs: dict[str, Any]) -> tuple[str, ...]:
     return (*NAMES, MAP, *printable, *quadrant_names(inputs))
 
 
-def ensure_figure_files(survey: Survey, cache_dir: Path) -> dict[str, Path]:
-    """The figure's files in the cache, drawn first only if the drawn inputs changed.
+MANIFEST = "manifest.json"
+"""The cache folder's list of files, each with its keyed digest, signed as a whole (:mod:`..keyed`)."""
+
+
+def _file_label(key: str, name: str) -> str:
+    return f"living-survey figure {key} {name}"
+
+
+def _cached_files(folder: Path, key: str, secret: bytes) -> dict[str, Path] | None:
+    """The figure's files in ``folder`` if this machine drew them: the manifest is signed with the
+    machine's secret and every file still has the keyed digest it had when it was drawn. A file
+    edited, added or replaced (a link, an SVG with a script in it), or a folder copied from
+    elsewhere or committed, is ``None``: the figure is drawn again."""
+    body = read_signed(folder / MANIFEST, secret, "living-survey figure manifest")
+    if body is None:
+        return None
+    try:
+        manifest = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("key") != key:
+        return None
+    names, digests = manifest.get("files"), manifest.get("digests")
+    if not isinstance(names, list) or not isinstance(digests, dict) or set(names) != set(digests):
+        return None
+    paths = {}
+    for name in names:
+        # names the drawing code writes: one file in this folder, never a path out of it
+        if not isinstance(name, str) or not _SAFE_NAME.match(name) or not isinstance(digests[name], str):
+            return None
+        found = file_digest(folder / name, secret, _file_label(key, name))
+        if found is None or not same(found, digests[name]):
+            return None
+        paths[name] = folder / name
+    return paths
+
+
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*\Z")
+
+
+def ensure_figure_files(survey: Survey, cache_dir: Path, secret: bytes | None = None) -> dict[str, Path]:
+    """The figure's files in the cache, drawn first only if the drawn inputs changed or the cache
+    holds anything this machine did not write.
+
+    Args:
+        secret: the key of the cache (:func:`..checks.project_secret`); by default this machine's.
 
     Raises:
         SurveyError: a label holds characters no installed font can draw (located at its record).
     """
+    secret = secret if secret is not None else machine_secret()
     key = cache_key(survey)
     folder = cache_dir / key
-    manifest = folder / "manifest.json"
-    if manifest.is_file():
-        names = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-        paths = {name: folder / name for name in names}
-        if all(path.is_file() for path in paths.values()):
-            return paths
+    cached = _cached_files(folder, key, secret)
+    if cached is not None:
+        return cached
     from .fonts import check_glyphs
     from .layout import draw_all
 
@@ -206,10 +250,16 @@ def ensure_figure_files(survey: Survey, cache_dir: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         tmp = folder / f".{name}.tmp"
+        tmp.unlink(missing_ok=True)  # a link left in its place would be written through
         tmp.write_bytes(data)
         tmp.replace(folder / name)
     names = [n for n in all_names(inputs) if n in files]
-    manifest.write_text(json.dumps({"key": key, "files": names}, indent=1), encoding="utf-8")
+    digests = {name: data_digest(secret, _file_label(key, name), files[name]) for name in names}
+    body = json.dumps({"key": key, "files": names, "digests": digests}, indent=1).encode("utf-8")
+    manifest = folder / f".{MANIFEST}.tmp"
+    manifest.unlink(missing_ok=True)
+    manifest.write_bytes(signed(secret, "living-survey figure manifest", body))
+    manifest.replace(folder / MANIFEST)
     return {name: folder / name for name in names}
 
 
