@@ -21,11 +21,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import yaml
+
 from .problems import Problem, SurveyError
 from .survey import Survey, load_survey
 
-TAG = re.compile(r"v(\d{1,6})\.(\d{1,6})\.(\d{1,6})")
-"""A release tag; anything else starting with ``v`` (``v1.0-rc1``) is not a release."""
+_NUMBER = r"(0|[1-9][0-9]{0,5})"
+TAG = re.compile(rf"v{_NUMBER}\.{_NUMBER}\.{_NUMBER}")
+"""The one definition of a release tag: exactly ``vX.Y.Z`` in ASCII digits (``[0-9]``, never
+``\\d``, which also matches ``١`` or ``１``) without leading zeros, so each version has exactly one
+spelling and no two tags can claim one ``v/X.Y/`` folder. Anything else (``v1.0``, ``v1.0.0-rc1``,
+``v1.00.0``) is not a release: :func:`scan_tags` reports it by name and skips it."""
+TAG_RULE = "release tags are exactly vX.Y.Z in ASCII digits without leading zeros (e.g. v1.2.0)"
+CITATION_LIMIT = 1 << 20
+"""The largest CITATION.cff read from a tag (bytes)."""
 SNAPSHOT_FORMAT = 1
 """Bumped when :class:`Snapshot`'s cached form changes, so old cache files are not read."""
 GIT_TIMEOUT = 60
@@ -69,19 +78,108 @@ def git(repo: Path, *args: str, binary: bool = False) -> bytes | str | None:
     return done.stdout if binary else done.stdout.decode("utf-8", "replace").strip()
 
 
-def list_releases(repo: Path) -> list[Release]:
-    """Every release tag of the repository holding ``repo``, oldest first (empty without git)."""
-    out = git(repo, "for-each-ref", "--format=%(refname:short)%09%(objectname)%09%(*objectname)%09%(creatordate:short)", "refs/tags/v*")
-    releases = []
-    for line in str(out or "").splitlines():
-        parts = line.split("\t")
-        if len(parts) != 4:
+@dataclass(frozen=True)
+class Skipped:
+    """A tag that is not published as a release, and why."""
+
+    tag: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"tag {self.tag!r} skipped: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Tags:
+    """The repository's tags sorted by the one tag rule: releases, and every other tag with its reason."""
+
+    releases: tuple[Release, ...] = ()
+    """Oldest first."""
+    skipped: tuple[Skipped, ...] = ()
+
+
+def citation_version(data: bytes) -> str | None:
+    """The ``version`` of a CITATION.cff's text, or ``None`` when it has none or is not YAML."""
+    try:
+        doc = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+    version = doc.get("version") if isinstance(doc, dict) else None
+    return str(version) if version is not None else None
+
+
+def tag_problem(tag: str, citation: bytes | None) -> str | None:
+    """Why ``tag`` is not a release, given its commit's CITATION.cff (``None``: the project has none),
+    or ``None`` when it is one. The rule shared by the release check, ``living-survey versions`` and
+    every build's history."""
+    if parse_tag(tag) is None:
+        return f"not a release tag: {TAG_RULE}"
+    if citation is None:
+        return None
+    if len(citation) > CITATION_LIMIT:
+        return f"its CITATION.cff is larger than {CITATION_LIMIT} bytes"
+    version = citation_version(citation)
+    if version != tag[1:]:
+        return f"its commit's CITATION.cff says version {version!r}, not {tag[1:]!r}"
+    return None
+
+
+def _blobs(repo: Path, specs: list[str]) -> list[bytes | None]:
+    """The contents of ``commit:path`` objects in one ``git cat-file --batch`` (``None`` for a missing one)."""
+    if not specs:
+        return []
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=repo,
+            input="".join(s + "\n" for s in specs).encode("utf-8"),
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return [None] * len(specs)
+    out, at = done.stdout, 0
+    blobs: list[bytes | None] = []
+    for _ in specs:
+        end = out.find(b"\n", at)
+        if end < 0:
+            blobs.append(None)
             continue
-        tag, obj, peeled, date = parts
-        number = parse_tag(tag)
-        if number is not None:
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+            size = int(header[2])
+            blobs.append(out[at : at + size])
+            at += size + 1
+        else:  # "<spec> missing", or a tree: no file there
+            blobs.append(None)
+    return blobs
+
+
+def scan_tags(repo: Path, citation_file: str = "CITATION.cff") -> Tags:
+    """Every tag of the repository holding ``repo``, sorted by the tag rule (empty without git).
+
+    A release is a tag that matches :data:`TAG` and whose commit's ``citation_file`` (relative to
+    the project folder) has that version; a commit without the file is checked by the tag alone.
+    """
+    out = git(repo, "for-each-ref", "--format=%(refname:short)%09%(objectname)%09%(*objectname)%09%(creatordate:short)", "refs/tags/")
+    prefix = str(git(repo, "rev-parse", "--show-prefix") or "")
+    rows = [parts for parts in (line.split("\t") for line in str(out or "").splitlines()) if len(parts) == 4]
+    citations = _blobs(repo, [f"{peeled or obj}:{prefix}{citation_file}" for _, obj, peeled, _ in rows])
+    releases, skipped = [], []
+    for (tag, obj, peeled, date), citation in zip(rows, citations, strict=True):
+        number, problem = parse_tag(tag), tag_problem(tag, citation)
+        if number is None or problem is not None:
+            skipped.append(Skipped(tag, problem or TAG_RULE))
+        else:
             releases.append(Release(number, tag, peeled or obj, date))
-    return sorted(releases)
+    return Tags(tuple(sorted(releases)), tuple(sorted(skipped, key=lambda s: s.tag)))
+
+
+def list_releases(repo: Path, citation_file: str = "CITATION.cff") -> list[Release]:
+    """Every release tag of the repository holding ``repo``, oldest first (empty without git)."""
+    return list(scan_tags(repo, citation_file).releases)
 
 
 def newest_per_series(releases: Iterable[Release]) -> list[Release]:
@@ -161,8 +259,11 @@ def _read_snapshot(repo: Path, commit: str, paths: SurveyPaths) -> Snapshot:
     if not isinstance(archive, bytes):
         return Snapshot({}, (f"git archive {commit[:10]} found no {', '.join(wanted)}",))
     with tempfile.TemporaryDirectory(prefix="living-survey-release-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(tmp, filter="data")
+        except (tarfile.TarError, OSError) as exc:  # a link out of the tree: never followed, never fatal
+            return Snapshot({}, (f"its tree cannot be extracted safely: {exc}",))
         root = Path(tmp) / prefix
         try:
             survey = load_survey(root, root / paths.framework, root / paths.entries, root / paths.bibliography)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from .releases import History, Release, SurveyPaths, git, list_releases, load_history, newest_per_series, parse_tag
+from .releases import TAG_RULE, History, Release, SurveyPaths, git, load_history, newest_per_series, parse_tag, scan_tags, tag_problem
 from .routes import RELEASES, release_path, versions_file
 from .survey import Survey
 
@@ -122,8 +122,16 @@ def _site_url(config_file: Path) -> str:
     return url.rstrip("/") + "/"
 
 
+class UnsafeRelease(VersionsError):
+    """A release's tree cannot be extracted safely (a link leaving it, an absolute path, a device)."""
+
+
 def _extract(repo: Path, release: Release, into: Path) -> Path:
-    """The release's tree (from ``git archive``), reused when already extracted; its project folder."""
+    """The release's tree (from ``git archive``), reused when already extracted; its project folder.
+
+    Raises:
+        UnsafeRelease: tarfile's ``data`` filter refused a member; nothing of the tree is kept.
+    """
     prefix = str(git(repo, "rev-parse", "--show-prefix") or "")
     done = into / ".complete"
     if not done.is_file():
@@ -132,8 +140,12 @@ def _extract(repo: Path, release: Release, into: Path) -> Path:
         if not isinstance(archive, bytes):
             raise VersionsError(f"{release.tag}: git archive failed")
         into.mkdir(parents=True)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(into, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(into, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            shutil.rmtree(into, ignore_errors=True)
+            raise UnsafeRelease(f"{release.tag}: its tree cannot be extracted safely: {exc}") from None
         done.write_text(release.commit + "\n", encoding="utf-8")
     return into / prefix
 
@@ -166,7 +178,10 @@ def build_versions(root: Path, out: Path, *, config: str = "mkdocs.yml", log: Ca
     root = root.resolve()
     out = out.resolve()
     living_url = _site_url(root / config)
-    releases = list_releases(root)
+    tags = scan_tags(root)
+    for skipped in tags.skipped:
+        log(str(skipped))
+    releases = list(tags.releases)
     published = newest_per_series(releases)
     staging = out.with_name(out.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
@@ -180,9 +195,14 @@ def build_versions(root: Path, out: Path, *, config: str = "mkdocs.yml", log: Ca
         cache = root / ".cache" / "living-survey" / "versions"
         # a release's tree sits inside this work tree: git must not mistake it for the current checkout
         base["GIT_CEILING_DIRECTORIES"] = str(cache)
-        for release in published:
+        for release in list(published):
             log(f"{release.tag} → {out / release_path(release.series)}")
-            project = _extract(root, release, cache / release.commit)
+            try:
+                project = _extract(root, release, cache / release.commit)
+            except UnsafeRelease as exc:
+                log(f"{exc}; skipped")
+                published.remove(release)
+                continue
             override = project / OVERRIDE
             override.write_text(
                 f"INHERIT: {json.dumps(config)}\nsite_url: {json.dumps(living_url + release_path(release.series))}\n", encoding="utf-8"
@@ -194,7 +214,7 @@ def build_versions(root: Path, out: Path, *, config: str = "mkdocs.yml", log: Ca
             tools = project / "tools"
             _mkdocs(override, staging / release_path(release.series), env, str(tools) if tools.is_dir() else "")
         if published:
-            data = json.dumps(versions_json(releases), indent=2) + "\n"
+            data = json.dumps(versions_json(published), indent=2) + "\n"
             (staging / versions_file()).write_text(data, encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -213,13 +233,14 @@ def check_release_tag(tag: str, citation_file: Path) -> str | None:
     The tag must be ``vX.Y.Z`` and ``X.Y.Z`` must be the file's ``version``.
     """
     if parse_tag(tag) is None:
-        return f"tag {tag!r} is not a release tag: releases are tagged vX.Y.Z (e.g. v1.2.0)"
+        return f"tag {tag!r} is not a release tag: {TAG_RULE}"
     try:
-        data = yaml.safe_load(citation_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        text = citation_file.read_bytes()
+        data = yaml.safe_load(text.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return f"{citation_file.name}: cannot read its version: {exc}"
     version = str(data.get("version", "")) if isinstance(data, dict) else ""
-    if version != tag[1:]:
+    if tag_problem(tag, text) is not None:
         return (
             f'tag {tag} does not match {citation_file.name} version {version!r}: set version: "{tag[1:]}" '
             f"(and date-released) in {citation_file.name}, commit, and tag that commit {tag}"
