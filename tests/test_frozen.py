@@ -3,9 +3,11 @@ unreleased page, and releases built once and assembled from a store (issue "Froz
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from living_survey.cli import main
 from living_survey.releases import TAG_RULE, parse_tag, scan_tags, tag_problem
 
-from .conftest import _git, set_field, write_sample
+from .conftest import ROOT, SAMPLE_ENTRY, _git, set_field, write_sample
 
 ODD_TAGS = ["v1.00.0", "v01.0.0", "v1.0.0-rc1", "v1.0", "v1.0.00", "v\u0661.\u0660.\u0660", "v\uff11.\uff11.\uff10", "release-1"]
 """Tags that are not releases: leading zeros, suffixes, two parts, Arabic-Indic and full-width digits."""
@@ -104,3 +106,125 @@ def test_a_release_with_a_link_out_of_its_tree_is_skipped_by_name(tmp_path: Path
     assert [v["version"] for v in json.loads((out / "v" / "versions.json").read_text())] == ["1.2", "1.0"]
     assert not (out / "v" / "1.1").exists()
     assert not any("outside text" in p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*.html"))
+
+
+# -- a history that survives the code changing ------------------------------------------------------
+
+
+def text_of(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def article(site: Path, page: str) -> str:
+    return text_of(re.search(r"<article.*?</article>", (site / page / "index.html").read_text(encoding="utf-8"), re.S).group(0))
+
+
+class Tightened:
+    """A survey with its own code in its tree, released three times: v1.1.0 moves delta-2021 and
+    corrects alpha-2020's quote; v2.0.0's code makes ``organisation`` required (the older data lack
+    it). The working tree adds a placement that is in no release. Built by ``living-survey versions``."""
+
+    def __init__(self, root: Path, out: Path):
+        self.root, self.out = root, out
+
+
+def make_tightened(root: Path) -> Path:
+    sample_repo(root)
+    shutil.copytree(ROOT / "tools" / "living_survey", root / "tools" / "living_survey", ignore=shutil.ignore_patterns("__pycache__"))
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "the engine in the tree")
+    _git(root, "tag", "v1.0.0")
+    set_field(root / "entries" / "delta-2021.yaml", "position", "[0.8, 0.6]")
+    alpha = root / "entries" / "alpha-2020.yaml"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace("which output is better, zanzibar", "which output is better"), encoding="utf-8"
+    )
+    commit_version(root, "1.1.0", "move delta, correct alpha's quote")
+    _git(root, "tag", "-a", "v1.1.0", "-m", "1.1")
+    schema = root / "tools" / "living_survey" / "entry.schema.json"
+    data = json.loads(schema.read_text(encoding="utf-8"))
+    data["required"].append("organisation")
+    schema.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    for entry in (root / "entries").glob("*.yaml"):
+        entry.write_text(entry.read_text(encoding="utf-8") + "organisation: A lab\n", encoding="utf-8")
+    commit_version(root, "2.0.0", "organisation is required")
+    _git(root, "tag", "v2.0.0")
+    second = SAMPLE_ENTRY.format(key="alpha2020open", quadrant="specific-prescriptive", position="[0.4, 0.7]", quote="q")
+    (root / "entries" / "alpha-2020-someone.yaml").write_text(
+        second.replace("placed_by: source2023map", 'placed_by: "@someone"') + "organisation: A lab\n", encoding="utf-8"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def tightened(tmp_path_factory: pytest.TempPathFactory) -> Tightened:
+    root = make_tightened(tmp_path_factory.mktemp("tightened") / "repo")
+    out = root.parent / "out"
+    assert main(["versions", "--root", str(root), "--out", str(out)]) == 0
+    return Tightened(root, out)
+
+
+def test_the_history_survives_a_loader_that_tightens(tightened: Tightened) -> None:
+    living, v1, v2 = tightened.out, tightened.out / "v" / "1.1", tightened.out / "v" / "2.0"
+    for site in (living, v2):
+        text = article(site, "changes")
+        r2, r11, r10 = text.index("2.0.0 ("), text.index("1.1.0 ("), text.index("1.0.0 (")
+        assert r2 < r11 < r10
+        assert "No work, placement, position or text changed." in text[r2:r11]
+        assert "Moved" in text[r11:r10] and "(delta-2021)" in text[r11:r10] and "→" in text[r11:r10]
+        assert "Text corrected" in text[r11:r10] and "(alpha-2020)" in text[r11:r10]
+        assert "Works added" in text[r10:] and "(alpha-2020)" in text[r10:] and "(delta-2021)" in text[r10:]
+        assert "could not be read" not in text
+        delta = text_of((site / "entries" / "delta-2021" / "index.html").read_text(encoding="utf-8"))
+        assert "Added in 1.0.0 (" in delta and "Moved in 1.1.0 (" in delta
+        alpha = text_of((site / "entries" / "alpha-2020" / "index.html").read_text(encoding="utf-8"))
+        assert "Added in 1.0.0 (" in alpha and "Text corrected in 1.1.0 (" in alpha
+    assert "2.0.0" not in article(v1, "changes") and "Moved" in article(v1, "changes")
+
+
+def history_pages(out: Path) -> dict[str, bytes]:
+    pages = {}
+    for site in [out, *sorted((out / "v").iterdir())]:
+        if site.is_dir():
+            for page in ["changes", *(f"entries/{p.name}" for p in (site / "entries").iterdir())]:
+                file = site / page / "index.html"
+                if file.is_file():
+                    pages[f"{file.relative_to(out)}"] = file.read_bytes()
+    return pages
+
+
+def test_a_cache_filled_by_other_code_gives_the_same_site(tightened: Tightened, tmp_path: Path) -> None:
+    before = history_pages(tightened.out)
+    caches = sorted(tightened.root.joinpath(".cache").rglob("history/*.json"))
+    assert caches
+    for file in caches:  # as another checkout's code would have read the same commits
+        data = json.loads(file.read_text(encoding="utf-8"))
+        data.update(reader="today:0000000000000000", placements=[], problems=[])
+        file.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "again"
+    assert main(["versions", "--root", str(tightened.root), "--out", str(out)]) == 0
+    assert history_pages(out) == before
+
+
+def test_an_unreleased_placement_is_in_no_release() -> None:
+    from living_survey.releases import History, Placement, Release, Snapshot, compare
+
+    r1 = Release((1, 0, 0), "v1.0.0", "c1", "2026-01-01")
+    a = Placement("a", "ka", "A", "q1", "Q1", (0.5, 0.5), ("quote", "3", "why"))
+    b = Placement("b", "kb", "B", "q1", "Q1", (0.5, 0.5), ("quote", "3", "why"))
+    s1 = Snapshot({"a": a})
+    living = Snapshot({"a": a, "b": b})
+    history = History((r1,), (compare(s1, living, None), compare(Snapshot({}), s1, r1)))
+    assert history.has_entry(r1, "a") and not history.has_entry(r1, "b")
+    assert history.entry("b").added is None
+
+
+def test_a_corrected_text_is_a_change_and_a_first_format_snapshot_is_still_read() -> None:
+    from living_survey.releases import Placement, Snapshot, compare
+
+    a = Placement("a", "ka", "A", "q1", "Q1", (0.5, 0.5), ("a quote", "3", "why"))
+    fixed = Placement("a", "ka", "A", "q1", "Q1", (0.5, 0.5), ("a quote, corrected", "3", "why"))
+    changes = compare(Snapshot({"a": a}), Snapshot({"a": fixed}), None)
+    assert [m.after.id for m in changes.corrected] == ["a"] and not changes.moved and not changes.empty
+    old = Snapshot.from_json({"format": 1, "problems": [], "placements": [["a", "ka", "A", "q1", "Q1", [0.5, 0.5]]]})
+    assert old.placements["a"].texts == () and compare(old, Snapshot({"a": fixed}), None).empty  # nothing known to compare

@@ -242,6 +242,26 @@ def versions(args: argparse.Namespace) -> int:
     return 0
 
 
+def snapshot(args: argparse.Namespace) -> int:
+    """Write the survey's history snapshot (placements, positions, texts) as this code reads them.
+
+    ``living-survey versions`` runs a release's own copy of this command, so a release's history
+    is always read by the code it was released with, never by today's loader.
+    """
+    import json
+
+    from .releases import snapshot_of
+    from .survey import load_survey
+
+    project = _project(args)
+    try:
+        survey = load_survey(project.root, project.framework, project.entries, project.bibliography)
+    except SurveyError as exc:
+        return _report(exc.problems)
+    Path(args.out).write_text(json.dumps(snapshot_of(survey).to_json(), ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
 def check_release(args: argparse.Namespace) -> int:
     """Exit 1 with a message naming both when the tag is not CITATION.cff's version."""
     from .versions import check_release_tag
@@ -291,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     built.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is), inside a git work tree")
     built.add_argument("-f", "--config-file", default="mkdocs.yml")
     built.set_defaults(run=versions)
+    snap = sub.add_parser("snapshot", help="write the survey's history snapshot (JSON) as this code reads it")
+    snap.add_argument("--out", required=True, help="the JSON file to write")
+    _location_options(snap, ids="unused")
+    snap.set_defaults(run=snapshot)
     release = sub.add_parser("check-release", help="check that a tag vX.Y.Z matches CITATION.cff's version")
     release.add_argument("tag", help="the pushed tag, e.g. v1.2.0")
     release.add_argument("--root", default=".", help="the project folder")
