@@ -228,3 +228,49 @@ def test_a_corrected_text_is_a_change_and_a_first_format_snapshot_is_still_read(
     assert [m.after.id for m in changes.corrected] == ["a"] and not changes.moved and not changes.empty
     old = Snapshot.from_json({"format": 1, "problems": [], "placements": [["a", "ka", "A", "q1", "Q1", [0.5, 0.5]]]})
     assert old.placements["a"].texts == () and compare(old, Snapshot({"a": fixed}), None).empty  # nothing known to compare
+
+
+# -- one truth in the cite box ------------------------------------------------------------------------
+
+
+def cite_box(page: Path) -> str:
+    return re.search(r'<section class="ls-cite".*?</section>', page.read_text(encoding="utf-8"), re.S).group(0)
+
+
+def test_an_unreleased_entry_cites_the_living_page_and_no_frozen_url(tightened: Tightened) -> None:
+    page = tightened.out / "entries" / "alpha-2020-someone" / "index.html"
+    box = cite_box(page)
+    assert 'class="ls-cite-version"' in box and "<h3>This version</h3>" not in box
+    assert "not in a release yet" in text_of(box)
+    assert "/v/" not in page.read_text(encoding="utf-8").split('<section class="ls-cite"')[1]
+    assert "Version 2.0.0" not in text_of(box) and "version = {" not in box
+    assert not (tightened.out / "v" / "2.0" / "entries" / "alpha-2020-someone").exists()
+    # a released entry still offers its frozen URL, which exists
+    released = cite_box(tightened.out / "entries" / "delta-2021" / "index.html")
+    assert "https://example.org/survey/v/2.0/entries/delta-2021/" in released
+    assert (tightened.out / "v" / "2.0" / "entries" / "delta-2021" / "index.html").is_file()
+
+
+def test_the_living_citation_names_no_release_and_labels_its_date(tmp_path: Path, build_site) -> None:
+    root = sample_repo(tmp_path / "repo", version="0.2.0")  # CITATION.cff says 0.2.0, but nothing is released
+    site = build_site(root)
+    box = text_of(cite_box(site / "entries" / "alpha-2020" / "index.html"))
+    assert "No release yet" in box
+    assert "0.2.0" not in box and "Version 0." not in box
+    date = re.search(r"\(accessed (\d{4}-\d{2}-\d{2}), the date this site was built", box)
+    assert date, box
+    assert "urldate is the date this site was built" in box
+
+
+def test_the_build_date_of_an_uncommitted_change_is_today(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from living_survey.citing import build_date
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = sample_repo(tmp_path / "repo")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2020-01-02T00:00:00Z")
+    _git(root, "commit", "-q", "--amend", "--no-edit")
+    assert build_date(root) == "2020-01-02"
+    (root / "entries" / "new.yaml").write_text("key: x\n", encoding="utf-8")  # a contribution not committed yet
+    assert build_date(root) in {dt.date.today().isoformat(), (dt.date.today() - dt.timedelta(days=1)).isoformat()}
