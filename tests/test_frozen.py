@@ -73,7 +73,8 @@ def test_odd_tags_are_reported_by_name_and_never_replace_a_release(tmp_path: Pat
     err = capsys.readouterr().err
     for tag in [*ODD_TAGS, "v1.1.0"]:
         assert f"tag {tag!r} skipped: " in err, tag
-    assert json.loads((out / "v" / "versions.json").read_text()) == [{"version": "1.0", "title": "1.0.0", "aliases": ["latest"]}]
+    listed = json.loads((out / "v" / "versions.json").read_text())
+    assert [(v["version"], v["title"], v["aliases"]) for v in listed] == [("1.0", "1.0.0", ["latest"])]
     frozen = (out / "v" / "1.0" / "entries" / "alpha-2020" / "index.html").read_text(encoding="utf-8")
     assert "-0.50" in frozen and "-0.90" not in frozen  # v1.0.0's data, not the odd tags'
 
@@ -274,3 +275,129 @@ def test_the_build_date_of_an_uncommitted_change_is_today(tmp_path: Path, monkey
     assert build_date(root) == "2020-01-02"
     (root / "entries" / "new.yaml").write_text("key: x\n", encoding="utf-8")  # a contribution not committed yet
     assert build_date(root) in {dt.date.today().isoformat(), (dt.date.today() - dt.timedelta(days=1)).isoformat()}
+
+
+# -- built once, stored, assembled ------------------------------------------------------------------
+
+MARKER = "<!-- a newer theme release -->"
+
+
+def material_overlay(where: Path) -> Path:
+    """A folder to put first on PYTHONPATH: the installed Material theme with one template changed,
+    as a new release of the dependency would change it (the installed copy is left untouched)."""
+    import material
+
+    source = Path(material.__file__).parent
+    overlay = where / "overlay" / "material"
+    overlay.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.name != "templates":
+            (overlay / item.name).symlink_to(item)
+    (overlay / "templates").mkdir()
+    for item in (source / "templates").iterdir():
+        if item.name != "base.html":
+            (overlay / "templates" / item.name).symlink_to(item)
+    base = (source / "templates" / "base.html").read_text(encoding="utf-8")
+    (overlay / "templates" / "base.html").write_text(base.replace("<head>", "<head>" + MARKER, 1), encoding="utf-8")
+    return overlay.parent
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def two_releases(root: Path) -> Path:
+    sample_repo(root)
+    _git(root, "tag", "v1.0.0")
+    set_field(root / "entries" / "delta-2021.yaml", "position", "[0.8, 0.6]")
+    commit_version(root, "1.1.0", "move delta")
+    _git(root, "tag", "v1.1.0")
+    return root
+
+
+def test_a_release_is_built_once_and_stays_byte_identical_when_a_dependency_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = two_releases(tmp_path / "repo")
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["versions", "--root", str(root), "--out", str(first)]) == 0
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(material_overlay(tmp_path)), os.environ.get("PYTHONPATH")])))
+    capsys.readouterr()
+    assert main(["versions", "--root", str(root), "--out", str(second)]) == 0
+    err = capsys.readouterr().err
+    assert "building" not in err  # a deploy assembles; it never builds a stored release again
+    assert MARKER in (second / "index.html").read_text(encoding="utf-8")  # the living site took the change
+    assert MARKER not in (first / "index.html").read_text(encoding="utf-8")
+    for series in ("1.0", "1.1"):
+        assert tree(first / "v" / series) == tree(second / "v" / series), series
+        assert tree(first / "v" / series)
+
+
+def test_a_corrupted_or_missing_release_is_named_and_marked_unavailable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = two_releases(tmp_path / "repo")
+    _git(root, "tag", "v1.2.0", "HEAD")  # CITATION.cff says 1.1.0 here: skipped, whatever the store holds
+    store = tmp_path / "store"
+    assert main(["versions", "--root", str(root), "--out", str(tmp_path / "first"), "--store", str(store)]) == 0
+    archive = store / "v1.0.0.tar.gz"
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    capsys.readouterr()
+    out = tmp_path / "out"
+    assert main(["versions", "--root", str(root), "--out", str(out), "--store", str(store), "--assemble-only"]) == 0
+    err = capsys.readouterr().err
+    assert "v1.0.0: its archive fails its checksum" in err and "marked unavailable" in err
+    assert (out / "index.html").is_file() and (out / "v" / "1.1" / "index.html").is_file() and not (out / "v" / "1.0").exists()
+    listed = {v["version"]: v for v in json.loads((out / "v" / "versions.json").read_text())}
+    assert listed["1.0"]["unavailable"] is True and "unavailable" not in listed["1.1"]
+    # a release the store lacks is not built by a deploy: named, listed, unavailable
+    (store / "v1.1.0.tar.gz").unlink()
+    (store / "v1.1.0.json").unlink()
+    assert main(["versions", "--root", str(root), "--out", str(out), "--store", str(store), "--assemble-only", "--require", "v1.1.0"]) == 1
+    err = capsys.readouterr().err
+    assert "v1.1.0: not in the store" in err and "required release(s) not published: v1.1.0" in err
+    listed = {v["version"]: v for v in json.loads((out / "v" / "versions.json").read_text())}
+    assert listed["1.1"]["unavailable"] is True and (out / "index.html").is_file()
+    # the selector shows an unavailable release as text, without a link
+    script = (out / "assets" / "living-survey-versions.js").read_text(encoding="utf-8")
+    assert "item.unavailable === true" in script
+
+
+def test_rebuilding_a_release_is_explicit_and_reports_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = two_releases(tmp_path / "repo")
+    store = tmp_path / "store"
+    assert main(["versions", "--root", str(root), "--out", str(tmp_path / "a"), "--store", str(store)]) == 0
+    before = json.loads((store / "v1.0.0.json").read_text())["sha256"]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(material_overlay(tmp_path)), os.environ.get("PYTHONPATH")])))
+    capsys.readouterr()
+    assert main(["versions", "--root", str(root), "--out", str(tmp_path / "b"), "--store", str(store), "--rebuild", "v1.0.0"]) == 0
+    err = capsys.readouterr().err
+    assert "v1.0.0: changed index.html" in err and f"sha256 {before} → " in err
+    after = json.loads((store / "v1.0.0.json").read_text())["sha256"]
+    assert after != before and MARKER in (tmp_path / "b" / "v" / "1.0" / "index.html").read_text(encoding="utf-8")
+    assert "v1.1.0: building" not in err  # only the release named is rebuilt
+    assert main(["versions", "--root", str(root), "--out", str(tmp_path / "c"), "--store", str(store), "--rebuild", "v9.9.9"]) == 1
+
+
+def test_assembling_ten_stored_releases_costs_less_than_one_living_build(tmp_path: Path) -> None:
+    """Deploy time no longer grows with the number of releases: ten are placed from the store in
+    less time than the living site takes to build (each would otherwise be a build of its own)."""
+    from living_survey.versions import build_versions
+
+    root = sample_repo(tmp_path / "repo", version="0.1.0")
+    _git(root, "tag", "v0.1.0")
+    store = tmp_path / "store"
+    build_versions(root, tmp_path / "first", store=store)
+    record = json.loads((store / "v0.1.0.json").read_text())
+    for minor in range(2, 11):
+        commit_version(root, f"0.{minor}.0", f"release 0.{minor}")
+        _git(root, "tag", f"v0.{minor}.0")
+        # the same built tree stands in for each release: what is measured is the placing
+        (store / f"v0.{minor}.0.tar.gz").write_bytes((store / "v0.1.0.tar.gz").read_bytes())
+        commit = _git(root, "rev-parse", "HEAD").strip()
+        (store / f"v0.{minor}.0.json").write_text(json.dumps({**record, "tag": f"v0.{minor}.0", "commit": commit}))
+    result = build_versions(root, tmp_path / "out", store=store, build_missing=False)
+    assert len(result.releases) == 10 and not result.unavailable
+    assert result.assemble_seconds < result.living_seconds, (result.assemble_seconds, result.living_seconds)

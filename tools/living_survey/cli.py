@@ -234,11 +234,25 @@ def versions(args: argparse.Namespace) -> int:
     from .versions import VersionsError, build_versions
 
     try:
-        built = build_versions(Path(args.root), Path(args.out), config=args.config_file, log=lambda line: print(line, file=sys.stderr))
+        built = build_versions(
+            Path(args.root),
+            Path(args.out),
+            config=args.config_file,
+            log=lambda line: print(line, file=sys.stderr),
+            store=Path(args.store) if args.store else None,
+            build_missing=not args.assemble_only,
+            rebuild=args.rebuild or "",
+        )
     except VersionsError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"OK: the living site and {len(built)} release(s) in {args.out}", file=sys.stderr)
+    if built.unavailable:
+        print(f"unavailable (listed, not placed): {', '.join(r.tag for r in built.unavailable)}", file=sys.stderr)
+    missing = [tag for tag in args.require if tag not in {r.tag for r in built.releases}]
+    if missing:
+        print(f"required release(s) not published: {', '.join(missing)}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -310,6 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     built.add_argument("--out", required=True, help="the folder to write (replaced only when every build succeeds)")
     built.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is), inside a git work tree")
     built.add_argument("-f", "--config-file", default="mkdocs.yml")
+    built.add_argument(
+        "--store", help="the folder of releases built once (<tag>.tar.gz, <tag>.json); default .cache/living-survey/releases"
+    )
+    built.add_argument("--assemble-only", action="store_true", help="never build a release: one missing from the store is unavailable")
+    built.add_argument(
+        "--rebuild", metavar="TAG", help="build this release again on purpose and report what changed against the stored bytes"
+    )
+    built.add_argument("--require", action="append", default=[], metavar="TAG", help="exit 1 unless this release is published")
     built.set_defaults(run=versions)
     snap = sub.add_parser("snapshot", help="write the survey's history snapshot (JSON) as this code reads it")
     snap.add_argument("--out", required=True, help="the JSON file to write")

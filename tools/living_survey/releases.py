@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -282,7 +282,7 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _own_snapshot(project: Path, out: Path) -> Snapshot | None:
+def own_snapshot(project: Path, out: Path) -> Snapshot | None:
     """The snapshot the release's own code writes (``living-survey snapshot``); ``None`` when its
     code predates that command (or is not in its tree)."""
     tools = project / "tools"
@@ -322,7 +322,7 @@ def _read_snapshot(repo: Path, commit: str, paths: SurveyPaths) -> Snapshot:
         except (tarfile.TarError, OSError) as exc:  # a link out of the tree: never followed, never fatal
             return Snapshot({}, (f"its tree cannot be extracted safely: {exc}",), "own")
         root = tree / prefix
-        own = _own_snapshot(root, Path(tmp) / "snapshot.json")
+        own = own_snapshot(root, Path(tmp) / "snapshot.json")
         if own is not None:
             return own
         reader = f"today:{code_digest()}"
@@ -491,7 +491,13 @@ class History:
 
 
 def load_history(
-    repo: Path | None, paths: SurveyPaths, cache: Path, *, current: Survey | None = None, upto: tuple[int, int, int] | None = None
+    repo: Path | None,
+    paths: SurveyPaths,
+    cache: Path,
+    *,
+    current: Survey | None = None,
+    upto: tuple[int, int, int] | None = None,
+    stored: Callable[[Release], Snapshot | None] | None = None,
 ) -> History:
     """The history of the survey in the repository holding ``repo``.
 
@@ -501,6 +507,7 @@ def load_history(
         cache: the folder for cached snapshots.
         current: the survey being built; its changes since the last release are listed as unreleased.
         upto: build the history as of this release (a released build does not know later ones).
+        stored: a release → the snapshot stored with it, if any; read before the cache and git.
     """
     releases = list_releases(repo) if repo is not None else []
     if upto is not None:
@@ -511,7 +518,7 @@ def load_history(
     problems: list[Problem] = []
     before = Snapshot({})
     for release in releases:
-        snapshot = release_snapshot(repo, release, paths, cache)
+        snapshot = (stored(release) if stored is not None else None) or release_snapshot(repo, release, paths, cache)
         for message in snapshot.problems:
             problems.append(Problem(release.tag, 0, "", f"the data at this release do not load: {message}"))
         changes.append(compare(before, snapshot, release))

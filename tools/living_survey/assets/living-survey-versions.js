@@ -42,7 +42,9 @@
       if (!item || typeof item.version !== "string" || !SERIES.test(item.version)) return;
       var title = typeof item.title === "string" && item.title ? item.title.slice(0, 40) : item.version;
       var latest = Array.isArray(item.aliases) && item.aliases.indexOf("latest") >= 0;
-      items.push({ series: item.version, title: title + (latest ? " (latest release)" : "") });
+      // a release the deploy could not place (missing or failing its checksum): listed, not linked
+      var gone = item.unavailable === true;
+      items.push({ series: item.version, title: title + (latest ? " (latest release)" : "") + (gone ? " (unavailable)" : ""), gone: gone });
     });
     var box = document.createElement("div");
     box.className = "md-version";
@@ -56,6 +58,14 @@
     items.forEach(function (item) {
       var li = document.createElement("li");
       li.className = "md-version__item";
+      if (item.gone) {
+        var span = document.createElement("span");
+        span.className = "md-version__link";
+        span.textContent = item.title;
+        li.appendChild(span);
+        menu.appendChild(li);
+        return;
+      }
       var a = document.createElement("a");
       a.className = "md-version__link";
       a.href = rootOf(item.series).href;
