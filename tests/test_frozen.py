@@ -131,6 +131,9 @@ class Tightened:
 
 def make_tightened(root: Path) -> Path:
     sample_repo(root)
+    config = root / "mkdocs.yml"  # docs pages get Material's edit button, entries their edit link
+    text = config.read_text(encoding="utf-8").replace("features: [content.code.copy]", "features: [content.code.copy, content.action.edit]")
+    config.write_text(text + "edit_uri: edit/main/docs/\n", encoding="utf-8")
     shutil.copytree(ROOT / "tools" / "living_survey", root / "tools" / "living_survey", ignore=shutil.ignore_patterns("__pycache__"))
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "the engine in the tree")
@@ -401,3 +404,48 @@ def test_assembling_ten_stored_releases_costs_less_than_one_living_build(tmp_pat
     result = build_versions(root, tmp_path / "out", store=store, build_missing=False)
     assert len(result.releases) == 10 and not result.unavailable
     assert result.assemble_seconds < result.living_seconds, (result.assemble_seconds, result.living_seconds)
+
+
+# -- frozen pages and the workflows ---------------------------------------------------------------------
+
+
+def test_frozen_pages_offer_no_edit_links(tightened: Tightened) -> None:
+    living = (tightened.out / "entries" / "delta-2021" / "index.html").read_text(encoding="utf-8")
+    assert "Edit this entry" in living and "https://example.org/repo/edit/main/" in living
+    assert "https://example.org/repo/edit/main/docs/index.md" in (tightened.out / "index.html").read_text(encoding="utf-8")
+    for series in ("1.0", "1.1", "2.0"):
+        for page in (tightened.out / "v" / series).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert "Edit this entry" not in text and "/edit/main/" not in text, page
+
+
+def test_the_workflows_publish_by_one_rule_from_main_and_never_rebuild_a_stored_release() -> None:
+    from .test_contributing import workflow
+
+    release, pages = workflow("release.yml"), workflow("pages.yml")
+    for flow in (release, pages):
+        checkout = next(s for s in flow["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/checkout"))
+        assert checkout["with"]["ref"] == "main"  # the living root is main's, never a tag's tree
+        build = next(s for s in flow["jobs"]["build"]["steps"] if s.get("run") == "make versions OUT=site")
+        assert build["env"]["STORE"] == "store" and "--assemble-only" in build["env"]["VERSIONS_FLAGS"]
+        fetch = next(s["run"] for s in flow["jobs"]["build"]["steps"] if "gh release download" in s.get("run", ""))
+        assert '"$tag.tar.gz"' in fetch and '"$tag.json"' in fetch
+    flags = next(s for s in release["jobs"]["build"]["steps"] if s.get("run") == "make versions OUT=site")["env"]["VERSIONS_FLAGS"]
+    assert "--rebuild ${{ github.ref_name }}" in flags and "--require ${{ github.ref_name }}" in flags
+    # the release run has its own concurrency group: no later push cancels or replaces it
+    assert release["concurrency"] == {"group": "release-${{ github.ref }}", "cancel-in-progress": False}
+    assert pages["concurrency"]["group"] != release["concurrency"]["group"]
+    assert release["jobs"]["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert release["jobs"]["release"]["needs"] == "build"  # a waiting deploy can never hold back the release
+    create = release["jobs"]["release"]["steps"][-1]["run"]
+    assert '"store/$TAG.tar.gz" "store/$TAG.json"' in create
+    writers = {name for name, job in release["jobs"].items() if any(v == "write" for v in job.get("permissions", {}).values())}
+    assert writers == {"release", "deploy"}
+    assert all(release["jobs"][name]["if"] == "startsWith(github.ref, 'refs/tags/v')" for name in writers)
+
+
+def test_make_versions_passes_the_store() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    target = makefile.split("\nversions:", 1)[1].split("\n\n")[0]
+    assert "living-survey versions --out $(OUT) --store $(STORE) $(VERSIONS_FLAGS)" in target
+    assert "\nSTORE ?= " in makefile and "\nVERSIONS_FLAGS ?=" in makefile

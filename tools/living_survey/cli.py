@@ -278,9 +278,9 @@ def snapshot(args: argparse.Namespace) -> int:
 
 def check_release(args: argparse.Namespace) -> int:
     """Exit 1 with a message naming both when the tag is not CITATION.cff's version."""
-    from .versions import check_release_tag
+    from .versions import check_release as check
 
-    problem = check_release_tag(args.tag, Path(args.root) / args.citation_file)
+    problem = check(Path(args.root), args.tag, args.citation_file)
     if problem:
         print(f"::error file={args.citation_file}::{problem}" if args.format == "github" else problem, file=sys.stderr)
         return 1

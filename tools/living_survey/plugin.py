@@ -209,7 +209,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     def _edit_url(self, config: MkDocsConfig) -> Any:
         repo = (config.repo_url or "").rstrip("/")
         path = self.config.entry_edit_uri
-        if not repo or path is None:
+        if not repo or path is None or self.context.release:  # a frozen page offers no edit of today's files
             return lambda entry: None
         prefix = f"{repo}/{path.strip('/')}/"
         return lambda entry: prefix + entry.path
@@ -231,6 +231,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             self.context, self.history = load_build(os.environ, self.root, self.info.url, inputs, cache, self.survey)
         except ValueError as exc:
             raise PluginError(str(exc)) from None
+        if self.context.release:  # frozen pages link no "edit" of main, which has moved on
+            config["edit_uri"] = ""
         for problem in self.history.problems:  # an old release's data are not today's fault: shown on the Changes page
             log.info(str(problem))
         self.builder = PageBuilder(self.survey, edit_url=self._edit_url(config), history=self.history)

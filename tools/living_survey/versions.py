@@ -529,3 +529,16 @@ def check_release_tag(tag: str, citation_file: Path) -> str | None:
             f"(and date-released) in {citation_file.name}, commit, and tag that commit {tag}"
         )
     return None
+
+
+def check_release(root: Path, tag: str, citation_file: str = "CITATION.cff") -> str | None:
+    """Why ``tag`` cannot be released, or ``None``: by :func:`.releases.scan_tags`, the rule every
+    publishing step uses, when the repository has the tag (its commit's citation file is read from
+    git, whatever is checked out); else by :func:`check_release_tag` against the file on disk."""
+    tags = scan_tags(root, citation_file)
+    if any(r.tag == tag for r in tags.releases):
+        return None
+    for skipped in tags.skipped:
+        if skipped.tag == tag:
+            return str(skipped)
+    return check_release_tag(tag, root / citation_file)

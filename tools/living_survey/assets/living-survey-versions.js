@@ -6,6 +6,16 @@
    network or the URL is checked and inserted as text, never as HTML. */
 (function () {
   "use strict";
+  // the selector opened this version's home because the page asked for is not in it: say so there
+  var MISSING = "#living-survey-missing";
+  if (location.hash === MISSING) {
+    var content = document.querySelector(".md-content__inner") || document.body;
+    var note = document.createElement("p");
+    note.className = "ls-missing";
+    note.setAttribute("role", "status");
+    note.textContent = "The page you were reading is not in this version of the survey, so its home page opened instead.";
+    content.insertBefore(note, content.firstChild);
+  }
   var meta = document.querySelector('meta[name="living-survey-version"]');
   if (!meta || !window.fetch || !window.URL) return;
   var SERIES = /^[0-9]{1,6}\.[0-9]{1,6}$/;
@@ -30,8 +40,8 @@
     var page = new URL(rest, root);
     if (page.origin !== location.origin) page = root;
     fetch(page.href, { method: "HEAD", credentials: "same-origin" })
-      .then(function (response) { location.assign(response.ok ? page.href : root.href); })
-      .catch(function () { location.assign(root.href); });
+      .then(function (response) { location.assign(response.ok ? page.href : root.href + MISSING); })
+      .catch(function () { location.assign(root.href + MISSING); });
   }
 
   function render(list) {
