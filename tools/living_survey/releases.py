@@ -1,11 +1,13 @@
-"""Releases and what changed between them, computed from the data at each git tag.
+"""Releases and what changed between them, from the data each release stored.
 
-A release is a tag ``vX.Y.Z``; it is published at ``v/X.Y/`` (the newest patch of a series wins).
-For each release the data as they were at its tag (framework, entries, bibliography) are read
-with ``git archive`` through the project's own loader and reduced to a :class:`Snapshot`: which
-work each placement is about, its quadrant and position. Snapshots are cached by tag commit
-under the plugin's cache folder, so an ordinary build pays one ``git for-each-ref`` and a JSON
-read per release. Without git or tags the history is empty ("no releases yet").
+A release is a tag that passes the one tag rule (:data:`TAG`, :func:`scan_tags`); it is published
+at ``v/X.Y/`` (the newest patch of a series wins). Each release's data (framework, entries,
+bibliography) are reduced to a :class:`Snapshot` by that release's own code (``living-survey
+snapshot`` run from its tree): which work each placement is about, its quadrant, position, quote
+texts and rationale. "What changed" compares snapshots; today's loader never re-reads an old
+release. Snapshots are stored with each built release and cached by commit and by the code that
+read them under the plugin's cache folder. Without git or tags the history is empty ("no
+releases yet").
 """
 
 from __future__ import annotations

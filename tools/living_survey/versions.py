@@ -1,12 +1,13 @@
-"""Frozen releases beside the living site: ``living-survey versions`` and the release check.
+"""Frozen releases beside the living site: ``living-survey versions``, the store and the release check.
 
-``build_versions`` builds the current tree as the living site at ``out/`` and every release
-(the newest ``vX.Y.Z`` tag of each ``X.Y``) at ``out/v/X.Y/``, then writes ``out/v/versions.json``
-in mike's format (``version``, ``title``, ``aliases``; the newest release carries ``latest``),
-the format Material's version selector reads. Each release is built from ``git archive`` of its
-tag with that tag's own plugin code (its ``tools/`` first on ``PYTHONPATH``) in the current
-environment, so a frozen page looks as it did when released. Everything runs offline; MkDocs
-runs as a subprocess (``mkdocs build --strict``), so this module does not import it.
+``build_versions`` builds the current tree as the living site at ``out/`` and places every release
+(the newest ``vX.Y.Z`` tag of each ``X.Y``, by the one tag rule of :mod:`.releases`) at
+``out/v/X.Y/``, then writes ``out/v/versions.json`` in mike's format (``version``, ``title``,
+``aliases``; the newest release carries ``latest``) plus each release's checksum and dependency set.
+A release is built once, from ``git archive`` of its tag with that tag's own plugin code, and kept
+in a store (``<tag>.tar.gz`` and ``<tag>.json``); later runs only check its SHA-256 and unpack it,
+so a frozen page never changes with the installed libraries. Everything runs offline; MkDocs runs
+as a subprocess (``mkdocs build --strict``), so this module does not import it.
 
 The versions builder tells each build what it is building through environment variables
 (:class:`BuildContext`): a plugin option would break tags whose code predates it.
