@@ -449,3 +449,26 @@ def test_make_versions_passes_the_store() -> None:
     target = makefile.split("\nversions:", 1)[1].split("\n\n")[0]
     assert "living-survey versions --out $(OUT) --store $(STORE) $(VERSIONS_FLAGS)" in target
     assert "\nSTORE ?= " in makefile and "\nVERSIONS_FLAGS ?=" in makefile
+
+
+def test_a_page_kind_the_latest_release_lacks_offers_no_frozen_url(tightened: Tightened, tmp_path: Path) -> None:
+    """The stored release lists its files; a living page outside them (here a quadrant page, as if
+    the quadrant were new since the release) cites the living page alone."""
+    store = tightened.root / ".cache" / "living-survey" / "releases"
+    record_file = store / "v2.0.0.json"
+    original = record_file.read_text(encoding="utf-8")
+    record = json.loads(original)
+    quadrant = "quadrants/broad-descriptive/index.html"
+    assert quadrant in record["files"] and "index.html" in record["files"]
+    record["files"] = [f for f in record["files"] if f != quadrant]
+    record_file.write_text(json.dumps(record), encoding="utf-8")
+    try:
+        out = tmp_path / "out"
+        assert main(["versions", "--root", str(tightened.root), "--out", str(out), "--assemble-only"]) == 0
+    finally:
+        record_file.write_text(original, encoding="utf-8")
+    box = cite_box(out / "quadrants" / "broad-descriptive" / "index.html")
+    assert "not in a release yet" in text_of(box) and "/v/" not in box
+    assert "https://example.org/survey/v/2.0/quadrants/specific-prescriptive/" in cite_box(
+        out / "quadrants" / "specific-prescriptive" / "index.html"
+    )

@@ -124,7 +124,9 @@ class Fragments:
         latest = self.history.latest
         if latest is None:
             return None, "No release yet: cite the living page below."
-        if record is not None and record.kind == "entry" and not self.history.has_entry(latest, record.subject):
+        missing = record is not None and record.kind == "entry" and not self.history.has_entry(latest, record.subject)
+        files = self.context.latest_files  # the stored release's own files, when known: any page kind
+        if missing or (files is not None and self.router.site_path(page_id) not in files):
             return None, f"This page is not in a release yet (the latest is {latest.version}): cite the living page below."
         url = self.context.living_url + release_path(latest.series) + self.router.path(page_id)
         return version_citation(self.info, title, url, key_id, version=latest.version, released=latest.date), ""

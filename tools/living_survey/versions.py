@@ -15,6 +15,7 @@ The versions builder tells each build what it is building through environment va
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import importlib.metadata
@@ -76,6 +77,9 @@ class BuildContext:
     living_url: str = ""
     repository: Path | None = None
     selector: bool = False
+    latest_files: frozenset[str] | None = None
+    """The files of the latest release's stored build (``entries/x/index.html``), when the store
+    lists them: a living page outside them is in no release, so no frozen URL is offered for it."""
 
     @property
     def number(self) -> tuple[int, int, int] | None:
@@ -118,6 +122,10 @@ def load_build(
     store = environ.get(ENV_STORE, "")
     stored = (lambda release: stored_snapshot(Path(store), release)) if store else None
     history = load_history(context.repository, paths, cache / "history", current=survey, upto=context.number, stored=stored)
+    if store and not context.release and history.latest is not None:
+        record = read_record(Path(store), history.latest)
+        if record is not None and record.files is not None:
+            context = dataclasses.replace(context, latest_files=frozenset(record.files))
     return context, history
 
 
@@ -242,6 +250,8 @@ class StoredRelease:
     dependencies: dict[str, str]
     snapshot: dict[str, object] | None = None
     """The release's history snapshot, as its own code read its data (see :mod:`.releases`)."""
+    files: tuple[str, ...] | None = None
+    """Every file of its tree, so the living site knows which of its pages the release has."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -251,6 +261,7 @@ class StoredRelease:
             "sha256": self.sha256,
             "dependencies": self.dependencies,
             "snapshot": self.snapshot,
+            "files": list(self.files) if self.files is not None else None,
         }
 
 
@@ -268,9 +279,14 @@ def read_record(store: Path, release: Release) -> StoredRelease | None:
         data = json.loads(record_path(store, release.tag).read_text(encoding="utf-8"))
         if data.get("format") != STORE_FORMAT or data.get("tag") != release.tag or data.get("commit") != release.commit:
             return None
-        snapshot = data.get("snapshot")
+        snapshot, files = data.get("snapshot"), data.get("files")
         return StoredRelease(
-            release.tag, release.commit, str(data["sha256"]), dict(data["dependencies"]), snapshot if isinstance(snapshot, dict) else None
+            release.tag,
+            release.commit,
+            str(data["sha256"]),
+            dict(data["dependencies"]),
+            snapshot if isinstance(snapshot, dict) else None,
+            tuple(str(f) for f in files) if isinstance(files, list) else None,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -330,11 +346,13 @@ class Builder:
     def store_release(self, release: Release, store: Path) -> StoredRelease:
         """Build a release once and keep it in the store with its checksum, dependencies and snapshot."""
         with tempfile.TemporaryDirectory(prefix="living-survey-release-") as tmp:
-            snapshot = self.build_release(release, Path(tmp) / "site")
-            data = pack(Path(tmp) / "site")
+            site = Path(tmp) / "site"
+            snapshot = self.build_release(release, site)
+            data = pack(site)
+            files = tuple(sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.is_symlink()))
         if snapshot is None:  # a release whose code cannot write one: read from git as the history does
             snapshot = release_snapshot(self.root, release, SurveyPaths(), self.root / ".cache" / "living-survey" / "history")
-        record = StoredRelease(release.tag, release.commit, hashlib.sha256(data).hexdigest(), dependencies(), snapshot.to_json())
+        record = StoredRelease(release.tag, release.commit, hashlib.sha256(data).hexdigest(), dependencies(), snapshot.to_json(), files)
         store.mkdir(parents=True, exist_ok=True)
         _write_atomic(archive_path(store, release.tag), data)
         _write_atomic(record_path(store, release.tag), (json.dumps(record.to_json(), indent=1, ensure_ascii=False) + "\n").encode())
