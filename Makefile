@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
 OUT ?= site
+# where releases built once are kept (<tag>.tar.gz, <tag>.json); the workflows fill it from release assets
+STORE ?= .cache/living-survey/releases
+# e.g. --assemble-only (never build a release), --rebuild vX.Y.Z, --require vX.Y.Z
+VERSIONS_FLAGS ?=
 
 .PHONY: serve build test validate bench clean versions
 
@@ -34,10 +38,10 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site.partial
 	rm -rf site && mv site.partial site
 
-## versions: the living site into OUT (default site/) and every vX.Y.Z tag into OUT/v/X.Y/, with
-## OUT/v/versions.json: exactly what the publishing workflow deploys (offline; each tag with its own code)
+## versions: the living site into OUT (default site/) and every release, built once into STORE, at OUT/v/X.Y/, with
+## OUT/v/versions.json: what the publishing workflow deploys (offline; a release missing from STORE is built once with its own code)
 versions: $(STAMP)
-	$(BIN)/living-survey versions --out $(OUT)
+	$(BIN)/living-survey versions --out $(OUT) --store $(STORE) $(VERSIONS_FLAGS)
 
 ## validate: check entries, framework and references.bib without building
 validate: $(STAMP)

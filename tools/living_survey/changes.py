@@ -37,6 +37,7 @@ def _sections(changes: Changes, link: Link) -> list[dict[str, object]]:
         ("Moved", moved),
         ("Placements added", _rows(changes.placements_added, link, where)),
         ("Placements removed", _rows(changes.placements_removed, lambda page_id: None, where)),
+        ("Text corrected", _rows(tuple(m.after for m in changes.corrected), link, lambda p: "quotes or rationale corrected")),
     ]
     return [{"title": title, "rows": rows} for title, rows in sections if rows]
 
@@ -78,4 +79,7 @@ def entry_history(history: EntryHistory) -> Markup:
     for release, move in history.moves:
         when = f"in {release.version} ({release.date})" if release is not None else "since the last release (unreleased)"
         parts.append(Markup("Moved {} from {} to {}.").format(when, where(move.before), where(move.after)))
+    for corrected in history.corrected:
+        when = f"in {corrected.version} ({corrected.date})" if corrected is not None else "since the last release (unreleased)"
+        parts.append(Markup("Text corrected {}.").format(when))
     return Markup(" ").join(parts)

@@ -84,15 +84,6 @@ class SiteInfo:
     def year(self) -> str:
         return self.date[:4]
 
-    @property
-    def note(self) -> str:
-        parts = []
-        if self.version:
-            parts.append(f"Version {self.version}")
-        if self.commit:
-            parts.append(f"commit {self.commit}")
-        return ", ".join(parts)
-
 
 def _git(root: Path, *args: str) -> str:
     try:
@@ -103,7 +94,8 @@ def _git(root: Path, *args: str) -> str:
 
 
 def build_date(root: Path) -> str:
-    """The date the build describes: SOURCE_DATE_EPOCH, else the last commit's date, else today.
+    """The date the build describes: SOURCE_DATE_EPOCH, else the last commit's date when the work
+    tree is that commit, else today (uncommitted changes are newer than the commit).
 
     Using the commit's date keeps two builds of the same commit byte-identical.
     """
@@ -111,7 +103,7 @@ def build_date(root: Path) -> str:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
     committed = _git(root, "log", "-1", "--format=%cs")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", committed):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", committed) and not _git(root, "status", "--porcelain", "--", "."):
         return committed
     return dt.date.today().isoformat()
 
@@ -186,7 +178,9 @@ def _key_part(text: str) -> str:
 
 
 def page_citation(info: SiteInfo, page_title: str | None, url: str, page_id: str = "") -> PageCitation:
-    """The citation of one page of the survey.
+    """The citation of the living page: it names no release (a release is cited by
+    :func:`version_citation`, and only for a page that is in one) and gives the date the site was
+    built, labelled as such, where an access date goes.
 
     Args:
         info: the survey's citation metadata.
@@ -200,13 +194,14 @@ def page_citation(info: SiteInfo, page_title: str | None, url: str, page_id: str
     if info.authors:
         fields.append(("author", " and ".join(info.authors)))
     fields += [("title", "{" + bibtex_escape(title) + "}"), ("year", info.year), ("url", bibtex_url(url)), ("urldate", info.date)]
-    if info.note:
-        fields.append(("note", bibtex_escape(info.note)))
+    commit = f", commit {info.commit}" if info.commit else ""
+    note = f"Version of {info.date}, the living page (urldate is the date this site was built){commit}"
+    fields.append(("note", bibtex_escape(note)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     bibtex = f"@misc{{{key},\n{body}\n}}"
     who = "; ".join(info.display_authors) or info.title
-    version = f" ({info.note})" if info.note else ""
-    text = f"{who} ({info.year}). {title}{version}. {url} (accessed {info.date})."
+    built = f"the date this site was built{commit}: change it to the date you read the page"
+    text = f"{who} ({info.year}). {title} (living page). {url} (accessed {info.date}, {built})."
     return PageCitation(key=key, title=title, url=url, bibtex=bibtex, text=text)
 
 

@@ -235,19 +235,53 @@ def versions(args: argparse.Namespace) -> int:
     from .versions import VersionsError, build_versions
 
     try:
-        built = build_versions(Path(args.root), Path(args.out), config=args.config_file, log=lambda line: print(line, file=sys.stderr))
+        built = build_versions(
+            Path(args.root),
+            Path(args.out),
+            config=args.config_file,
+            log=lambda line: print(line, file=sys.stderr),
+            store=Path(args.store) if args.store else None,
+            build_missing=not args.assemble_only,
+            rebuild=args.rebuild or "",
+        )
     except VersionsError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"OK: the living site and {len(built)} release(s) in {args.out}", file=sys.stderr)
+    if built.unavailable:
+        print(f"unavailable (listed, not placed): {', '.join(r.tag for r in built.unavailable)}", file=sys.stderr)
+    missing = [tag for tag in args.require if tag not in {r.tag for r in built.releases}]
+    if missing:
+        print(f"required release(s) not published: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def snapshot(args: argparse.Namespace) -> int:
+    """Write the survey's history snapshot (placements, positions, texts) as this code reads them.
+
+    ``living-survey versions`` runs a release's own copy of this command, so a release's history
+    is always read by the code it was released with, never by today's loader.
+    """
+    import json
+
+    from .releases import snapshot_of
+    from .survey import load_survey
+
+    project = _project(args)
+    try:
+        survey = load_survey(project.root, project.framework, project.entries, project.bibliography)
+    except SurveyError as exc:
+        return _report(exc.problems)
+    Path(args.out).write_text(json.dumps(snapshot_of(survey).to_json(), ensure_ascii=False), encoding="utf-8")
     return 0
 
 
 def check_release(args: argparse.Namespace) -> int:
     """Exit 1 with a message naming both when the tag is not CITATION.cff's version."""
-    from .versions import check_release_tag
+    from .versions import check_release as check
 
-    problem = check_release_tag(args.tag, Path(args.root) / args.citation_file)
+    problem = check(Path(args.root), args.tag, args.citation_file)
     if problem:
         print(f"::error file={args.citation_file}::{problem}" if args.format == "github" else problem, file=sys.stderr)
         return 1
@@ -291,7 +325,19 @@ def main(argv: list[str] | None = None) -> int:
     built.add_argument("--out", required=True, help="the folder to write (replaced only when every build succeeds)")
     built.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is), inside a git work tree")
     built.add_argument("-f", "--config-file", default="mkdocs.yml")
+    built.add_argument(
+        "--store", help="the folder of releases built once (<tag>.tar.gz, <tag>.json); default .cache/living-survey/releases"
+    )
+    built.add_argument("--assemble-only", action="store_true", help="never build a release: one missing from the store is unavailable")
+    built.add_argument(
+        "--rebuild", metavar="TAG", help="build this release again on purpose and report what changed against the stored bytes"
+    )
+    built.add_argument("--require", action="append", default=[], metavar="TAG", help="exit 1 unless this release is published")
     built.set_defaults(run=versions)
+    snap = sub.add_parser("snapshot", help="write the survey's history snapshot (JSON) as this code reads it")
+    snap.add_argument("--out", required=True, help="the JSON file to write")
+    _location_options(snap, ids="unused")
+    snap.set_defaults(run=snapshot)
     release = sub.add_parser("check-release", help="check that a tag vX.Y.Z matches CITATION.cff's version")
     release.add_argument("tag", help="the pushed tag, e.g. v1.2.0")
     release.add_argument("--root", default=".", help="the project folder")

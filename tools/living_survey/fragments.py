@@ -126,7 +126,9 @@ class Fragments:
         latest = self.history.latest
         if latest is None:
             return None, "No release yet: cite the living page below."
-        if entry_id is not None and not self.history.has_entry(latest, entry_id):
+        missing = entry_id is not None and not self.history.has_entry(latest, entry_id)
+        files = self.context.latest_files  # the stored release's own files, when known: any page kind
+        if missing or (files is not None and self.router.site_path(page_id) not in files):
             return None, f"This page is not in a release yet (the latest is {latest.version}): cite the living page below."
         url = self.context.living_url + release_path(latest.series) + self.router.path(page_id)
         return version_citation(self.info, title, url, key_id, version=latest.version, released=latest.date), ""

@@ -109,6 +109,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             self.build = make_build(project, options_from(project.root, self.config), os.environ)
         except (SurveyError, ValueError) as exc:
             raise PluginError(str(exc)) from None
+        if self.build.context.release:  # frozen pages link no "edit" of main, which has moved on
+            config["edit_uri"] = ""
         for problem in self.build.history.problems:  # an old release's data are not today's fault: shown on the Changes page
             log.info(str(problem))
         if CSS_SRC not in config.extra_css:

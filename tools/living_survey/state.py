@@ -71,7 +71,7 @@ class Build:
     def edit_url(self, entry: Entry) -> str | None:
         """The address that edits an entry's file in the repository, if the site has one."""
         repo, path = self.project.repo_url.rstrip("/"), self.options.entry_edit_uri
-        if not repo or path is None:
+        if not repo or path is None or self.context.release:  # a frozen page offers no edit of today's files
             return None
         return f"{repo}/{path.strip('/')}/{entry.path}"
 

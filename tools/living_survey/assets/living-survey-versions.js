@@ -6,6 +6,16 @@
    network or the URL is checked and inserted as text, never as HTML. */
 (function () {
   "use strict";
+  // the selector opened this version's home because the page asked for is not in it: say so there
+  var MISSING = "#living-survey-missing";
+  if (location.hash === MISSING) {
+    var content = document.querySelector(".md-content__inner") || document.body;
+    var note = document.createElement("p");
+    note.className = "ls-missing";
+    note.setAttribute("role", "status");
+    note.textContent = "The page you were reading is not in this version of the survey, so its home page opened instead.";
+    content.insertBefore(note, content.firstChild);
+  }
   var meta = document.querySelector('meta[name="living-survey-version"]');
   if (!meta || !window.fetch || !window.URL) return;
   var SERIES = /^[0-9]{1,6}\.[0-9]{1,6}$/;
@@ -30,8 +40,8 @@
     var page = new URL(rest, root);
     if (page.origin !== location.origin) page = root;
     fetch(page.href, { method: "HEAD", credentials: "same-origin" })
-      .then(function (response) { location.assign(response.ok ? page.href : root.href); })
-      .catch(function () { location.assign(root.href); });
+      .then(function (response) { location.assign(response.ok ? page.href : root.href + MISSING); })
+      .catch(function () { location.assign(root.href + MISSING); });
   }
 
   function render(list) {
@@ -42,7 +52,9 @@
       if (!item || typeof item.version !== "string" || !SERIES.test(item.version)) return;
       var title = typeof item.title === "string" && item.title ? item.title.slice(0, 40) : item.version;
       var latest = Array.isArray(item.aliases) && item.aliases.indexOf("latest") >= 0;
-      items.push({ series: item.version, title: title + (latest ? " (latest release)" : "") });
+      // a release the deploy could not place (missing or failing its checksum): listed, not linked
+      var gone = item.unavailable === true;
+      items.push({ series: item.version, title: title + (latest ? " (latest release)" : "") + (gone ? " (unavailable)" : ""), gone: gone });
     });
     var box = document.createElement("div");
     box.className = "md-version";
@@ -56,6 +68,14 @@
     items.forEach(function (item) {
       var li = document.createElement("li");
       li.className = "md-version__item";
+      if (item.gone) {
+        var span = document.createElement("span");
+        span.className = "md-version__link";
+        span.textContent = item.title;
+        li.appendChild(span);
+        menu.appendChild(li);
+        return;
+      }
       var a = document.createElement("a");
       a.className = "md-version__link";
       a.href = rootOf(item.series).href;
