@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .bibliography import Library, Name, Reference, parse_bibliography
-from .entries import Dataset, Entry, Quote
+from .entries import Answer, Dataset, Entry, Quote
 
 VERSION = 1
 
@@ -141,6 +141,12 @@ def _checked(record: Any, names: tuple[str, ...], convert: dict[str, Callable[[A
     return {name: convert[name](record[name]) for name in names}
 
 
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{type(value).__name__} where a flag was kept")
+    return value
+
+
 def _position(value: Any) -> tuple[int | float, int | float] | None:
     if value is None:
         return None
@@ -152,6 +158,14 @@ _QUOTE = _names_of(Quote)
 _QUOTE_FIELDS: dict[str, Callable[[Any], Any]] = {"text": _text, "cite": _text, "page": _text, "via": _optional, "cited_page": _optional}
 _DATASET = _names_of(Dataset)
 _DATASET_FIELDS: dict[str, Callable[[Any], Any]] = {"name": _text, "url": _optional}
+_ANSWER = _names_of(Answer)
+_ANSWER_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "question": _text,
+    "option": lambda v: _whole(v),
+    "quote": lambda v: None if v is None else _whole(v),
+    "page": _optional,
+    "note": _optional,
+}
 _ENTRY = _names_of(Entry)
 _ENTRY_FIELDS: dict[str, Callable[[Any], Any]] = {
     **dict.fromkeys(("id", "path", "key", "quadrant", "rationale", "placed_by", "added"), _text),
@@ -159,6 +173,8 @@ _ENTRY_FIELDS: dict[str, Callable[[Any], Any]] = {
     "quotes": lambda v: tuple(Quote(**_checked(q, _QUOTE, _QUOTE_FIELDS)) for q in _items(v)),
     "datasets": lambda v: tuple(Dataset(**_checked(d, _DATASET, _DATASET_FIELDS)) for d in _items(v)),
     "signal": lambda v: tuple(_text(s) for s in _items(v)),
+    "answers": lambda v: tuple(Answer(**_checked(a, _ANSWER, _ANSWER_FIELDS)) for a in _items(v)),
+    "computed": lambda v: _flag(v),
     "position": _position,
     "lines": lambda v: {_text(k): _whole(n) for k, n in v.items()},
     "drawn": lambda v: _text(v).encode("utf-8"),
@@ -169,6 +185,7 @@ def _record(entry: Entry) -> dict[str, Any]:
     record = _shallow(entry, _ENTRY)
     record["quotes"] = [_shallow(q, _QUOTE) for q in entry.quotes]
     record["datasets"] = [_shallow(d, _DATASET) for d in entry.datasets]
+    record["answers"] = [_shallow(a, _ANSWER) for a in entry.answers]
     record["drawn"] = entry.drawn.decode("utf-8")
     return record
 
