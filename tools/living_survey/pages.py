@@ -65,8 +65,12 @@ def _shorten(text: str, limit: int = SHORT_QUOTE) -> str:
 
 
 def card_quote(entry: Entry) -> Quote:
-    """The quote a card shows: the work's own words read in the work itself, else its own words read
-    elsewhere, else the first quote (which the card then attributes to its real author)."""
+    """The quote a card shows: the one the entry's answers cite most (the evidence for where the
+    work sits; the first on ties), else the work's own words read in the work itself, else its own
+    words read elsewhere, else the first quote (which the card then attributes to its real author)."""
+    cited = [a.quote for a in entry.answers if a.quote is not None]
+    if cited:
+        return entry.quotes[max(sorted(set(cited)), key=cited.count)]
     own = [q for q in entry.quotes if q.cite == entry.key]
     return next((q for q in own if q.via is None), own[0] if own else entry.quotes[0])
 
