@@ -229,3 +229,59 @@ def test_bad_answers_are_located(tmp_path: Path, answers: str, where: int, messa
 def test_answers_on_one_axis_leave_the_figure_to_place_the_work(tmp_path: Path) -> None:
     entry = _load(tmp_path, _answered_entry(None, "answers:\n  target:\n    option: 0\n    quote: 0\n")).entry("alpha-2020")
     assert entry.position is None and not entry.computed and len(entry.answers) == 1
+
+
+# -- everywhere a placement is made ------------------------------------------------------------------
+
+
+def test_new_scaffolds_the_questions_as_comments_only(tmp_path: Path) -> None:
+    import yaml
+
+    from .conftest import living_survey
+
+    root = write_sample(tmp_path / "p")
+    made = living_survey("new", "source2023map", root=root)
+    assert made.returncode == 0, made.stderr
+    path = root / made.stdout.strip()
+    text = path.read_text(encoding="utf-8")
+    fw = framework()
+    for axis in fw.axes:
+        for question in axis.questions:
+            assert f"#   {question.id}:   # {axis.name}: {question.text}" in text
+    # nothing live: a file given a position (as a contribution script does) holds no answer to contradict it
+    assert "answers" not in yaml.safe_load(text)
+    assert "\nanswers:" not in text and "\n# answers:\n" in text
+    # uncommented and filled in, the answers place the work with no position at all
+    block = text[text.index("# answers:\n") :].split("\n\n", 1)[0]
+    answers = "\n".join(line[2:] for line in block.splitlines())  # "# " off every line
+    filled = (
+        text.replace(block, answers)
+        .replace('quadrant: ""', "quadrant: broad-descriptive")
+        .replace('  - text: ""', '  - text: "A map of datasets"')
+        .replace('    page: ""', '    page: "1"')
+        .replace('rationale: ""', 'rationale: "It leaves the meaning of better to each annotator."')
+        .replace('placed_by: ""', 'placed_by: "@octocat"')
+    )
+    # every question answered with its first option: x and y come out on the Broad and Descriptive side
+    path.write_text(filled, encoding="utf-8")
+    check = living_survey("validate", root=root)
+    assert check.returncode == 0, check.stdout
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    entry = survey.entry(path.stem)
+    assert entry.computed and entry.position == point(survey.framework, {a.question: a.option for a in entry.answers})
+    assert len(entry.answers) == sum(len(a.questions) for a in fw.axes)
+
+
+def test_the_issue_form_asks_every_question_with_its_options() -> None:
+    import yaml
+
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "propose-entry.yml").read_text(encoding="utf-8"))
+    fields = {item.get("id"): item for item in form["body"] if item.get("id")}
+    fw = framework()
+    for axis in fw.axes:
+        for question in axis.questions:
+            field = fields[question.id]
+            assert field["type"] == "dropdown" and question.text in field["attributes"]["label"]
+            assert field["attributes"]["options"][:-1] == [o.text for o in question.options]
+            assert field["validations"]["required"] is False  # unanswered is an answer: no evidence either way
+    assert "evidence" in fields
