@@ -95,10 +95,9 @@ def test_pages_show_answers_evidence_and_differences(tmp_path: Path, build_site:
     entry = (site / "entries" / "alpha-2020" / "index.html").read_text(encoding="utf-8")
     assert 'id="answers"' in entry
     flat = " ".join(_text(site / "entries" / "alpha-2020" / "index.html").split())
-    assert (
-        "Who decides what counts? The people giving feedback. No definitions are given. (p. 3: \u201cwhich output is better, zanzibar\u201d)"
-        in flat
-    )
+    # the evidence quote carries its author and page, as every quote on the site does
+    expected = "Who decides what counts? The people giving feedback. No definitions are given. ( which output is better, zanzibar"
+    assert expected + " \u2014 Alpha et al. (2020) , p. 3 )" in flat
     assert "follows from these answers" in flat
     # the other placement answered "What are people asked to judge?" differently: both sides, with evidence
     assert "This placement: An overall verdict, such as better" in flat and "alpha-2020-player: An overall verdict, though" in flat
@@ -106,7 +105,10 @@ def test_pages_show_answers_evidence_and_differences(tmp_path: Path, build_site:
     part = contested[contested.index('id="answered-differently"') : contested.index('id="agreement"')]
     flat = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).split())
     assert "What are people asked to judge? (Dimensions)" in flat
-    assert "alpha-2020 : An overall verdict, such as better" in flat and "(p. 3: \u201cwhich output is better, zanzibar\u201d)" in flat
+    assert (
+        "alpha-2020 : An overall verdict, such as better" in flat
+        and "( which output is better, zanzibar \u2014 Alpha et al. (2020), p. 3 )" in flat
+    )
     assert "alpha-2020-player : An overall verdict, though" in flat and "(p. 7: the guidelines <b>name</b> fluency" in flat
     assert "Who decides what counts?" not in flat  # answered alike: not a difference
     # contributed text is escaped, never markup

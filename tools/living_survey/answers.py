@@ -14,15 +14,19 @@ they all come from the framework file.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import krippendorff
 import numpy as np
+from markupsafe import Markup
 
-from .entries import Answer, Entry
+from .entries import Answer, Entry, Quote
 from .framework import Axis, Framework, Question
+
+Attribution = Callable[[Quote], Markup]
+"""Whose words a quote is and its page, as the pages write it next to every quote."""
 
 EVIDENCE_QUOTE = 90
 """Longest quote excerpt shown as an answer's evidence, in characters (cut between words)."""
@@ -33,6 +37,17 @@ def _short(text: str, limit: int = EVIDENCE_QUOTE) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def evidence_html(entry: Entry, answer: Answer, attribution: Attribution) -> Markup:
+    """An answer's evidence as HTML: the quote (shortened) with its attribution, as every quote on
+    the site carries one, then the note; or the page and the note. Contributed text is escaped."""
+    note = " ".join((answer.note or "").split())
+    if answer.quote is not None and answer.quote < len(entry.quotes):
+        quote = entry.quotes[answer.quote]
+        out = Markup('<q>{}</q> <span class="ls-quote-source">\u2014 {}</span>').format(_short(quote.text), attribution(quote))
+        return out + (Markup("; {}").format(note) if note else Markup(""))
+    return Markup("p. {}: {}").format(answer.page, note) if answer.page else Markup("{}").format(note)
 
 
 def evidence_text(entry: Entry, answer: Answer) -> str:
@@ -53,8 +68,8 @@ def _found(framework: Framework, answer: Answer) -> tuple[Axis, Question] | None
     return found
 
 
-def answer_rows(entry: Entry, framework: Framework) -> list[dict[str, Any]]:
-    """The entry's answers in the framework's order: axis, question, chosen option, evidence."""
+def answer_rows(entry: Entry, framework: Framework, attribution: Attribution) -> list[dict[str, Any]]:
+    """The entry's answers in the framework's order: axis, question, chosen option, evidence (HTML)."""
     rows = []
     for answer in entry.answers:
         found = _found(framework, answer)
@@ -67,17 +82,18 @@ def answer_rows(entry: Entry, framework: Framework) -> list[dict[str, Any]]:
                 "axis": axis.name,
                 "question": question.text,
                 "option": question.options[answer.option].text,
-                "evidence": evidence_text(entry, answer),
+                "evidence": evidence_html(entry, answer, attribution),
             }
         )
     return rows
 
 
-def differences(placements: Iterable[Entry], framework: Framework) -> list[dict[str, Any]]:
+def differences(placements: Iterable[Entry], framework: Framework, attribution: Attribution | None = None) -> list[dict[str, Any]]:
     """Questions answered with different options by placements of one work.
 
     Each row has the question and one side per placement that answered it (entry id, option,
-    evidence); a placement that left the question unanswered is not a side.
+    evidence as text, and as HTML with ``attribution``); a placement that left the question
+    unanswered is not a side.
     """
     placements = list(placements)
     rows = []
@@ -94,6 +110,7 @@ def differences(placements: Iterable[Entry], framework: Framework) -> list[dict[
                         "option_index": answer.option,
                         "option": question.options[answer.option].text,
                         "evidence": evidence_text(entry, answer),
+                        "evidence_html": evidence_html(entry, answer, attribution) if attribution else None,
                     }
                 )
             if len({s["option_index"] for s in sides}) > 1:

@@ -66,12 +66,8 @@ def _shorten(text: str, limit: int = SHORT_QUOTE) -> str:
 
 
 def card_quote(entry: Entry) -> Quote:
-    """The quote a card shows: the one the entry's answers cite most (the evidence for where the
-    work sits; the first on ties), else the work's own words read in the work itself, else its own
-    words read elsewhere, else the first quote (which the card then attributes to its real author)."""
-    cited = [a.quote for a in entry.answers if a.quote is not None]
-    if cited:
-        return entry.quotes[max(sorted(set(cited)), key=cited.count)]
+    """The quote a card shows: the work's own words read in the work itself, else its own words read
+    elsewhere, else the first quote (which the card then attributes to its real author)."""
     own = [q for q in entry.quotes if q.cite == entry.key]
     return next((q for q in own if q.via is None), own[0] if own else entry.quotes[0])
 
@@ -259,7 +255,7 @@ class PageBuilder:
             )
         answered = []
         for work in survey.works:
-            rows = differences(work.placements, survey.framework) if len(work.placements) > 1 else []
+            rows = differences(work.placements, survey.framework, self.attribution) if len(work.placements) > 1 else []
             if rows:
                 ref = survey.library.references.get(work.key)
                 urls = {e.id: link(entry_page_id(e.id)) for e in work.placements}
@@ -340,8 +336,8 @@ class PageBuilder:
         hidden = len(work.placements) - 1 - len(shown)
         toc = [("placements", "Other placements")] if others else []
         toc += [("quotes", "Quotes")]
-        answers = answer_rows(entry, survey.framework)
-        differing = differences(work.placements, survey.framework) if len(work.placements) > 1 else []
+        answers = answer_rows(entry, survey.framework, lambda q: self.attribution(q, linked=True))
+        differing = differences(work.placements, survey.framework, self.attribution) if len(work.placements) > 1 else []
         if answers:
             toc.append(("answers", "Answers"))
         toc.append(("rationale", "Rationale"))
