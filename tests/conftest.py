@@ -391,7 +391,7 @@ def set_field(path: Path, name: str, value: str) -> None:
 
 def move_entry(path: Path, quadrant: str, position: str) -> None:
     """Place an entry elsewhere by hand: a new quadrant and position, its answers (which would put it
-    back where it was) taken out, and a position line added if it had none (it followed the answers)."""
+    back where it was) taken out; the position line replaces any old one, inline or a block list."""
     import yaml
 
     set_field(path, "quadrant", quadrant)
@@ -400,11 +400,14 @@ def move_entry(path: Path, quadrant: str, position: str) -> None:
         start = next(i for i, line in enumerate(lines) if line.startswith("answers:"))
         end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and not lines[i].startswith((" ", "#"))), len(lines))
         del lines[start:end]
-    if not any(line.startswith("position:") for line in lines):
-        at = next(i for i, line in enumerate(lines) if line.startswith("quadrant:"))
-        lines.insert(at + 1, "position: []\n")
+    # the old position, written inline or as a block list (as yaml.safe_dump writes it), goes
+    if any(line.startswith("position:") for line in lines):
+        start = next(i for i, line in enumerate(lines) if line.startswith("position:"))
+        end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(("- ", " "))), len(lines))
+        del lines[start:end]
+    at = next(i for i, line in enumerate(lines) if line.startswith("quadrant:"))
+    lines.insert(at + 1, f"position: {position}\n")
     path.write_text("".join(lines), encoding="utf-8")
-    set_field(path, "position", position)
 
 
 def copy_project(root: Path) -> None:
