@@ -113,3 +113,19 @@ def test_pages_show_answers_evidence_and_differences(tmp_path: Path, build_site:
     assert "Who decides what counts?" not in flat  # answered alike: not a difference
     # contributed text is escaped, never markup
     assert "<b>name</b>" not in contested and "&lt;b&gt;name&lt;/b&gt;" in contested
+
+
+def test_a_placement_without_position_builds_at_its_answers_point(tmp_path: Path, build_site: Callable[..., Path]) -> None:
+    import json
+
+    from living_survey.scoring import point
+
+    root = _project(tmp_path)
+    site = build_site(root)
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    works = json.loads((site / "data" / "locator.json").read_text(encoding="utf-8"))
+    at = {name: i for i, name in enumerate(works["columns"])}
+    drawn = {row[at["id"]]: (row[at["x"]], row[at["y"]]) for row in works["entries"]}
+    for entry in survey.entries:
+        assert entry.computed
+        assert drawn[entry.id] == point(survey.framework, {a.question: a.option for a in entry.answers})
