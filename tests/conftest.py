@@ -426,6 +426,27 @@ def set_field(path: Path, name: str, value: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def move_entry(path: Path, quadrant: str, position: str) -> None:
+    """Place an entry elsewhere by hand: a new quadrant and position, its answers (which would put it
+    back where it was) taken out; the position line replaces any old one, inline or a block list."""
+    import yaml
+
+    set_field(path, "quadrant", quadrant)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if "answers" in (yaml.safe_load("".join(lines)) or {}):
+        start = next(i for i, line in enumerate(lines) if line.startswith("answers:"))
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and not lines[i].startswith((" ", "#"))), len(lines))
+        del lines[start:end]
+    # the old position, written inline or as a block list (as yaml.safe_dump writes it), goes
+    if any(line.startswith("position:") for line in lines):
+        start = next(i for i, line in enumerate(lines) if line.startswith("position:"))
+        end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(("- ", " "))), len(lines))
+        del lines[start:end]
+    at = next(i for i, line in enumerate(lines) if line.startswith("quadrant:"))
+    lines.insert(at + 1, f"position: {position}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def copy_project(root: Path) -> None:
     """Copy the project's files into ``root`` as a clone would have them, plus new files not yet
     committed (ignored files, such as the virtual environment and caches, stay behind)."""
@@ -457,8 +478,7 @@ def make_versioned_repo(root: Path) -> tuple[str, tuple[str, list[float]], tuple
     entry = survey.entries[0]
     target = next(q for q in survey.framework.quadrants if q.id != entry.quadrant)
     position = [round(0.37 * target.x, 2), round(0.41 * target.y, 2)]
-    set_field(root / entry.path, "quadrant", target.id)
-    set_field(root / entry.path, "position", json.dumps(position))
+    move_entry(root / entry.path, target.id, json.dumps(position))
     set_field(root / "CITATION.cff", "version", '"0.2.0"')
     _git(root, "commit", "-q", "-a", "-m", "move an entry")
     _git(root, "tag", "-a", "v0.2.0", "-m", "second release")  # annotated: both kinds of tag are read

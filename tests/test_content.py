@@ -19,7 +19,7 @@ SOURCE_KEY = "kirk2023empty"
 TABLE_1 = {
     "broad-prescriptive": {"stiennon2020learning", "wu2021recursively", "ziegler2019fine", "menick2022teaching"},
     "specific-prescriptive": {"openai2023snapshot", "lu2022towards", "thoppilan2022lamda", "nakano2021webgpt"},
-    "broad-descriptive": {"zheng2023lmsys", "stanfordnlp2023stanford", "bakker2022fine", "liu2022aligning", "liu2023second"},
+    "broad-descriptive": {"zheng2023lmsys", "stanfordnlp2023stanford", "bakker2022fine", "liu2022aligning", "liu2022second"},
     "specific-descriptive": {"openai2023gpt", "ganguli2022red", "askell2021general", "bai2022training", "bai2022constitutional"},
 }
 
@@ -29,6 +29,15 @@ def normalise(text: str) -> str:
     for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("–", "-"), ("—", "-")):
         text = text.replace(a, b)
     return re.sub(r"\s+", " ", text).strip()
+
+
+SIC = " [sic]"
+"""Our mark after a slip the source prints (its "[0]ur"), left out when a quote is compared with it."""
+
+
+def as_printed(quote: str) -> str:
+    """A quote as the source prints it: without our [sic] marks."""
+    return quote.replace(SIC, "")
 
 
 def source_placements(survey) -> list:
@@ -55,7 +64,7 @@ def check_hedged_placements(survey) -> None:
     for entry in source_placements(survey):
         if entry.edge_case:
             assert min(abs(entry.position[0]), abs(entry.position[1])) <= 0.5, entry.id
-    extreme = survey.entry("liu-2023")
+    extreme = survey.entry("liu-2022-second")
     assert extreme.placed_by == SOURCE_KEY and extreme.position == (-0.95, -0.95)
 
 
@@ -64,7 +73,7 @@ def check_quotes_are_verbatim(survey) -> None:
     source = normalise(source_text("the source's placements quote it verbatim"))
     for entry in source_placements(survey):
         for quote in entry.quotes:
-            assert normalise(quote.text) in source, (entry.id, quote.text)
+            assert normalise(as_printed(quote.text)) in source, (entry.id, quote.text)
 
 
 def check_launch_content(survey) -> None:
@@ -194,7 +203,7 @@ def test_every_quote_is_on_the_page_it_claims(survey, seed: str) -> None:
         if entry.placed_by != SOURCE_KEY:
             continue
         for quote in entry.quotes:
-            words = normalise(quote.text)
+            words = normalise(as_printed(quote.text))
             page = quote.page.replace("–", "-")
             where = (entry.id, quote.text[:50], page)
             assert SOURCE_KEY in (quote.cite, quote.via), (*where, "was read in the source: say so with via")

@@ -71,7 +71,7 @@ def corner_answers(framework: Framework, sign: int) -> dict[str, int]:
     out = {}
     for axis in (framework.x, framework.y):
         for q in axis.questions:
-            scores = [o.score * sign for o in q.options]
+            scores = [(o.score or 0) * sign for o in q.options]  # None leans neither way, like 0
             out[q.id] = scores.index(max(scores))
     return out
 
@@ -585,3 +585,19 @@ def test_a_works_file_never_links_off_the_site(served: str, watched: Watched, ro
     resolved = page.locator("li.ls-locator-neighbour a").evaluate_all("as => as.map(a => a.href)")
     assert all(url.startswith(served) for url in resolved), resolved
     assert watched.errors == []
+
+
+def test_the_entry_to_paste_carries_the_answers(served: str, browser: Any, tmp_path: Path) -> None:
+    import yaml
+
+    with offline_context(browser, ALLOWED_EXTERNAL, viewport={"width": 1280, "height": 900}) as ctx:
+        page = ctx.new_page()
+        quadrant, answers = place_corner(page, ROOT, served, -1)
+        text = page.locator("#ls-locator-yaml").inner_text()
+    doc = yaml.safe_load(text)
+    assert doc["answers"] == {qid: {"option": index, "quote": 0} for qid, index in answers.items()}
+    # filled in and without its position, the entry sits where the locator put it
+    root = write_sample(tmp_path / "p")
+    no_position = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("position:"))
+    result = fill_and_validate(no_position, root, "alpha2020open")
+    assert result.returncode == 0, result.stdout + result.stderr

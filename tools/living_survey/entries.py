@@ -16,6 +16,7 @@ from .markup import markdown_problems
 from .placeholders import placeholder_problems
 from .problems import Problem, shown
 from .schema import make_validator, packaged_schema, validate
+from .scoring import axis_value, within
 from .yamlio import Document, field_name, load_yaml, read_file
 
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -29,6 +30,7 @@ _BLANK = {
     "edge_case": "say why the placement is borderline, or remove the field",
     "placed_by": "write the BibTeX key of a published placement, or your GitHub handle (@name)",
     "text": "copy the passage verbatim from the work",
+    "note": "say in a few words, your own, what the page shows",
 }
 """Text fields that must say something, and what to write in them."""
 _MARKDOWN = ("rationale", "edge_case")
@@ -81,6 +83,20 @@ ABSTRACT = "abstract"
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A placement's answer to one of the framework's questions, with its evidence.
+
+    The evidence is one of the entry's quotes (``quote``, an index into ``quotes``, with an
+    optional ``note``), or a page of the work with a short ``note`` in the placer's words."""
+
+    question: str
+    option: int
+    quote: int | None = None
+    page: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Dataset:
     """A dataset the work releases or uses."""
 
@@ -107,6 +123,10 @@ class Entry:
     """The ISO date (YYYY-MM-DD) the entry was added to the survey."""
     organisation: str | None = None
     datasets: tuple[Dataset, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    """Answers to the framework's questions, in the framework's question order."""
+    computed: bool = False
+    """Whether ``position`` was computed from the answers (the entry gives none of its own)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     """The line of every field and list item, by its name (``quotes[0].cite``), for messages."""
     drawn: bytes = field(default=b"", compare=False, hash=False)
@@ -155,6 +175,71 @@ def _position_problems(value: dict[str, Any], framework: Framework, file: str, l
                     f"{axis.pole(sign).label} on {axis.name} (expected {axis.key} {expected})",
                 )
             )
+    return problems
+
+
+def _answer_problems(value: dict[str, Any], framework: Framework, file: str, doc_line: Any) -> list[Problem]:
+    """Answers name known questions and options, and give evidence that exists."""
+    problems = []
+    quotes = len(value["quotes"])
+    known = [q.id for axis in framework.axes for q in axis.questions]
+    for qid, answer in value.get("answers", {}).items():
+        where = ("answers", qid)
+        name = f"answers.{qid}"
+        found = framework.question(qid)
+        if found is None:
+            listed = ", ".join(known) if known else "none: the framework asks no questions"
+            problems.append(Problem(file, doc_line(where), name, f"{shown(qid)} is not one of the framework's questions ({listed})"))
+            continue
+        _, question = found
+        if answer["option"] >= len(question.options):
+            last = len(question.options) - 1
+            message = f"{answer['option']} is not one of its options (0 to {last})"
+            problems.append(Problem(file, doc_line((*where, "option")), f"{name}.option", message))
+        if "quote" in answer:
+            if answer["quote"] >= quotes:
+                message = f"{answer['quote']} is not one of the entry's quotes (0 to {quotes - 1})"
+                problems.append(Problem(file, doc_line((*where, "quote")), f"{name}.quote", message))
+        elif "page" not in answer or "note" not in answer:
+            message = (
+                "gives no evidence: add quote (the index of one of the entry's quotes), or page and note "
+                "(the page of the work and a short note in your words), or leave the question unanswered"
+            )
+            problems.append(Problem(file, doc_line(where), name, message))
+    return problems
+
+
+def _chosen(value: dict[str, Any]) -> dict[str, int]:
+    return {qid: a["option"] for qid, a in value.get("answers", {}).items()}
+
+
+def _answered_position_problems(value: dict[str, Any], framework: Framework, file: str, doc_line: Any) -> list[Problem]:
+    """The answers' point lies in the entry's quadrant, and a given position lies within the nudge of it."""
+    quadrant = framework.quadrant(value["quadrant"])
+    nudge = framework.scoring.nudge
+    chosen = _chosen(value)
+    given = value.get("position")
+    problems = []
+    for i, (axis, sign) in enumerate(zip(framework.axes, (quadrant.x, quadrant.y), strict=True)):
+        computed = axis_value(axis, chosen, framework.scoring)
+        if computed is None:
+            continue
+        if given is not None:
+            if not within(given[i], computed, framework.scoring):
+                low, high = max(-1.0, computed - nudge), min(1.0, computed + nudge)
+                message = (
+                    f"{axis.key}={given[i]} lies outside the range its answers allow on {axis.name}: "
+                    f"{computed:g} ± {nudge:g} (from {low:.2f} to {high:.2f}); move it, or change the answers"
+                )
+                problems.append(Problem(file, doc_line(("position",)), "position", message))
+            continue
+        if computed * sign <= 0:
+            side = "0, on the dividing line" if computed == 0 else f"{computed:g} ({axis.pole(-sign).label})"
+            message = (
+                f"the answers put the work at {axis.key}={side}, but quadrant {quadrant.id!r} is {axis.pole(sign).label} "
+                f"on {axis.name}; check the answers, or give a position within {nudge:g} of it"
+            )
+            problems.append(Problem(file, doc_line(("answers",)), "answers", message))
     return problems
 
 
@@ -348,6 +433,13 @@ def _checked_entry(
     # else is wrong with the file, so one run lists every problem of it
     if _is_position(value.get("position")) and value.get("quadrant") in framework.quadrant_ids:
         problems += _position_problems(value, framework, display, doc.line(("position",)))
+    flawed = {p.field.split(".")[0].split("[")[0] for p in problems}
+    if isinstance(value.get("answers"), dict) and not flawed & {"answers", "quotes"}:
+        answer_problems = _answer_problems(value, framework, display, doc.line)
+        problems += answer_problems
+        placed = value.get("quadrant") in framework.quadrant_ids and "position" not in flawed
+        if not answer_problems and placed and ("position" not in value or _is_position(value["position"])):
+            problems += _answered_position_problems(value, framework, display, doc.line)
     if isinstance(value.get("added"), str) and _DATE_FORM.fullmatch(value["added"]):
         problems += _added_problems(value, display, doc.line(("added",)), today)
     problems += _dataset_url_problems(value, display, doc.line)
@@ -356,6 +448,7 @@ def _checked_entry(
             drafts.append(_draft(entry_id, display, value, doc, problems))
         return None, problems
     lines = {field_name(k): v for k, v in doc.lines.items() if k}
+    position, computed = _position(value, framework)
     entry = Entry(
         id=entry_id,
         path=display,
@@ -367,16 +460,42 @@ def _checked_entry(
         ),
         rationale=value["rationale"],
         placed_by=value["placed_by"],
-        position=tuple(value["position"]) if "position" in value else None,
+        position=position,
         signal=tuple(value.get("signal", ())),
         edge_case=value.get("edge_case"),
         added=value["added"],
         organisation=value.get("organisation"),
         datasets=tuple(Dataset(d["name"], d.get("url")) for d in value.get("datasets", ())),
+        answers=_answers(value, framework),
+        computed=computed,
         lines=lines,
-        drawn=repr((entry_id, value["quadrant"], value.get("position"), value["key"], value["placed_by"])).encode() + b"\n",
+        drawn=repr((entry_id, value["quadrant"], position, value["key"], value["placed_by"])).encode() + b"\n",
     )
     return entry, []
+
+
+def _answers(value: dict[str, Any], framework: Framework) -> tuple[Answer, ...]:
+    """The entry's answers, in the framework's question order."""
+    given = value.get("answers", {})
+    return tuple(
+        Answer(q.id, given[q.id]["option"], given[q.id].get("quote"), given[q.id].get("page"), given[q.id].get("note"))
+        for axis in framework.axes
+        for q in axis.questions
+        if q.id in given
+    )
+
+
+def _position(value: dict[str, Any], framework: Framework) -> tuple[tuple[float, float] | None, bool]:
+    """The entry's position and whether it was computed: its own, else its answers' point when
+    they give both coordinates, else none (the figure then places it inside its quadrant)."""
+    if "position" in value:
+        x, y = value["position"]
+        return (x, y), False
+    chosen = _chosen(value)
+    x, y = (axis_value(axis, chosen, framework.scoring) for axis in framework.axes)
+    if x is None or y is None:
+        return None, False
+    return (x, y), True
 
 
 def load_entries(

@@ -25,10 +25,13 @@ class Pole:
 
 @dataclass(frozen=True)
 class Option:
-    """One answer to a guiding question, scored from -1 (negative pole) to +1 (positive pole)."""
+    """One answer to a guiding question, scored from -1 (negative pole) to +1 (positive pole).
+
+    ``score`` is ``None`` for an answer that leans toward neither pole and is not counted (where
+    the framework's source gives the answer no bearing on the axis)."""
 
     text: str
-    score: float
+    score: float | None
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Axis:
 
 
 def _question(raw: dict[str, Any]) -> Question:
-    options = tuple(Option(o["text"], float(o["score"])) for o in raw["options"])
+    options = tuple(Option(o["text"], None if o["score"] is None else float(o["score"])) for o in raw["options"])
     return Question(id=raw["id"], text=raw["text"], options=options, hint=raw.get("hint", ""))
 
 
@@ -86,6 +89,18 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Scoring:
+    """The one rule that turns an axis's answered questions into its coordinate (see ``scoring.py``).
+
+    The defaults are the rule the locator has always used, for framework files that name none."""
+
+    rule: str = "mean"
+    decimals: int = 2
+    nudge: float = 0.1
+    """How far an entry's own position may sit from its answers' point, per axis (label legibility)."""
+
+
+@dataclass(frozen=True)
 class Framework:
     """The axes, quadrants and vocabularies of a survey."""
 
@@ -94,6 +109,7 @@ class Framework:
     y: Axis
     quadrants: tuple[Quadrant, ...]
     vocabularies: dict[str, tuple[Term, ...]]
+    scoring: Scoring = Scoring()
 
     def quadrant(self, quadrant_id: str) -> Quadrant:
         """The quadrant with this id (KeyError if there is none)."""
@@ -106,6 +122,19 @@ class Framework:
     def quadrant_ids(self) -> tuple[str, ...]:
         """Quadrant ids in configuration order."""
         return tuple(q.id for q in self.quadrants)
+
+    @property
+    def axes(self) -> tuple[Axis, Axis]:
+        """The axes, x first."""
+        return (self.x, self.y)
+
+    def question(self, question_id: str) -> tuple[Axis, Question] | None:
+        """The axis and question with this id, if the framework has one."""
+        for axis in self.axes:
+            for q in axis.questions:
+                if q.id == question_id:
+                    return axis, q
+        return None
 
     def term(self, vocabulary: str, term_id: str) -> Term:
         """A vocabulary term by id (KeyError if unknown)."""
@@ -201,4 +230,5 @@ def load_framework(path: Path, display: str, root: Path | None = None) -> Framew
             name: tuple(Term(t["id"], t["label"], t.get("description", "")) for t in terms)
             for name, terms in raw.get("vocabularies", {}).items()
         },
+        scoring=Scoring(**raw["scoring"]) if "scoring" in raw else Scoring(),
     )

@@ -73,8 +73,10 @@ def _plain(markdown: str, survey: Survey) -> str:
     return text[: EXCERPT - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _score(value: float) -> str:
-    """A score as shown to readers: ``−1``, ``+0.5``, ``0`` (a true minus sign)."""
+def _score(value: float | None) -> str:
+    """A score as shown to readers: ``−1``, ``+0.5``, ``0`` (a true minus sign), ``none``."""
+    if value is None:
+        return "none"
     text = f"{abs(value):g}"
     return text if value == 0 else ("+" if value > 0 else "\u2212") + text
 
@@ -124,8 +126,10 @@ def locator_data(survey: Survey, link: Link, proposal: dict[str, Any] | None) ->
     number of neighbours to list, the proposal form. The works are in :func:`works_json`.
     """
     fw = survey.framework
+    scoring = fw.scoring
     return {
         "axes": [_axis(fw.x), _axis(fw.y)],
+        "scoring": {"rule": scoring.rule, "decimals": scoring.decimals, "nudge": scoring.nudge},
         "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y, "url": link(quadrant_page_id(q.id))} for q in fw.quadrants],
         "neighbours": NEIGHBOURS,
         "proposal": proposal,
@@ -236,5 +240,5 @@ def fill_data(output: str, survey: Survey, link: Link, proposal: dict[str, Any] 
     return output.replace(DATA_SLOT, data, 1)
 
 
-def _pole(axis: Axis, score: float) -> str:
-    return "" if score == 0 else axis.pole(int(score > 0) * 2 - 1).label
+def _pole(axis: Axis, score: float | None) -> str:
+    return "" if not score else axis.pole(int(score > 0) * 2 - 1).label

@@ -13,6 +13,7 @@ from urllib.parse import quote_plus
 
 from markupsafe import Markup
 
+from .answers import agreement, answer_rows, differences
 from .bibliography import Reference
 from .changes import entry_history
 from .citations import Citation, replace_citations, unknown_citation
@@ -251,7 +252,17 @@ class PageBuilder:
                     "placements": [self._placement_row(e, link) for e in work.placements],
                 }
             )
-        return self.env.get_template("contested.md").render(works=works, title=CONTESTED_TITLE)
+        answered = []
+        for work in survey.works:
+            rows = differences(work.placements, survey.framework, self.attribution) if len(work.placements) > 1 else []
+            if rows:
+                ref = survey.library.references.get(work.key)
+                urls = {e.id: link(entry_page_id(e.id)) for e in work.placements}
+                answered.append(
+                    {"anchor": "answers-" + anchor(work.key), "label": ref.label if ref else work.key, "rows": rows, "urls": urls}
+                )
+        agreed = agreement((w.placements for w in survey.works if len(w.placements) > 1), survey.framework)
+        return self.env.get_template("contested.md").render(works=works, title=CONTESTED_TITLE, answered=answered, agreement=agreed)
 
     def _position_text(self, entry: Entry) -> str:
         if entry.position is None:
@@ -323,7 +334,12 @@ class PageBuilder:
         others = [self._placement_row(e, link) for e in shown]
         hidden = len(work.placements) - 1 - len(shown)
         toc = [("placements", "Other placements")] if others else []
-        toc += [("quotes", "Quotes"), ("rationale", "Rationale")]
+        toc += [("quotes", "Quotes")]
+        answers = answer_rows(entry, survey.framework, lambda q: self.attribution(q, linked=True))
+        differing = differences(work.placements, survey.framework, self.attribution) if len(work.placements) > 1 else []
+        if answers:
+            toc.append(("answers", "Answers"))
+        toc.append(("rationale", "Rationale"))
         if ref:
             toc.append(("this-work", "This work"))
         references = Markup("")
@@ -349,6 +365,9 @@ class PageBuilder:
             contested_url=link(contested_page_id()) + "#work-" + anchor(work.key) if work.contested else None,
             minimap=minimap(work, entry, survey.framework, library, ref.label if ref else entry.key, shown) if others else None,
             quotes=quotes,
+            answers=answers,
+            differing=differing,
+            nudge=survey.framework.scoring.nudge,
             rationale=rationale,
             edge_case=edge_case,
             reference=reference_html(ref) if ref else "",

@@ -85,6 +85,9 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
         "# Leave it commented out to let the figure place the work inside its quadrant.",
         "# position: [0.5, 0.5]",
         "",
+    ]
+    out += _answers_comment(framework)
+    out += [
         f"# {TODO} At least one passage, copied verbatim from the work, that justifies the placement,",
         '# with the page it is on ("12" or "12-13"). Say honestly where you read it: "abstract" if you read',
         '# only the abstract; with no page number (a web page), a locator instead of the page: locator: "§3.2".',
@@ -121,6 +124,29 @@ def scaffold(ref: Reference, framework: Framework, placed_by: str = "", others: 
         "",
     ]
     return "\n".join(out)
+
+
+def _answers_comment(framework: Framework) -> list[str]:
+    """The framework's questions as comments, with an answer to copy: every line commented out, so
+    that a file scaffolded and then given a position holds no answer that could contradict it."""
+    if not any(axis.questions for axis in framework.axes):
+        return []
+    out = [
+        "# Optional, and recommended. Answer the framework's questions, each with its evidence: quote, the",
+        "# index (from 0) of one of the quotes below, or page and a short note in your own words. Leave out",
+        "# a question the work gives no evidence for. With answers on both axes, position can be left out:",
+        f"# it is computed from them; if you give both, each coordinate must lie within {framework.scoring.nudge:g} of theirs.",
+        "# answers:",
+    ]
+    for axis in framework.axes:
+        for question in axis.questions:
+            out.append(f"#   {question.id}:   # {axis.name}: {_one_line(question.text)}")
+            for i, option in enumerate(question.options):
+                out.append(f"#     #   {i}: {_one_line(option.text)}")
+            out.append("#     option: 0")
+            out.append("#     quote: 0")
+    out.append("")
+    return out
 
 
 def close_keys(key: str, library: Library, limit: int = 3) -> list[str]:

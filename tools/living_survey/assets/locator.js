@@ -7,6 +7,39 @@
 (function () {
   "use strict";
 
+  // -- the scoring rule: pure, shared with the build --------------------------------------------------
+  // The rule is the framework's (data.scoring); tools/living_survey/scoring.py is its Python twin,
+  // written to do the same float operations in the same order, so both give the same bits. Under
+  // Node (module.exports) the script only exports these functions, for the test that compares them.
+
+  // Half up, as floor(v * 10^d + 0.5) / 10^d: Math.round's ties differ from it near 0.5.
+  function roundHalfUp(v, decimals) {
+    var scale = Math.pow(10, decimals);
+    return Math.floor(v * scale + 0.5) / scale + 0;
+  }
+
+  // The coordinate on one axis from the chosen option index of each answered question ({id: index}),
+  // with how many answers counted; answers scored null lean neither way and are not counted.
+  function scoreAxis(axis, scoring, given) {
+    var total = 0, count = 0, answered = 0;
+    if (scoring.rule !== "mean") throw new Error("unknown scoring rule " + scoring.rule);
+    axis.questions.forEach(function (q) {
+      if (given[q.id] === undefined) return;
+      answered += 1;
+      var score = q.options[given[q.id]].score;
+      if (score === null) return;
+      total += score;
+      count += 1;
+    });
+    return {value: count ? roundHalfUp(total / count, scoring.decimals) : null, counted: count, answered: answered};
+  }
+
+  if (typeof module === "object" && module && module.exports) {
+    module.exports = {roundHalfUp: roundHalfUp, scoreAxis: scoreAxis};
+    return;
+  }
+  if (typeof document === "undefined") return;
+
   var source = document.getElementById("ls-locator-data");
   if (!source) return;
   var data = JSON.parse(source.textContent);
@@ -66,12 +99,9 @@
 
   function estimate(given) {
     return data.axes.map(function (axis) {
-      var scores = axis.questions.filter(function (q) { return given[q.id] !== undefined; })
-        .map(function (q) { return q.options[given[q.id]].score; });
-      var value = null;
-      // to the precision shown and written, so that the quadrant never hangs on rounding noise
-      if (scores.length) value = rounded(scores.reduce(function (a, b) { return a + b; }, 0) / scores.length) || 0;
-      return {axis: axis, value: value, answered: scores.length, total: axis.questions.length};
+      // rounded by the rule to the precision shown and written, so that the quadrant never hangs on rounding noise
+      var s = scoreAxis(axis, data.scoring, given);
+      return {axis: axis, value: s.value, answered: s.answered, counted: s.counted, total: axis.questions.length};
     });
   }
 
@@ -93,6 +123,7 @@
   function short(v) { return v === 0 ? "0" : (v > 0 ? "+" : "\u2212") + String(Math.abs(v)); }
 
   function estimateText(e) {
+    if (e.value === null && e.answered) return "open: no answer so far leans either way (answer another of its " + e.total + ")";
     if (e.value === null) return "open: no question answered yet (answer at least one of its " + e.total + ")";
     var pole = e.value === 0 ? "on the dividing line" : (e.value < 0 ? e.axis.negative : e.axis.positive);
     return shown(e.value) + " (" + pole + "), from " + e.answered + " of " + e.total + " answers";
@@ -326,9 +357,25 @@
     rationale(est, quadrant, given).forEach(function (line) {
       wrap(line, WIDTH, line.indexOf("- ") === 0 ? "  " : "").forEach(function (part) { lines.push(part ? "  " + part : ""); });
     });
+    answersYaml(given).forEach(function (line) { lines.push(line); });
     lines.push("placed_by: \"" + data.placeholders.handle + "\"   # who placed the work: your GitHub handle, with its @");
     lines.push("added: \"" + today() + "\"   # the day you add the entry (YYYY-MM-DD)");
     return lines.join("\n") + "\n";
+  }
+
+  // The answers as the entry records them: each with its evidence, the first quote until the
+  // contributor points it at another one (or at a page of the work with a note).
+  function answersYaml(given) {
+    var out = [];
+    data.axes.forEach(function (axis) {
+      axis.questions.forEach(function (q) {
+        if (given[q.id] === undefined) return;
+        out.push("  " + q.id + ":   # " + oneLine(q.text));
+        out.push("    option: " + given[q.id] + "   # " + oneLine(q.options[given[q.id]].text));
+        out.push("    quote: 0   # the evidence: the index of the quote above that shows it (or page: \"\" and note: \"\")");
+      });
+    });
+    return out.length ? ["answers:"].concat(out) : [];
   }
 
   function today() {
@@ -349,7 +396,7 @@
       e.axis.questions.forEach(function (q) {
         if (given[q.id] === undefined) return;
         var option = q.options[given[q.id]];
-        out.push("- " + oneLine(q.text) + " " + oneLine(option.text) + " (" + short(option.score) + ")");
+        out.push("- " + oneLine(q.text) + " " + oneLine(option.text) + " (" + (option.score === null ? "no lean" : short(option.score)) + ")");
       });
     });
     out.push("", data.placeholders.rationale);  // validation refuses an entry that still holds it
