@@ -1,0 +1,327 @@
+"""``living-survey generate``: the whole survey as plain site sources for any builder of ``mkdocs.yml`` projects.
+
+There is no second renderer here. The survey is built once by MkDocs with the ``living-survey``
+plugin, exactly as ``mkdocs build`` would, and a small observer plugin, added to the same build
+through MkDocs' public plugin API, records what the plugin produced:
+
+- each page's Markdown once the plugin has filled it (citations resolved), and its HTML body once
+  every plugin hook has run (figure, cite box, downloads, locator data);
+- what the plugin put into each page's ``<head>`` (citation meta tags, JSON-LD, feed links);
+- every file the build adds beside the pages (map, scripts, styles, the locator's works) and the
+  downloads and feeds the plugin writes after the build.
+
+A page whose HTML the plugin left as Markdown made it is written as that Markdown; a page the
+plugin changed after Markdown (entry pages, quadrant pages, the home page, …) is written as its
+finished HTML body, which every Markdown builder passes through untouched. The head goes into
+front matter (``living_survey_head``), printed by a one-block theme override (``main.html``,
+block ``extrahead``) that MkDocs with Material and Zensical both read.
+
+The output folder holds ``mkdocs.yml`` (the project's own, without the plugin), ``docs/`` and
+``overrides/``. It is written into a scratch folder beside it and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.yaml import yaml_load
+
+from .checks import check_project
+from .plugin import LivingSurveyPlugin, project_options
+from .problems import Problem, SurveyError
+
+PLUGIN = "living-survey"
+HEAD_KEY = "living_survey_head"
+"""Front matter key holding what the plugin writes into a page's ``<head>``."""
+OVERRIDES = "overrides"
+_BODY_START = "<!--living-survey:generate-body-->"
+_BODY_END = "<!--/living-survey:generate-body-->"
+_HEAD_MARK = "<!--living-survey:generate-head-->"
+
+
+@dataclass
+class _Captured:
+    """One page as the plugin left it."""
+
+    src: str
+    meta: dict[str, Any]
+    markdown: str
+    title: str | None
+    html_before: str = ""
+    """The HTML straight out of Markdown, before the plugin's ``on_page_content``."""
+    body: str = ""
+    """The finished HTML body, after every hook."""
+    head: str = ""
+    markdown_only: bool = False
+    """The plugin rendered this page's HTML itself (entry pages): there is no Markdown to keep."""
+
+
+class _Observer(BasePlugin):
+    """Records what the living-survey plugin produced, hook by hook, without changing the site.
+
+    It runs after every other plugin (priority -100); :class:`_Marker` runs before them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: dict[str, _Captured] = {}
+        self.static: list[tuple[str, str]] = []
+        """(source path, site path) of every file beside the pages that the site gets, theme files excepted."""
+        self.theme_dirs: list[str] = []
+        self.extra_css: list[str] = []
+        self.extra_javascript: list[str] = []
+
+    @event_priority(-100)  # after the living-survey plugin added its styles, scripts and theme folder
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.theme_dirs = [str(Path(d).resolve()) for d in config.theme.dirs]
+        self.extra_css = [str(x) for x in config.extra_css]
+        self.extra_javascript = [str(x) for x in config.extra_javascript]
+        return config
+
+    @event_priority(-100)  # after the plugin added its generated files
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        themes = set(self.theme_dirs)
+        for file in files:
+            if file.is_documentation_page() or file.inclusion.is_excluded():
+                continue
+            if file.generated_by is None and file.src_dir is not None and str(Path(file.src_dir).resolve()) in themes:
+                continue
+            self.static.append((file.src_uri, file.dest_uri))
+        return files
+
+    @event_priority(-100)  # after the plugin filled the page's Markdown
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.pages[page.file.src_uri] = _Captured(page.file.src_uri, dict(page.meta), markdown, page.title)
+        return markdown
+
+    @event_priority(-100)  # mark the finished body so that on_post_page can find it
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return _BODY_START + html + _BODY_END
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        captured = self.pages[page.file.src_uri]
+        head_at, head_end = output.find(_HEAD_MARK), output.find("</head>")
+        if 0 <= head_at < head_end:
+            captured.head = output[head_at + len(_HEAD_MARK) : head_end]
+        start, end = output.find(_BODY_START), output.find(_BODY_END)
+        if 0 <= start < end:
+            captured.body = output[start + len(_BODY_START) : end]
+        return output.replace(_HEAD_MARK, "", 1).replace(_BODY_START, "", 1).replace(_BODY_END, "", 1)
+
+
+class _Marker(BasePlugin):
+    """The observer's eyes before the other plugins: the HTML out of Markdown, and where the head ended."""
+
+    def __init__(self, observer: _Observer) -> None:
+        super().__init__()
+        self.observer = observer
+
+    @event_priority(100)  # before the plugin's on_page_content
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        captured = self.observer.pages[page.file.src_uri]
+        captured.html_before = html
+        captured.title = page.title
+        captured.markdown_only = not captured.markdown.strip()
+        return html
+
+    @event_priority(100)  # before the plugin writes into the head: what it adds lands after the mark
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return output.replace("</head>", _HEAD_MARK + "</head>", 1)
+
+
+class GenerateError(Exception):
+    """The survey could not be generated; ``problems`` holds located data problems, if any."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def _observe(config: MkDocsConfig) -> _Observer:
+    """Add the observer to this build's plugins (MkDocs registers each hook with its priority)."""
+    observer = _Observer()
+    config.plugins["living-survey-generate"] = observer
+    config.plugins["living-survey-generate-marks"] = _Marker(observer)
+    return observer
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    if not meta:
+        return ""
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n\n"
+
+
+SNIPPETS = "pymdownx.snippets"
+
+
+def _snippet_expander(config: MkDocsConfig, root: Path) -> Callable[[str], str]:
+    """Include the project's snippets now, as the build did: the sources then stand alone.
+
+    Snippet paths are relative to the project (``make build`` runs there), which the generated
+    folder is not; the expanded text is what every builder would have read.
+    """
+    if SNIPPETS not in config.markdown_extensions:
+        return lambda text: text
+    options = dict(config.mdx_configs.get(SNIPPETS, {}))
+    base = options.get("base_path", ["."])
+    options["base_path"] = [str((root / b).resolve()) for b in ([base] if isinstance(base, str) else base)]
+    md = markdown.Markdown(extensions=[SNIPPETS], extension_configs={SNIPPETS: options})
+    snippet = md.preprocessors["snippet"]
+    return lambda text: "\n".join(snippet.run(text.split("\n")))
+
+
+def _page_source(page: _Captured, expand: Callable[[str], str]) -> str:
+    """A page's generated source: its Markdown if the plugin changed nothing after Markdown, else its finished HTML."""
+    meta = {k: v for k, v in page.meta.items() if not k.startswith("living_survey_")}
+    if page.head.strip():
+        meta[HEAD_KEY] = page.head
+    if not page.markdown_only and page.body == page.html_before:
+        return _front_matter(meta) + expand(page.markdown)
+    # headings inside raw HTML do not name the page: the title the build gave it goes into front matter
+    if page.title and "title" not in meta:
+        meta["title"] = page.title
+    # a blank line before and after keeps every builder's Markdown from reading into the HTML
+    return _front_matter(meta) + "\n" + page.body.strip() + "\n"
+
+
+def _plugin_entries(plugins: Any) -> list[Any]:
+    kept = []
+    for item in plugins or []:
+        name = item if isinstance(item, str) else next(iter(item), "") if isinstance(item, dict) else ""
+        if name != PLUGIN:
+            kept.append(item)
+    return kept
+
+
+def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str]) -> str:
+    """The project's own configuration, for plain sources: no living-survey plugin, its assets listed."""
+    out = dict(raw)
+    out.pop("site_dir", None)
+    out["docs_dir"] = "docs"
+    plugins = raw.get("plugins")
+    if isinstance(plugins, dict):
+        out["plugins"] = {k: v for k, v in plugins.items() if k != PLUGIN}
+    else:
+        out["plugins"] = _plugin_entries(plugins)
+    # snippets were included by generate (see _snippet_expander)
+    extensions = raw.get("markdown_extensions") or []
+    out["markdown_extensions"] = [x for x in extensions if (x if isinstance(x, str) else next(iter(x), "")) != SNIPPETS]
+    theme = raw.get("theme", {})
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    theme["custom_dir"] = OVERRIDES
+    out["theme"] = theme
+    css = [str(x) for x in raw.get("extra_css", [])]
+    out["extra_css"] = css + [x for x in observer.extra_css if x not in css]
+    scripts = list(raw.get("extra_javascript", []))
+    named = {x if isinstance(x, str) else str(x.get("path", "")) for x in scripts}
+    out["extra_javascript"] = scripts + [x for x in observer.extra_javascript if x not in named]
+    lines = [line for line in str(raw.get("not_in_nav") or "").splitlines() if line.strip()]
+    out["not_in_nav"] = "\n".join(lines + [f"/{src}" for src in hidden]) + "\n"
+    return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1_000_000)
+
+
+def _overrides(target: Path, theme_dirs: list[str], project_custom_dir: Path | None) -> None:
+    """The theme override folder: the project's own custom_dir, the plugin's partials, and main.html."""
+    target.mkdir(parents=True)
+    if project_custom_dir is not None and project_custom_dir.is_dir():
+        shutil.copytree(project_custom_dir, target, dirs_exist_ok=True)
+    plugin_theme = Path(str(resources.files(__package__).joinpath("theme")))
+    shutil.copytree(plugin_theme, target, dirs_exist_ok=True)
+    main = resources.files(__package__).joinpath("theme_generate/main.html").read_text(encoding="utf-8")
+    if (target / "main.html").exists():
+        raise GenerateError(f"{project_custom_dir}/main.html: the project's own main.html would replace the head override")
+    (target / "main.html").write_text(main, encoding="utf-8")
+
+
+def _swap_in(scratch: Path, out: Path) -> None:
+    """Put the complete scratch folder where ``out`` was, keeping the old one until the new one is there."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        out.rename(old)
+    scratch.rename(out)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def generate(config_file: Path, out: Path, *, log: Callable[[str], None] = lambda line: None) -> list[str]:
+    """Write the survey described by ``config_file`` as plain site sources into ``out``; the pages written.
+
+    Raises:
+        SurveyError: the data have problems (the very ones ``living-survey validate`` reports); nothing is written.
+        GenerateError: the build failed for another reason; nothing is written.
+    """
+    config_file = Path(config_file).resolve()
+    out = Path(out).resolve()
+    checked = check_project(project_options(config_file))
+    if checked.problems:
+        raise SurveyError(checked.problems)
+    if out == config_file.parent or config_file.parent.is_relative_to(out):
+        raise GenerateError(f"{out}: the output folder must not hold the project")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        pages = _generate_into(config_file, scratch, log)
+        _swap_in(scratch, out)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return pages
+
+
+def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="living-survey-generate-") as work:
+        site = Path(work) / "site"
+        config = load_config(str(config_file), site_dir=str(site))
+        plugin = config.plugins.get(PLUGIN)
+        if not isinstance(plugin, LivingSurveyPlugin):
+            raise GenerateError(f"{config_file.name}: plugins: the living-survey plugin is not configured")
+        # the on-demand search script adapts Material's own index; any builder's search works without it
+        plugin.config.lazy_search = False
+        observer = _observe(config)
+        try:
+            build(config)
+        except (Abort, PluginError) as exc:
+            raise GenerateError(str(exc)) from None
+        docs = target / "docs"
+        docs.mkdir(parents=True)
+        for src, dest in observer.static:
+            path = docs / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / dest, path)
+        written = []
+        expand = _snippet_expander(config, config_file.parent)
+        for src, page in observer.pages.items():
+            path = docs / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(_page_source(page, expand), encoding="utf-8")
+            written.append(src)
+        # the downloads and feeds: the plugin's own on_post_build, writing into the sources instead of a site
+        config.site_dir = str(docs)
+        plugin.on_post_build(config=config)
+        raw = yaml_load(config_file.read_text(encoding="utf-8")) or {}
+        assert plugin.pages is not None
+        hidden = [record.src for record in plugin.pages if not record.in_nav]
+        (target / "mkdocs.yml").write_text(_config_text(raw, observer, hidden), encoding="utf-8")
+        custom = raw.get("theme", {}).get("custom_dir") if isinstance(raw.get("theme"), dict) else None
+        _overrides(target / OVERRIDES, observer.theme_dirs, config_file.parent / custom if custom else None)
+        log(f"{len(written)} pages and {len(observer.static)} files")
+        return written
