@@ -30,7 +30,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import markdown
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -58,23 +57,21 @@ _HEAD_MARK = "<!--living-survey:generate-head-->"
 class _Captured:
     """One page as the plugin left it."""
 
-    src: str
     meta: dict[str, Any]
-    markdown: str
     title: str | None
-    html_before: str = ""
-    """The HTML straight out of Markdown, before the plugin's ``on_page_content``."""
-    body: str = ""
+    body: str
     """The finished HTML body, after every hook."""
-    head: str = ""
-    markdown_only: bool = False
-    """The plugin rendered this page's HTML itself (entry pages): there is no Markdown to keep."""
+    head: str
+    """What the plugins wrote into the page's ``<head>``."""
+    generated: bool
+    """The page is one the plugin made (not a page of ``docs/``)."""
 
 
 class _Observer(BasePlugin):
     """Records what the living-survey plugin produced, hook by hook, without changing the site.
 
-    It runs after every other plugin (priority -100); :class:`_Marker` runs before them.
+    It runs after every other plugin (priority -100); :class:`_Marker` runs before them. A theme
+    may drop an HTML comment, but it cannot drop the page's content or its head, where the marks are.
     """
 
     def __init__(self) -> None:
@@ -104,41 +101,24 @@ class _Observer(BasePlugin):
             self.static.append((file.src_uri, file.dest_uri))
         return files
 
-    @event_priority(-100)  # after the plugin filled the page's Markdown
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        self.pages[page.file.src_uri] = _Captured(page.file.src_uri, dict(page.meta), markdown, page.title)
-        return markdown
-
     @event_priority(-100)  # mark the finished body so that on_post_page can find it
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return _BODY_START + html + _BODY_END
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        captured = self.pages[page.file.src_uri]
         head_at, head_end = output.find(_HEAD_MARK), output.find("</head>")
-        if 0 <= head_at < head_end:
-            captured.head = output[head_at + len(_HEAD_MARK) : head_end]
         start, end = output.find(_BODY_START), output.find(_BODY_END)
-        if 0 <= start < end:
-            captured.body = output[start + len(_BODY_START) : end]
+        if not (0 <= head_at < head_end and 0 <= start < end):
+            raise PluginError(f"{page.file.src_uri}: the theme dropped the page's head or body; generate needs both")
+        head = output[head_at + len(_HEAD_MARK) : head_end]
+        body = output[start + len(_BODY_START) : end]
+        self.pages[page.file.src_uri] = _Captured(dict(page.meta), page.title, body, head, page.file.generated_by is not None)
         return output.replace(_HEAD_MARK, "", 1).replace(_BODY_START, "", 1).replace(_BODY_END, "", 1)
 
 
 class _Marker(BasePlugin):
-    """The observer's eyes before the other plugins: the HTML out of Markdown, and where the head ended."""
-
-    def __init__(self, observer: _Observer) -> None:
-        super().__init__()
-        self.observer = observer
-
-    @event_priority(100)  # before the plugin's on_page_content
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        captured = self.observer.pages[page.file.src_uri]
-        captured.html_before = html
-        captured.title = page.title
-        captured.markdown_only = not captured.markdown.strip()
-        return html
+    """Marks where the theme's head ends before any other plugin writes into it."""
 
     @event_priority(100)  # before the plugin writes into the head: what it adds lands after the mark
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -157,7 +137,7 @@ def _observe(config: MkDocsConfig) -> _Observer:
     """Add the observer to this build's plugins (MkDocs registers each hook with its priority)."""
     observer = _Observer()
     config.plugins["living-survey-generate"] = observer
-    config.plugins["living-survey-generate-marks"] = _Marker(observer)
+    config.plugins["living-survey-generate-marks"] = _Marker()
     return observer
 
 
@@ -170,34 +150,50 @@ def _front_matter(meta: dict[str, Any]) -> str:
 SNIPPETS = "pymdownx.snippets"
 
 
-def _snippet_expander(config: MkDocsConfig, root: Path) -> Callable[[str], str]:
-    """Include the project's snippets now, as the build did: the sources then stand alone.
+def source_path(src: str, directory_urls: bool) -> str:
+    """Where a page's generated source goes: ``a/b.md`` becomes ``a/b/index.md`` under directory URLs.
 
-    Snippet paths are relative to the project (``make build`` runs there), which the generated
-    folder is not; the expanded text is what every builder would have read.
+    The page keeps its URL (``a/b/``) in every builder. The folder matters because builders
+    disagree about relative links in raw HTML: MkDocs leaves them alone (they are relative to the
+    page's URL, as the plugin wrote them), while Zensical reads every relative link as relative to
+    the source file and rewrites it. With the source in the page's own folder both readings agree.
     """
-    if SNIPPETS not in config.markdown_extensions:
-        return lambda text: text
-    options = dict(config.mdx_configs.get(SNIPPETS, {}))
-    base = options.get("base_path", ["."])
-    options["base_path"] = [str((root / b).resolve()) for b in ([base] if isinstance(base, str) else base)]
-    md = markdown.Markdown(extensions=[SNIPPETS], extension_configs={SNIPPETS: options})
-    snippet = md.preprocessors["snippet"]
-    return lambda text: "\n".join(snippet.run(text.split("\n")))
+    path = Path(src)
+    if not directory_urls or path.stem in ("index", "README"):
+        return src
+    return (path.with_suffix("") / "index.md").as_posix()
 
 
-def _page_source(page: _Captured, expand: Callable[[str], str]) -> str:
-    """A page's generated source: its Markdown if the plugin changed nothing after Markdown, else its finished HTML."""
+def _page_source(page: _Captured) -> str:
+    """A page's generated source: front matter, then its finished HTML as every hook left it.
+
+    The HTML, not the Markdown: MkDocs has already turned the page's links into URLs relative to
+    the page, and the plugin has added what only it knows (figure, cite box, downloads); a builder's
+    Markdown passes the HTML through as it is.
+    """
     meta = {k: v for k, v in page.meta.items() if not k.startswith("living_survey_")}
-    if page.head.strip():
-        meta[HEAD_KEY] = page.head
-    if not page.markdown_only and page.body == page.html_before:
-        return _front_matter(meta) + expand(page.markdown)
     # headings inside raw HTML do not name the page: the title the build gave it goes into front matter
     if page.title and "title" not in meta:
         meta["title"] = page.title
+    if page.head.strip():
+        meta[HEAD_KEY] = page.head
+    if page.generated and meta.get("tags"):
+        # the plugin's tags are search terms: Zensical would also show them as chips under the title
+        hide = meta.get("hide") or []
+        meta["hide"] = [*hide, "tags"] if "tags" not in hide else hide
     # a blank line before and after keeps every builder's Markdown from reading into the HTML
     return _front_matter(meta) + "\n" + page.body.strip() + "\n"
+
+
+def _moved(value: Any, moves: dict[str, str]) -> Any:
+    """A nav or redirect value with each page source replaced by where generate put it."""
+    if isinstance(value, str):
+        return moves.get(value, value)
+    if isinstance(value, list):
+        return [_moved(v, moves) for v in value]
+    if isinstance(value, dict):
+        return {k: _moved(v, moves) for k, v in value.items()}
+    return value
 
 
 def _plugin_entries(plugins: Any) -> list[Any]:
@@ -209,9 +205,20 @@ def _plugin_entries(plugins: Any) -> list[Any]:
     return kept
 
 
-def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str]) -> str:
-    """The project's own configuration, for plain sources: no living-survey plugin, its assets listed."""
+def _redirects_moved(item: Any, moves: dict[str, str]) -> Any:
+    """The redirects plugin's targets, moved with their pages (the old addresses stay as they are)."""
+    if isinstance(item, dict) and isinstance(item.get("redirects"), dict) and "redirect_maps" in item["redirects"]:
+        options = dict(item["redirects"])
+        options["redirect_maps"] = {k: moves.get(v, v) for k, v in (options["redirect_maps"] or {}).items()}
+        return {"redirects": options}
+    return item
+
+
+def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], moves: dict[str, str]) -> str:
+    """The project's own configuration, for plain sources: no living-survey plugin, its assets listed, pages where generate put them."""
     out = dict(raw)
+    if "nav" in raw:
+        out["nav"] = _moved(raw["nav"], moves)
     out.pop("site_dir", None)
     out["docs_dir"] = "docs"
     plugins = raw.get("plugins")
@@ -219,12 +226,15 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str]) ->
         out["plugins"] = {k: v for k, v in plugins.items() if k != PLUGIN}
     else:
         out["plugins"] = _plugin_entries(plugins)
-    # snippets were included by generate (see _snippet_expander)
+    out["plugins"] = [_redirects_moved(item, moves) for item in out["plugins"]] if isinstance(out["plugins"], list) else out["plugins"]
+    # the pages are finished HTML: snippets were included by the build, and their marks must not be read again
     extensions = raw.get("markdown_extensions") or []
     out["markdown_extensions"] = [x for x in extensions if (x if isinstance(x, str) else next(iter(x), "")) != SNIPPETS]
     theme = raw.get("theme", {})
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     theme["custom_dir"] = OVERRIDES
+    # an edit button would open the generated file, which is not in the repository
+    theme["features"] = [f for f in theme.get("features") or [] if f not in ("content.action.edit", "content.action.view")]
     out["theme"] = theme
     css = [str(x) for x in raw.get("extra_css", [])]
     out["extra_css"] = css + [x for x in observer.extra_css if x not in css]
@@ -232,7 +242,7 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str]) ->
     named = {x if isinstance(x, str) else str(x.get("path", "")) for x in scripts}
     out["extra_javascript"] = scripts + [x for x in observer.extra_javascript if x not in named]
     lines = [line for line in str(raw.get("not_in_nav") or "").splitlines() if line.strip()]
-    out["not_in_nav"] = "\n".join(lines + [f"/{src}" for src in hidden]) + "\n"
+    out["not_in_nav"] = "\n".join(lines + [f"/{moves.get(src, src)}" for src in hidden]) + "\n"
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1_000_000)
 
 
@@ -307,20 +317,22 @@ def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) 
             path = docs / src
             path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site / dest, path)
+        moves = {src: source_path(src, config.use_directory_urls) for src in observer.pages}
         written = []
-        expand = _snippet_expander(config, config_file.parent)
         for src, page in observer.pages.items():
-            path = docs / src
+            path = docs / moves[src]
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_page_source(page, expand), encoding="utf-8")
-            written.append(src)
+            if path.exists():
+                raise GenerateError(f"{src}: two pages would be written to {moves[src]}")
+            path.write_text(_page_source(page), encoding="utf-8")
+            written.append(moves[src])
         # the downloads and feeds: the plugin's own on_post_build, writing into the sources instead of a site
         config.site_dir = str(docs)
         plugin.on_post_build(config=config)
         raw = yaml_load(config_file.read_text(encoding="utf-8")) or {}
         assert plugin.pages is not None
         hidden = [record.src for record in plugin.pages if not record.in_nav]
-        (target / "mkdocs.yml").write_text(_config_text(raw, observer, hidden), encoding="utf-8")
+        (target / "mkdocs.yml").write_text(_config_text(raw, observer, hidden, moves), encoding="utf-8")
         custom = raw.get("theme", {}).get("custom_dir") if isinstance(raw.get("theme"), dict) else None
         _overrides(target / OVERRIDES, observer.theme_dirs, config_file.parent / custom if custom else None)
         log(f"{len(written)} pages and {len(observer.static)} files")
