@@ -23,7 +23,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from .conftest import ROOT, living_survey, write_sample
+from .conftest import PWN, ROOT, living_survey, write_hostile, write_sample
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
 THEME_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/", "search/")
@@ -134,8 +134,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def zensical_run(generated: Path) -> subprocess.CompletedProcess[str]:
+def _zensical_build(generated: Path) -> subprocess.CompletedProcess[str]:
     zensical = _zensical()
     if zensical is None:
         pytest.skip("zensical is not installed: pip install -e '.[zensical]' (the range that installs from the package index)")
@@ -144,28 +143,37 @@ def zensical_run(generated: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([zensical, "build", "--clean", "-f", str(generated / "mkdocs.yml")], capture_output=True, text=True)
 
 
+def _build(builder: str, generated: Path) -> Path:
+    """Build generated sources with one builder; the site folder (Zensical keeps it inside the project)."""
+    site = generated.parent / f"site-{builder}"
+    if builder == "mkdocs":
+        build(load_config(str(generated / "mkdocs.yml"), strict=True, site_dir=str(site)))
+    elif builder == "properdocs":
+        cmd = [_properdocs(), "build", "--strict", "-f", str(generated / "mkdocs.yml"), "-d", str(site)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    else:
+        done = _zensical_build(generated)
+        assert done.returncode == 0, done.stdout + done.stderr
+        site = generated / "site"
+    return site
+
+
 @pytest.fixture(scope="module")
-def sites(generated: Path, real_site: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Path]]:
+def zensical_run(generated: Path) -> subprocess.CompletedProcess[str]:
+    return _zensical_build(generated)
+
+
+@pytest.fixture(scope="module")
+def sites(generated: Path, real_site: Path) -> Iterator[dict[str, Path]]:
     """Each builder's site from the generated sources, built when a test first asks for it."""
-    built: dict[str, Path] = {"plugin": real_site}
 
     class Sites(dict[str, Path]):
         def __missing__(self, name: str) -> Path:
-            site = generated.parent / f"site-{name}"
-            if name == "mkdocs":
-                build(load_config(str(generated / "mkdocs.yml"), strict=True, site_dir=str(site)))
-            elif name == "properdocs":
-                cmd = [_properdocs(), "build", "--strict", "-f", str(generated / "mkdocs.yml"), "-d", str(site)]
-                done = subprocess.run(cmd, capture_output=True, text=True)
-                assert done.returncode == 0, done.stdout + done.stderr
-            else:
-                done = request.getfixturevalue("zensical_run")
-                assert done.returncode == 0, done.stdout + done.stderr
-                site = generated / "site"
-            self[name] = site
-            return site
+            self[name] = _build(name, generated)
+            return self[name]
 
-    yield Sites(built)
+    yield Sites({"plugin": real_site})
 
 
 class _Links(HTMLParser):
@@ -311,7 +319,6 @@ _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</art
 _THEME_ONLY = (
     re.compile(r'<a href="[^"]*" title="Edit this page".*?</a>', re.S),  # generated sources have no file to edit
     re.compile(r'<a id="__skip"[^>]*></a>'),  # Zensical's skip-link target
-    re.compile(r'<nav class="md-tags" hidden>.*?</nav>', re.S),  # Zensical prints the search terms, hidden
 )
 
 
@@ -353,6 +360,32 @@ def test_search_indexes_each_entry_page_with_the_plugins_search_terms(sites: dic
     assert pages <= set(expected)
     assert {p: found.get(p) for p in pages} == {p: expected[p] for p in pages}
     assert all(expected[p] for p in pages)
+
+
+@pytest.mark.builders
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_hostile_text_stays_text_in_every_builders_site(tmp_path: Path, hostile_site: Path, builder: str) -> None:
+    from .test_hostile import Markup
+
+    root = write_hostile(tmp_path / "p")
+    out = tmp_path / "generated"
+    done = living_survey("generate", "--out", str(out), root=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = _build(builder, out)
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        parser = Markup()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.handlers == [], page
+        assert not [link for link in parser.links if re.sub(r"[\x00-\x20]", "", link).lower().startswith("javascript:")], page
+        assert not [body for body in parser.scripts if PWN in body and "ld+json" not in body and not body.lstrip().startswith("{")], page
+    for rel in ("entries/hostile/index.html", "entries/hostile-links/index.html", "references/index.html"):
+        assert _content(site / rel) == _content(hostile_site / rel), rel
+    head = (site / "entries" / "hostile" / "index.html").read_text(encoding="utf-8").split("</head>", 1)[0]
+    plugin_head = (hostile_site / "entries" / "hostile" / "index.html").read_text(encoding="utf-8").split("</head>", 1)[0]
+    assert _CITATION_META.findall(head) == _CITATION_META.findall(plugin_head) != []
+    assert head.split("<title>", 1)[1].split("</title>", 1)[0].startswith("&lt;script&gt;")
 
 
 @pytest.mark.builders

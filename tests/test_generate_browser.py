@@ -15,25 +15,37 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, _Quiet, living_survey
+from .conftest import PWN, ROOT, _Quiet, living_survey, write_hostile
 from .test_browser import MAP, Watched, offline_context
 from .test_locator_browser import ALLOWED_EXTERNAL, place_corner, survey_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.builders]
 
 
-@pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The repository's survey, generated, built by Zensical and served over HTTP."""
+def _serve_zensical(root: Path, out: Path) -> _Quiet:
     zensical = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
     if zensical is None:
         pytest.skip("zensical is not installed: pip install -e '.[zensical]' (the range that installs from the package index)")
-    out = tmp_path_factory.mktemp("zensical") / "generated"
-    done = living_survey("generate", "--out", str(out), root=ROOT)
+    done = living_survey("generate", "--out", str(out), root=root)
     assert done.returncode == 0, done.stdout + done.stderr
     built = subprocess.run([zensical, "build", "--clean", "-f", str(out / "mkdocs.yml")], capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
-    server = _Quiet(out / "site")
+    return _Quiet(out / "site")
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The repository's survey, generated, built by Zensical and served over HTTP."""
+    server = _serve_zensical(ROOT, tmp_path_factory.mktemp("zensical") / "generated")
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def zensical_hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The hostile sample survey, generated, built by Zensical and served over HTTP."""
+    folder = tmp_path_factory.mktemp("zensical-hostile")
+    server = _serve_zensical(write_hostile(folder / "p"), folder / "generated")
     yield server.url
     server.close()
 
@@ -86,3 +98,16 @@ def test_searching_for_a_dataset_name_finds_its_entry(zensical_site: str, deskto
     }
     assert found & holders, (name, found)
     assert desktop.errors == []
+
+
+def test_hostile_text_stays_text_on_the_page_and_in_zensicals_search(zensical_hostile: str, desktop: Watched) -> None:
+    page = desktop.page
+    page.goto(zensical_hostile + "entries/hostile/")
+    assert "<script>" in page.locator("h1").first.inner_text()
+    # the search dialog lists the pages' tags (the survey's search terms, contributed text) as filters
+    page.locator("button.md-search__button").click()
+    page.get_by_role("combobox", name="Search").press_sequentially("jinja", delay=20)
+    page.get_by_role("option").first.wait_for(timeout=15000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None, PWN
+    assert desktop.errors == [] and desktop.dialogs == []

@@ -63,8 +63,6 @@ class _Captured:
     """The finished HTML body, after every hook."""
     head: str
     """What the plugins wrote into the page's ``<head>``."""
-    generated: bool
-    """The page is one the plugin made (not a page of ``docs/``)."""
 
 
 class _Observer(BasePlugin):
@@ -113,7 +111,7 @@ class _Observer(BasePlugin):
             raise PluginError(f"{page.file.src_uri}: the theme dropped the page's head or body; generate needs both")
         head = output[head_at + len(_HEAD_MARK) : head_end]
         body = output[start + len(_BODY_START) : end]
-        self.pages[page.file.src_uri] = _Captured(dict(page.meta), page.title, body, head, page.file.generated_by is not None)
+        self.pages[page.file.src_uri] = _Captured(dict(page.meta), page.title, body, head)
         return output.replace(_HEAD_MARK, "", 1).replace(_BODY_START, "", 1).replace(_BODY_END, "", 1)
 
 
@@ -177,10 +175,6 @@ def _page_source(page: _Captured) -> str:
         meta["title"] = page.title
     if page.head.strip():
         meta[HEAD_KEY] = page.head
-    if page.generated and meta.get("tags"):
-        # the plugin's tags are search terms: Zensical would also show them as chips under the title
-        hide = meta.get("hide") or []
-        meta["hide"] = [*hide, "tags"] if "tags" not in hide else hide
     # a blank line before and after keeps every builder's Markdown from reading into the HTML
     return _front_matter(meta) + "\n" + page.body.strip() + "\n"
 
@@ -246,17 +240,22 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], mo
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1_000_000)
 
 
-def _overrides(target: Path, theme_dirs: list[str], project_custom_dir: Path | None) -> None:
-    """The theme override folder: the project's own custom_dir, the plugin's partials, and main.html."""
+def _overrides(target: Path, project_custom_dir: Path | None) -> None:
+    """The theme override folder: the project's own custom_dir, the plugin's partials, and generate's own.
+
+    Generate's own: ``main.html`` prints the head from front matter; ``partials/tags.html`` shows
+    no tags (see the file).
+    """
     target.mkdir(parents=True)
     if project_custom_dir is not None and project_custom_dir.is_dir():
         shutil.copytree(project_custom_dir, target, dirs_exist_ok=True)
     plugin_theme = Path(str(resources.files(__package__).joinpath("theme")))
     shutil.copytree(plugin_theme, target, dirs_exist_ok=True)
-    main = resources.files(__package__).joinpath("theme_generate/main.html").read_text(encoding="utf-8")
-    if (target / "main.html").exists():
-        raise GenerateError(f"{project_custom_dir}/main.html: the project's own main.html would replace the head override")
-    (target / "main.html").write_text(main, encoding="utf-8")
+    ours = Path(str(resources.files(__package__).joinpath("theme_generate")))
+    taken = [p.relative_to(ours).as_posix() for p in ours.rglob("*.html") if (target / p.relative_to(ours)).exists()]
+    if taken:
+        raise GenerateError(f"{project_custom_dir}: the project's own {', '.join(taken)} would replace generate's theme override")
+    shutil.copytree(ours, target, dirs_exist_ok=True)
 
 
 def _swap_in(scratch: Path, out: Path) -> None:
@@ -334,6 +333,6 @@ def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) 
         hidden = [record.src for record in plugin.pages if not record.in_nav]
         (target / "mkdocs.yml").write_text(_config_text(raw, observer, hidden, moves), encoding="utf-8")
         custom = raw.get("theme", {}).get("custom_dir") if isinstance(raw.get("theme"), dict) else None
-        _overrides(target / OVERRIDES, observer.theme_dirs, config_file.parent / custom if custom else None)
+        _overrides(target / OVERRIDES, config_file.parent / custom if custom else None)
         log(f"{len(written)} pages and {len(observer.static)} files")
         return written
