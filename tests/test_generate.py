@@ -112,6 +112,29 @@ def test_generated_sources_are_plain_pages_with_front_matter_and_a_config_withou
     assert (out / "docs" / "data" / "entries.json").is_file() and (out / "docs" / "assets" / "map.svg").is_file()
 
 
+@pytest.mark.builders
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_nav_and_redirects_follow_the_pages_in_every_builder(tmp_path: Path, builder: str) -> None:
+    root = write_sample(tmp_path / "p")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "  - redirects:\n      redirect_maps:\n        'entries/old-id.md': 'entries/alpha-2020.md'\n"
+        + "nav:\n  - Home: index.md\n  - Quadrants:\n      - quadrants/broad-descriptive.md\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "generated"
+    done = living_survey("generate", "--out", str(out), root=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    generated = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert generated["nav"] == [{"Home": "index.md"}, {"Quadrants": ["quadrants/broad-descriptive/index.md"]}]
+    site = _build(builder, out)
+    redirect = (site / "entries" / "old-id" / "index.html").read_text(encoding="utf-8")
+    assert "../alpha-2020/" in redirect
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="quadrants/broad-descriptive/"' in home or 'href="./quadrants/broad-descriptive/"' in home
+
+
 # -- one survey, three builders --------------------------------------------------------------------
 
 
