@@ -79,6 +79,24 @@ def test_a_failed_generate_keeps_the_previous_output_and_a_good_one_replaces_it(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "p"]
 
 
+def test_a_build_warning_fails_generate_as_it_fails_the_strict_build_and_nothing_is_written(tmp_path: Path) -> None:
+    root = write_sample(tmp_path / "p")
+    (root / "docs" / "about.md").write_text("# About\n\nSee [the missing page](nowhere.md).\n", encoding="utf-8")
+    done = living_survey("generate", "--out", str(tmp_path / "generated"), root=root)
+    assert done.returncode == 1
+    assert "strict" in done.stderr.lower() and "warning" in done.stderr.lower(), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p"]
+
+
+def test_an_output_folder_inside_docs_or_holding_the_project_is_refused(tmp_path: Path) -> None:
+    root = write_sample(tmp_path / "p")
+    for out in (root / "docs" / "generated", root, tmp_path):
+        done = living_survey("generate", "--out", str(out), root=root)
+        assert done.returncode == 1 and "output folder must not" in done.stderr, done.stderr
+    assert not (root / "docs" / "generated").exists()
+    assert sorted(p.name for p in (root / "docs").iterdir()) == ["index.md"]
+
+
 def test_generated_sources_are_plain_pages_with_front_matter_and_a_config_without_the_plugin(tmp_path: Path) -> None:
     from living_survey.checks import check_project
     from living_survey.generate import source_path

@@ -1,20 +1,19 @@
 """``living-survey generate``: the whole survey as plain site sources for any builder of ``mkdocs.yml`` projects.
 
 There is no second renderer here. The survey is built once by MkDocs with the ``living-survey``
-plugin, exactly as ``mkdocs build`` would, and a small observer plugin, added to the same build
-through MkDocs' public plugin API, records what the plugin produced:
+plugin, exactly as ``mkdocs build --strict`` would, and a small observer plugin, added to the same
+build through MkDocs' public plugin API, records what the plugin produced:
 
-- each page's Markdown once the plugin has filled it (citations resolved), and its HTML body once
-  every plugin hook has run (figure, cite box, downloads, locator data);
-- what the plugin put into each page's ``<head>`` (citation meta tags, JSON-LD, feed links);
-- every file the build adds beside the pages (map, scripts, styles, the locator's works) and the
-  downloads and feeds the plugin writes after the build.
+- each page's HTML body once every hook has run (citations resolved, figure, cite box, downloads,
+  locator data), with its title and front matter;
+- what the plugin put into the page's ``<head>`` (citation meta tags, JSON-LD, feed links);
+- every file the build adds beside the pages (map, scripts, styles, the locator's works), and the
+  downloads and feeds the plugin's own ``on_post_build`` writes.
 
-A page whose HTML the plugin left as Markdown made it is written as that Markdown; a page the
-plugin changed after Markdown (entry pages, quadrant pages, the home page, …) is written as its
-finished HTML body, which every Markdown builder passes through untouched. The head goes into
-front matter (``living_survey_head``), printed by a one-block theme override (``main.html``,
-block ``extrahead``) that MkDocs with Material and Zensical both read.
+Each page is written as a Markdown file holding front matter and that finished HTML, which every
+Markdown builder passes through as it is. The head goes into front matter (``living_survey_head``)
+and is printed by a one-block theme override (``main.html``, block ``extrahead``) that MkDocs with
+Material and Zensical both read.
 
 The output folder holds ``mkdocs.yml`` (the project's own, without the plugin), ``docs/`` and
 ``overrides/``. It is written into a scratch folder beside it and swapped in only when complete.
@@ -42,7 +41,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from .checks import check_project
 from .plugin import LivingSurveyPlugin, project_options
-from .problems import Problem, SurveyError
+from .problems import SurveyError
 
 PLUGIN = "living-survey"
 HEAD_KEY = "living_survey_head"
@@ -124,11 +123,7 @@ class _Marker(BasePlugin):
 
 
 class GenerateError(Exception):
-    """The survey could not be generated; ``problems`` holds located data problems, if any."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
+    """The survey could not be generated for a reason other than its data (those raise :class:`SurveyError`)."""
 
 
 def _observe(config: MkDocsConfig) -> _Observer:
@@ -280,11 +275,15 @@ def generate(config_file: Path, out: Path, *, log: Callable[[str], None] = lambd
     """
     config_file = Path(config_file).resolve()
     out = Path(out).resolve()
-    checked = check_project(project_options(config_file))
+    project = project_options(config_file)
+    checked = check_project(project)
     if checked.problems:
         raise SurveyError(checked.problems)
     if out == config_file.parent or config_file.parent.is_relative_to(out):
         raise GenerateError(f"{out}: the output folder must not hold the project")
+    if out.is_relative_to(project.docs_dir):
+        # the build reads docs/ while the scratch folder fills: it would publish its own output
+        raise GenerateError(f"{out}: the output folder must not be inside {project.docs_dir.name}/")
     out.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -299,7 +298,8 @@ def generate(config_file: Path, out: Path, *, log: Callable[[str], None] = lambd
 def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="living-survey-generate-") as work:
         site = Path(work) / "site"
-        config = load_config(str(config_file), site_dir=str(site))
+        # strict, as `make build`: a warning is a failure, and nothing is written
+        config = load_config(str(config_file), site_dir=str(site), strict=True)
         plugin = config.plugins.get(PLUGIN)
         if not isinstance(plugin, LivingSurveyPlugin):
             raise GenerateError(f"{config_file.name}: plugins: the living-survey plugin is not configured")
