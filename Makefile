@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 OUT ?= site
 
-.PHONY: serve build test validate bench clean versions
+.PHONY: serve build build-zensical test validate bench clean versions
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -33,6 +33,19 @@ build: $(STAMP)
 	rm -rf site.partial
 	$(BIN)/mkdocs build --strict --site-dir site.partial
 	rm -rf site && mv site.partial site
+
+ZENSICAL_STAMP := $(VENV)/.installed-zensical
+
+$(ZENSICAL_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[zensical]'
+	touch $(STAMP) $@
+
+## build-zensical: the survey as plain site sources in generated/ (living-survey generate), then built by
+## Zensical into generated/site/ (Zensical keeps a site inside its project folder). Not --strict yet:
+## Zensical also checks anchors inside the plugin's HTML, and entry pages link some missing ones.
+build-zensical: $(ZENSICAL_STAMP)
+	$(BIN)/living-survey generate --out generated
+	$(BIN)/zensical build --clean -f generated/mkdocs.yml
 
 ## versions: the living site into OUT (default site/) and every vX.Y.Z tag into OUT/v/X.Y/, with
 ## OUT/v/versions.json: exactly what the publishing workflow deploys (offline; each tag with its own code)
