@@ -40,7 +40,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.yaml import yaml_load
 
 from .checks import check_project
-from .plugin import LivingSurveyPlugin, project_options
+from .config import project_options
+from .plugin import LivingSurveyPlugin
 from .problems import SurveyError
 
 PLUGIN = "living-survey"
@@ -329,8 +330,7 @@ def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) 
         config.site_dir = str(docs)
         plugin.on_post_build(config=config)
         raw = yaml_load(config_file.read_text(encoding="utf-8")) or {}
-        assert plugin.pages is not None
-        hidden = [record.src for record in plugin.pages if not record.in_nav]
+        hidden = [record.src for record in plugin.build.pages if not record.in_nav]
         (target / "mkdocs.yml").write_text(_config_text(raw, observer, hidden, moves), encoding="utf-8")
         custom = raw.get("theme", {}).get("custom_dir") if isinstance(raw.get("theme"), dict) else None
         _overrides(target / OVERRIDES, config_file.parent / custom if custom else None)
