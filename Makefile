@@ -40,12 +40,11 @@ $(ZENSICAL_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[zensical]'
 	touch $(STAMP) $@
 
-## build-zensical: the survey as plain site sources in generated/ (living-survey generate), then built by
-## Zensical into generated/site/ (Zensical keeps a site inside its project folder). Not --strict yet:
-## Zensical also checks anchors inside the plugin's HTML, and entry pages link some missing ones.
+## build-zensical: the survey as plain site sources in generated/ (living-survey generate), then a strict
+## Zensical build into generated/site/ (Zensical keeps a site inside its project folder)
 build-zensical: $(ZENSICAL_STAMP)
 	$(BIN)/living-survey generate --out generated
-	$(BIN)/zensical build --clean -f generated/mkdocs.yml
+	$(BIN)/zensical build --clean --strict -f generated/mkdocs.yml
 
 ## versions: the living site into OUT (default site/) and every vX.Y.Z tag into OUT/v/X.Y/, with
 ## OUT/v/versions.json: exactly what the publishing workflow deploys (offline; each tag with its own code)

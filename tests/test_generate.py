@@ -179,9 +179,8 @@ def _zensical_build(generated: Path) -> subprocess.CompletedProcess[str]:
     zensical = _zensical()
     if zensical is None:
         pytest.skip("zensical is not installed: pip install -e '.[zensical]' (the range that installs from the package index)")
-    # not --strict: Zensical also checks in-page anchors inside raw HTML, where the plugin's own
-    # pages have broken ones (see test_every_in_page_anchor_resolves_in_the_plugin_build)
-    return subprocess.run([zensical, "build", "--clean", "-f", str(generated / "mkdocs.yml")], capture_output=True, text=True)
+    # strict as the other builders: Zensical also checks in-page anchors inside raw HTML
+    return subprocess.run([zensical, "build", "--clean", "--strict", "-f", str(generated / "mkdocs.yml")], capture_output=True, text=True)
 
 
 def _build(builder: str, generated: Path) -> Path:
@@ -320,11 +319,6 @@ def test_in_page_anchors_resolve_as_in_the_plugin_build(sites: dict[str, Path], 
     assert _broken_anchors(sites[builder]) <= _broken_anchors(sites["plugin"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the plugin's entry pages link a quote's source to #ref-<key> of a work the page does not list "
-    "(e.g. entries/askell-2021/); MkDocs does not check anchors in HTML it did not make, Zensical does",
-)
 def test_every_in_page_anchor_resolves_in_the_plugin_build(real_site: Path) -> None:
     assert sorted(_broken_anchors(real_site)) == []
 

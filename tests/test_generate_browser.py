@@ -28,7 +28,7 @@ def _serve_zensical(root: Path, out: Path) -> _Quiet:
         pytest.skip("zensical is not installed: pip install -e '.[zensical]' (the range that installs from the package index)")
     done = living_survey("generate", "--out", str(out), root=root)
     assert done.returncode == 0, done.stdout + done.stderr
-    built = subprocess.run([zensical, "build", "--clean", "-f", str(out / "mkdocs.yml")], capture_output=True, text=True)
+    built = subprocess.run([zensical, "build", "--clean", "--strict", "-f", str(out / "mkdocs.yml")], capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
     return _Quiet(out / "site")
 
