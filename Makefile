@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 OUT ?= site
 
-.PHONY: serve build build-zensical test validate bench clean versions
+.PHONY: serve build zensical build-zensical test validate bench clean versions
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -34,17 +34,27 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site.partial
 	rm -rf site && mv site.partial site
 
-ZENSICAL_STAMP := $(VENV)/.installed-zensical
+# Zensical lives in a venv of its own: its dependencies move faster than MkDocs' and must not
+# change the versions the plugin build and the tests run with. The range is the `zensical` extra's.
+ZVENV ?= .venv-zensical
+ZENSICAL := $(ZVENV)/bin/zensical
+ZENSICAL_REQ = $(shell $(PYTHON) -c 'import shlex, tomllib; print(*map(shlex.quote, tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["zensical"]))')
 
-$(ZENSICAL_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[zensical]'
-	touch $(STAMP) $@
+$(ZENSICAL): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	rm -rf $(ZVENV)
+	$(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/python -m pip install --quiet $(ZENSICAL_REQ)
+	touch $@
+
+## zensical: install Zensical (the `zensical` extra's range) into .venv-zensical/
+zensical: $(ZENSICAL)
 
 ## build-zensical: the survey as plain site sources in generated/ (living-survey generate), then a strict
 ## Zensical build into generated/site/ (Zensical keeps a site inside its project folder)
-build-zensical: $(ZENSICAL_STAMP)
+build-zensical: $(STAMP) $(ZENSICAL)
 	$(BIN)/living-survey generate --out generated
-	$(BIN)/zensical build --clean --strict -f generated/mkdocs.yml
+	$(ZENSICAL) build --clean --strict -f generated/mkdocs.yml
 
 ## versions: the living site into OUT (default site/) and every vX.Y.Z tag into OUT/v/X.Y/, with
 ## OUT/v/versions.json: exactly what the publishing workflow deploys (offline; each tag with its own code)
@@ -56,8 +66,9 @@ validate: $(STAMP)
 	$(BIN)/living-survey validate
 
 ## test: install the test dependencies and run the whole suite
+## (with .venv-zensical/ from `make zensical`, the Zensical builds are tested too; without, they skip)
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	PATH="$$PATH:$(CURDIR)/$(ZVENV)/bin" $(BIN)/python -m pytest
 
 ## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin and as plain
 ## MkDocs + Material pages, and load the home page in Chromium (Playwright, from the test extras);
@@ -65,5 +76,6 @@ test: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py
 
+## clean: remove the built sites, generate's output and the caches (the venvs stay)
 clean:
-	rm -rf site site.partial .cache
+	rm -rf site site.partial .cache generated
