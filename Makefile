@@ -70,10 +70,10 @@ validate: $(STAMP)
 test: $(TEST_STAMP)
 	PATH="$$PATH:$(CURDIR)/$(ZVENV)/bin" $(BIN)/python -m pytest
 
-## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin and as plain
-## MkDocs + Material pages, and load the home page in Chromium (Playwright, from the test extras);
-## print the tables and write them to docs/benchmarks.md
-bench: $(TEST_STAMP)
+## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin, as plain
+## MkDocs + Material pages, and with generate + Zensical, and load the home page in Chromium
+## (Playwright, from the test extras); print the tables and write them to docs/benchmarks.md
+bench: $(TEST_STAMP) $(ZENSICAL)
 	$(BIN)/python benchmarks/bench.py
 
 ## clean: remove the built sites, generate's output and the caches (the venvs stay)
