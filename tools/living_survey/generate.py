@@ -40,8 +40,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.yaml import yaml_load
 
 from .checks import check_project
-from .config import project_options
-from .plugin import LivingSurveyPlugin
+from .config import LivingSurveyConfig, project_options
 from .problems import SurveyError
 
 PLUGIN = "living-survey"
@@ -301,8 +300,9 @@ def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) 
         site = Path(work) / "site"
         # strict, as `make build`: a warning is a failure, and nothing is written
         config = load_config(str(config_file), site_dir=str(site), strict=True)
-        plugin = config.plugins.get(PLUGIN)
-        if not isinstance(plugin, LivingSurveyPlugin):
+        # the plugin by its options' class: the command line never imports the plugin's hooks module
+        plugin: Any = config.plugins.get(PLUGIN)
+        if not isinstance(getattr(plugin, "config", None), LivingSurveyConfig):
             raise GenerateError(f"{config_file.name}: plugins: the living-survey plugin is not configured")
         # the on-demand search script adapts Material's own index; any builder's search works without it
         plugin.config.lazy_search = False
