@@ -13,7 +13,7 @@ STORE ?= .cache/living-survey/releases
 # e.g. --assemble-only (never build a release), --rebuild vX.Y.Z, --require vX.Y.Z
 VERSIONS_FLAGS ?=
 
-.PHONY: serve build test validate bench clean versions
+.PHONY: serve build zensical build-zensical test validate bench clean versions
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -38,6 +38,28 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site.partial
 	rm -rf site && mv site.partial site
 
+# Zensical lives in a venv of its own: its dependencies move faster than MkDocs' and must not
+# change the versions the plugin build and the tests run with. The range is the `zensical` extra's.
+ZVENV ?= .venv-zensical
+ZENSICAL := $(ZVENV)/bin/zensical
+ZENSICAL_REQ = $(shell $(PYTHON) -c 'import shlex, tomllib; print(*map(shlex.quote, tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["zensical"]))')
+
+$(ZENSICAL): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	rm -rf $(ZVENV)
+	$(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/python -m pip install --quiet $(ZENSICAL_REQ)
+	touch $@
+
+## zensical: install Zensical (the `zensical` extra's range) into .venv-zensical/
+zensical: $(ZENSICAL)
+
+## build-zensical: the survey as plain site sources in generated/ (living-survey generate), then a strict
+## Zensical build into generated/site/ (Zensical keeps a site inside its project folder)
+build-zensical: $(STAMP) $(ZENSICAL)
+	$(BIN)/living-survey generate --out generated
+	$(ZENSICAL) build --clean --strict -f generated/mkdocs.yml
+
 ## versions: the living site into OUT (default site/) and every release, built once into STORE, at OUT/v/X.Y/, with
 ## OUT/v/versions.json: what the publishing workflow deploys (offline; a release missing from STORE is built once with its own code)
 versions: $(STAMP)
@@ -48,14 +70,16 @@ validate: $(STAMP)
 	$(BIN)/living-survey validate
 
 ## test: install the test dependencies and run the whole suite
+## (with .venv-zensical/ from `make zensical`, the Zensical builds are tested too; without, they skip)
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	PATH="$$PATH:$(CURDIR)/$(ZVENV)/bin" $(BIN)/python -m pytest
 
-## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin and as plain
-## MkDocs + Material pages, and load the home page in Chromium (Playwright, from the test extras);
-## print the tables and write them to docs/benchmarks.md
-bench: $(TEST_STAMP)
+## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin, as plain
+## MkDocs + Material pages, and with generate + Zensical, and load the home page in Chromium
+## (Playwright, from the test extras); print the tables and write them to docs/benchmarks.md
+bench: $(TEST_STAMP) $(ZENSICAL)
 	$(BIN)/python benchmarks/bench.py
 
+## clean: remove the built sites, generate's output and the caches (the venvs stay)
 clean:
-	rm -rf site site.partial .cache
+	rm -rf site site.partial .cache generated

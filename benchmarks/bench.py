@@ -6,6 +6,9 @@ it twice, each build in its own process:
 - **plugin**: entries/*.yaml + references.bib + the `living-survey` plugin;
 - **plain**: the same pages written out by hand as Markdown (same page count, same text),
   built by MkDocs + Material with no plugin but search.
+- **generate + Zensical**: ``living-survey generate`` (the survey as plain sources), then a
+  strict ``zensical build`` of them, each in its own process; measured when Zensical is installed
+  (``make zensical`` puts it in ``.venv-zensical/``), reported as not measured otherwise.
 
 It reports wall time, peak memory (max RSS of the build process), the ratio of the two, entry
 page size, search index bytes per entry, validation time and Figure 1's time cold and cached,
@@ -207,6 +210,37 @@ def timed_build(project: Path) -> tuple[float, float, float]:
     return wall, _cpu_of_last_child(), int(out.split()[-1]) / 1024
 
 
+def zensical_command() -> str | None:
+    """Zensical from ``make zensical``'s venv, else from PATH; None when it is not installed."""
+    return shutil.which("zensical", path=str(ROOT / ".venv-zensical" / "bin")) or shutil.which("zensical")
+
+
+def _run_timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one command in a fresh process; a failure stops the bench."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    _cpu_of_last_child()
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
+    return wall, _cpu_of_last_child()
+
+
+def timed_generate_zensical(project: Path, zensical: str) -> tuple[float, float, float, float]:
+    """(generate wall, generate CPU, Zensical wall, Zensical CPU) for one survey, as ``make build-zensical`` does it.
+
+    The sources go to ``generated/`` inside the project, as Zensical keeps its site inside the
+    folder of the ``mkdocs.yml`` it builds; ``--clean`` leaves Zensical's own cache out, as in a
+    first build (a maintainer's rebuild is faster).
+    """
+    out = project / "generated"
+    generate = [sys.executable, "-m", "living_survey.cli", "generate", "--out", str(out), "--root", str(project)]
+    gen_wall, gen_cpu = _run_timed(generate, project)
+    z_wall, z_cpu = _run_timed([zensical, "build", "--clean", "--strict", "-f", str(out / "mkdocs.yml")], out)
+    return gen_wall, gen_cpu, z_wall, z_cpu
+
+
 _CHILD_CPU = [0.0]
 
 
@@ -323,10 +357,14 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
     # the plugin's inputs cache too (validated entries, parsed bibliography): one build fills it
     timed_build(plugin_dir)
     plugin, plain = [], []
+    zensical = zensical_command()
+    generated: list[tuple[float, float, float, float]] = []
     _cpu_of_last_child()
     for _ in range(repeats):
         plugin.append(timed_build(plugin_dir))
         plain.append(timed_build(plain_dir))
+        if zensical is not None:
+            generated.append(timed_generate_zensical(plugin_dir, zensical))
     site = plugin_dir / "site"
     browse_html = site / "browse" / "index.html"
     browse = {"browse_kb": browse_html.stat().st_size / 1024}
@@ -352,6 +390,8 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
         "plain_s": min(w for w, _, _ in plain),
         "plugin_cpu": min(c for _, c, _ in plugin),
         "plain_cpu": min(c for _, c, _ in plain),
+        # generate + Zensical: the fastest sum of the two steps, and its parts; None without Zensical
+        **generate_columns(generated),
         "plugin_mb": max(m for _, _, m in plugin),
         "plain_mb": max(m for _, _, m in plain),
         "entry_kb_mean": statistics.mean(pages) / 1024,
@@ -364,6 +404,35 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
         "repeats": repeats,
         **browse,
     }
+
+
+def generate_columns(runs: list[tuple[float, float, float, float]]) -> dict[str, float | None]:
+    """The generate + Zensical figures of one size: the run with the fastest total wall time."""
+    if not runs:
+        return {"gen_s": None, "zensical_s": None, "gen_zensical_s": None, "gen_zensical_cpu": None}
+    gen, gen_cpu, built, built_cpu = min(runs, key=lambda r: r[0] + r[2])
+    return {"gen_s": gen, "zensical_s": built, "gen_zensical_s": gen + built, "gen_zensical_cpu": gen_cpu + built_cpu}
+
+
+def generate_report(rows: list[dict]) -> str:
+    """Three builders side by side: the plugin build, plain MkDocs + Material, generate + Zensical."""
+    head = (
+        "| entries | plugin build (MkDocs) | plain MkDocs + Material | generate + Zensical (generate / Zensical) "
+        "| generate + Zensical / plugin | CPU time (plugin / generate + Zensical) |\n"
+        "|---:|---:|---:|---:|---:|---:|\n"
+    )
+    body = ""
+    for r in rows:
+        if r.get("gen_zensical_s") is None:
+            zensical = ("not measured (no Zensical: `make zensical`)", "—", f"{r['plugin_cpu']:.2f} / —")
+        else:
+            zensical = (
+                f"{r['gen_zensical_s']:.2f} s ({r['gen_s']:.2f} / {r['zensical_s']:.2f} s)",
+                f"{r['gen_zensical_s'] / r['plugin_s']:.2f}×",
+                f"{r['plugin_cpu']:.2f} / {r['gen_zensical_cpu']:.2f} s",
+            )
+        body += f"| {r['n']:,} | {r['plugin_s']:.2f} s | {r['plain_s']:.2f} s | {' | '.join(zensical)} |\n"
+    return head + body
 
 
 BROWSE_PROBE = """() => {
@@ -456,6 +525,10 @@ def verdicts(rows: list[dict]) -> list[str]:
     if 1000 in by_n and 10000 in by_n:
         growth = by_n[10000]["plugin_s"] / by_n[1000]["plugin_s"]
         check(growth <= 11, f"t(10,000) / t(1,000) ≤ 11 (measured {growth:.1f})")
+    if by_n.get(10000, {}).get("gen_zensical_s") is not None:
+        r = by_n[10000]
+        ratio = r["gen_zensical_s"] / r["plugin_s"]
+        check(ratio <= 0.5, f"generate + Zensical at most 0.5× the plugin build at 10,000 entries (measured {ratio:.2f}×)")
     if 10000 in by_n:
         check(by_n[10000]["plugin_mb"] <= 400, f"peak memory ≤ 400 MB at 10,000 (measured {by_n[10000]['plugin_mb']:.0f} MB)")
     if 1000 in by_n:
@@ -623,11 +696,16 @@ def main(argv: list[str] | None = None) -> int:
         "a cost the validate column bounds from above.\n\n"
         f"Machine: {machine()}.\n\n"
         f"{table}\n"
+        "### Three builders\n\n"
+        "The same survey built by the plugin, as plain Markdown by MkDocs + Material, and as "
+        "`living-survey generate` writes it, then built by Zensical (see docs/builders.md).\n\n"
+        f"{generate_report(rows)}\n"
         "### Browse all works\n\n"
         f"{browse_report(rows)}\n"
         "## Targets\n\n" + "\n".join(verdicts(rows)) + "\n\n" + NOTES
     )
     print(table)
+    print(generate_report(rows))
     print(browse_report(rows))
     print("\n".join(verdicts(rows)))
     Path(args.out).write_text(text, encoding="utf-8")

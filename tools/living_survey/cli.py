@@ -277,6 +277,26 @@ def snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def generate(args: argparse.Namespace) -> int:
+    """Write the survey as plain site sources (pages with front matter, data, feeds, a config) into OUT."""
+    from .generate import GenerateError
+    from .generate import generate as write_sources
+
+    try:
+        pages = write_sources(Path(args.root) / args.config_file, Path(args.out))
+    except SurveyError as exc:
+        for problem in exc.problems:
+            print(str(problem))
+        noun = "problem" if len(exc.problems) == 1 else "problems"
+        print(f"{len(exc.problems)} {noun} found.", file=sys.stderr)
+        return 1
+    except GenerateError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"OK: {len(pages)} pages written to {args.out}; build them with mkdocs, properdocs or zensical", file=sys.stderr)
+    return 0
+
+
 def check_release(args: argparse.Namespace) -> int:
     """Exit 1 with a message naming both when the tag is not CITATION.cff's version."""
     from .versions import check_release as check
@@ -338,6 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--out", required=True, help="the JSON file to write")
     _location_options(snap, ids="unused")
     snap.set_defaults(run=snapshot)
+    sources = sub.add_parser("generate", help="write the survey as plain site sources any mkdocs.yml builder can build")
+    sources.add_argument("--out", default="generated", help="the folder to write (replaced only when complete; default: generated)")
+    sources.add_argument("--root", default=".", help="the project folder (where mkdocs.yml is)")
+    sources.add_argument("-f", "--config-file", default="mkdocs.yml")
+    sources.set_defaults(run=generate)
     release = sub.add_parser("check-release", help="check that a tag vX.Y.Z matches CITATION.cff's version")
     release.add_argument("tag", help="the pushed tag, e.g. v1.2.0")
     release.add_argument("--root", default=".", help="the project folder")

@@ -371,6 +371,8 @@ class PageBuilder:
             rationale=rationale,
             edge_case=edge_case,
             reference=reference_html(ref) if ref else "",
+            # the quotes link their own work to #ref-<key>: under "This work" unless "Works cited" lists it
+            reference_anchor=f"ref-{anchor(ref.key)}" if ref and ref.key not in cited.keys else None,
             references=references,
             edit_url=self.edit_url(entry),
             history=entry_history(self.history.entry(entry.id)) if self.history is not None else "",

@@ -1,0 +1,338 @@
+"""``living-survey generate``: the whole survey as plain site sources for any builder of ``mkdocs.yml`` projects.
+
+There is no second renderer here. The survey is built once by MkDocs with the ``living-survey``
+plugin, exactly as ``mkdocs build --strict`` would, and a small observer plugin, added to the same
+build through MkDocs' public plugin API, records what the plugin produced:
+
+- each page's HTML body once every hook has run (citations resolved, figure, cite box, downloads,
+  locator data), with its title and front matter;
+- what the plugin put into the page's ``<head>`` (citation meta tags, JSON-LD, feed links);
+- every file the build adds beside the pages (map, scripts, styles, the locator's works), and the
+  downloads and feeds the plugin's own ``on_post_build`` writes.
+
+Each page is written as a Markdown file holding front matter and that finished HTML, which every
+Markdown builder passes through as it is. The head goes into front matter (``living_survey_head``)
+and is printed by a one-block theme override (``main.html``, block ``extrahead``) that MkDocs with
+Material and Zensical both read.
+
+The output folder holds ``mkdocs.yml`` (the project's own, without the plugin), ``docs/`` and
+``overrides/``. It is written into a scratch folder beside it and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.yaml import yaml_load
+
+from .checks import check_project
+from .config import LivingSurveyConfig, project_options
+from .problems import SurveyError
+
+PLUGIN = "living-survey"
+HEAD_KEY = "living_survey_head"
+"""Front matter key holding what the plugin writes into a page's ``<head>``."""
+OVERRIDES = "overrides"
+_BODY_START = "<!--living-survey:generate-body-->"
+_BODY_END = "<!--/living-survey:generate-body-->"
+_HEAD_MARK = "<!--living-survey:generate-head-->"
+
+
+@dataclass
+class _Captured:
+    """One page as the plugin left it."""
+
+    meta: dict[str, Any]
+    title: str | None
+    body: str
+    """The finished HTML body, after every hook."""
+    head: str
+    """What the plugins wrote into the page's ``<head>``."""
+
+
+class _Observer(BasePlugin):
+    """Records what the living-survey plugin produced, hook by hook, without changing the site.
+
+    It runs after every other plugin (priority -100); :class:`_Marker` runs before them. A theme
+    may drop an HTML comment, but it cannot drop the page's content or its head, where the marks are.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: dict[str, _Captured] = {}
+        self.static: list[tuple[str, str]] = []
+        """(source path, site path) of every file beside the pages that the site gets, theme files excepted."""
+        self.theme_dirs: list[str] = []
+        self.extra_css: list[str] = []
+        self.extra_javascript: list[str] = []
+
+    @event_priority(-100)  # after the living-survey plugin added its styles, scripts and theme folder
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.theme_dirs = [str(Path(d).resolve()) for d in config.theme.dirs]
+        self.extra_css = [str(x) for x in config.extra_css]
+        self.extra_javascript = [str(x) for x in config.extra_javascript]
+        return config
+
+    @event_priority(-100)  # after the plugin added its generated files
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        themes = set(self.theme_dirs)
+        for file in files:
+            if file.is_documentation_page() or file.inclusion.is_excluded():
+                continue
+            if file.generated_by is None and file.src_dir is not None and str(Path(file.src_dir).resolve()) in themes:
+                continue
+            self.static.append((file.src_uri, file.dest_uri))
+        return files
+
+    @event_priority(-100)  # mark the finished body so that on_post_page can find it
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return _BODY_START + html + _BODY_END
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        head_at, head_end = output.find(_HEAD_MARK), output.find("</head>")
+        start, end = output.find(_BODY_START), output.find(_BODY_END)
+        if not (0 <= head_at < head_end and 0 <= start < end):
+            raise PluginError(f"{page.file.src_uri}: the theme dropped the page's head or body; generate needs both")
+        head = output[head_at + len(_HEAD_MARK) : head_end]
+        body = output[start + len(_BODY_START) : end]
+        self.pages[page.file.src_uri] = _Captured(dict(page.meta), page.title, body, head)
+        return output.replace(_HEAD_MARK, "", 1).replace(_BODY_START, "", 1).replace(_BODY_END, "", 1)
+
+
+class _Marker(BasePlugin):
+    """Marks where the theme's head ends before any other plugin writes into it."""
+
+    @event_priority(100)  # before the plugin writes into the head: what it adds lands after the mark
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return output.replace("</head>", _HEAD_MARK + "</head>", 1)
+
+
+class GenerateError(Exception):
+    """The survey could not be generated for a reason other than its data (those raise :class:`SurveyError`)."""
+
+
+def _observe(config: MkDocsConfig) -> _Observer:
+    """Add the observer to this build's plugins (MkDocs registers each hook with its priority)."""
+    observer = _Observer()
+    config.plugins["living-survey-generate"] = observer
+    config.plugins["living-survey-generate-marks"] = _Marker()
+    return observer
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    if not meta:
+        return ""
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n\n"
+
+
+SNIPPETS = "pymdownx.snippets"
+
+
+def source_path(src: str, directory_urls: bool) -> str:
+    """Where a page's generated source goes: ``a/b.md`` becomes ``a/b/index.md`` under directory URLs.
+
+    The page keeps its URL (``a/b/``) in every builder. The folder matters because builders
+    disagree about relative links in raw HTML: MkDocs leaves them alone (they are relative to the
+    page's URL, as the plugin wrote them), while Zensical reads every relative link as relative to
+    the source file and rewrites it. With the source in the page's own folder both readings agree.
+    """
+    path = Path(src)
+    if not directory_urls or path.stem in ("index", "README"):
+        return src
+    return (path.with_suffix("") / "index.md").as_posix()
+
+
+def _page_source(page: _Captured) -> str:
+    """A page's generated source: front matter, then its finished HTML as every hook left it.
+
+    The HTML, not the Markdown: MkDocs has already turned the page's links into URLs relative to
+    the page, and the plugin has added what only it knows (figure, cite box, downloads); a builder's
+    Markdown passes the HTML through as it is.
+    """
+    meta = {k: v for k, v in page.meta.items() if not k.startswith("living_survey_")}
+    # headings inside raw HTML do not name the page: the title the build gave it goes into front matter
+    if page.title and "title" not in meta:
+        meta["title"] = page.title
+    if page.head.strip():
+        meta[HEAD_KEY] = page.head
+    # a blank line before and after keeps every builder's Markdown from reading into the HTML
+    return _front_matter(meta) + "\n" + page.body.strip() + "\n"
+
+
+def _moved(value: Any, moves: dict[str, str]) -> Any:
+    """A nav or redirect value with each page source replaced by where generate put it."""
+    if isinstance(value, str):
+        return moves.get(value, value)
+    if isinstance(value, list):
+        return [_moved(v, moves) for v in value]
+    if isinstance(value, dict):
+        return {k: _moved(v, moves) for k, v in value.items()}
+    return value
+
+
+def _plugin_entries(plugins: Any) -> list[Any]:
+    kept = []
+    for item in plugins or []:
+        name = item if isinstance(item, str) else next(iter(item), "") if isinstance(item, dict) else ""
+        if name != PLUGIN:
+            kept.append(item)
+    return kept
+
+
+def _redirects_moved(item: Any, moves: dict[str, str]) -> Any:
+    """The redirects plugin's targets, moved with their pages (the old addresses stay as they are)."""
+    if isinstance(item, dict) and isinstance(item.get("redirects"), dict) and "redirect_maps" in item["redirects"]:
+        options = dict(item["redirects"])
+        options["redirect_maps"] = {k: moves.get(v, v) for k, v in (options["redirect_maps"] or {}).items()}
+        return {"redirects": options}
+    return item
+
+
+def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], moves: dict[str, str]) -> str:
+    """The project's own configuration, for plain sources: no living-survey plugin, its assets listed, pages where generate put them."""
+    out = dict(raw)
+    if "nav" in raw:
+        out["nav"] = _moved(raw["nav"], moves)
+    out.pop("site_dir", None)
+    out["docs_dir"] = "docs"
+    plugins = raw.get("plugins")
+    if isinstance(plugins, dict):
+        out["plugins"] = {k: v for k, v in plugins.items() if k != PLUGIN}
+    else:
+        out["plugins"] = _plugin_entries(plugins)
+    out["plugins"] = [_redirects_moved(item, moves) for item in out["plugins"]] if isinstance(out["plugins"], list) else out["plugins"]
+    # the pages are finished HTML: snippets were included by the build, and their marks must not be read again
+    extensions = raw.get("markdown_extensions") or []
+    out["markdown_extensions"] = [x for x in extensions if (x if isinstance(x, str) else next(iter(x), "")) != SNIPPETS]
+    theme = raw.get("theme", {})
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    theme["custom_dir"] = OVERRIDES
+    # an edit button would open the generated file, which is not in the repository
+    theme["features"] = [f for f in theme.get("features") or [] if f not in ("content.action.edit", "content.action.view")]
+    out["theme"] = theme
+    css = [str(x) for x in raw.get("extra_css", [])]
+    out["extra_css"] = css + [x for x in observer.extra_css if x not in css]
+    scripts = list(raw.get("extra_javascript", []))
+    named = {x if isinstance(x, str) else str(x.get("path", "")) for x in scripts}
+    out["extra_javascript"] = scripts + [x for x in observer.extra_javascript if x not in named]
+    lines = [line for line in str(raw.get("not_in_nav") or "").splitlines() if line.strip()]
+    out["not_in_nav"] = "\n".join(lines + [f"/{moves.get(src, src)}" for src in hidden]) + "\n"
+    return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1_000_000)
+
+
+def _overrides(target: Path, project_custom_dir: Path | None) -> None:
+    """The theme override folder: the project's own custom_dir, the plugin's partials, and generate's own.
+
+    Generate's own: ``main.html`` prints the head from front matter; ``partials/tags.html`` shows
+    no tags (see the file).
+    """
+    target.mkdir(parents=True)
+    if project_custom_dir is not None and project_custom_dir.is_dir():
+        shutil.copytree(project_custom_dir, target, dirs_exist_ok=True)
+    plugin_theme = Path(str(resources.files(__package__).joinpath("theme")))
+    shutil.copytree(plugin_theme, target, dirs_exist_ok=True)
+    ours = Path(str(resources.files(__package__).joinpath("theme_generate")))
+    taken = [p.relative_to(ours).as_posix() for p in ours.rglob("*.html") if (target / p.relative_to(ours)).exists()]
+    if taken:
+        raise GenerateError(f"{project_custom_dir}: the project's own {', '.join(taken)} would replace generate's theme override")
+    shutil.copytree(ours, target, dirs_exist_ok=True)
+
+
+def _swap_in(scratch: Path, out: Path) -> None:
+    """Put the complete scratch folder where ``out`` was, keeping the old one until the new one is there."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        out.rename(old)
+    scratch.rename(out)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def generate(config_file: Path, out: Path, *, log: Callable[[str], None] = lambda line: None) -> list[str]:
+    """Write the survey described by ``config_file`` as plain site sources into ``out``; the pages written.
+
+    Raises:
+        SurveyError: the data have problems (the very ones ``living-survey validate`` reports); nothing is written.
+        GenerateError: the build failed for another reason; nothing is written.
+    """
+    config_file = Path(config_file).resolve()
+    out = Path(out).resolve()
+    project = project_options(config_file)
+    checked = check_project(project)
+    if checked.problems:
+        raise SurveyError(checked.problems)
+    if out == config_file.parent or config_file.parent.is_relative_to(out):
+        raise GenerateError(f"{out}: the output folder must not hold the project")
+    if out.is_relative_to(project.docs_dir):
+        # the build reads docs/ while the scratch folder fills: it would publish its own output
+        raise GenerateError(f"{out}: the output folder must not be inside {project.docs_dir.name}/")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        pages = _generate_into(config_file, scratch, log)
+        _swap_in(scratch, out)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return pages
+
+
+def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="living-survey-generate-") as work:
+        site = Path(work) / "site"
+        # strict, as `make build`: a warning is a failure, and nothing is written
+        config = load_config(str(config_file), site_dir=str(site), strict=True)
+        # the plugin by its options' class: the command line never imports the plugin's hooks module
+        plugin: Any = config.plugins.get(PLUGIN)
+        if not isinstance(getattr(plugin, "config", None), LivingSurveyConfig):
+            raise GenerateError(f"{config_file.name}: plugins: the living-survey plugin is not configured")
+        # the on-demand search script adapts Material's own index; any builder's search works without it
+        plugin.config.lazy_search = False
+        observer = _observe(config)
+        try:
+            build(config)
+        except (Abort, PluginError) as exc:
+            raise GenerateError(str(exc)) from None
+        docs = target / "docs"
+        docs.mkdir(parents=True)
+        for src, dest in observer.static:
+            path = docs / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / dest, path)
+        moves = {src: source_path(src, config.use_directory_urls) for src in observer.pages}
+        written = []
+        for src, page in observer.pages.items():
+            path = docs / moves[src]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                raise GenerateError(f"{src}: two pages would be written to {moves[src]}")
+            path.write_text(_page_source(page), encoding="utf-8")
+            written.append(moves[src])
+        # the downloads and feeds: the plugin's own on_post_build, writing into the sources instead of a site
+        config.site_dir = str(docs)
+        plugin.on_post_build(config=config)
+        raw = yaml_load(config_file.read_text(encoding="utf-8")) or {}
+        hidden = [record.src for record in plugin.build.pages if not record.in_nav]
+        (target / "mkdocs.yml").write_text(_config_text(raw, observer, hidden, moves), encoding="utf-8")
+        custom = raw.get("theme", {}).get("custom_dir") if isinstance(raw.get("theme"), dict) else None
+        _overrides(target / OVERRIDES, config_file.parent / custom if custom else None)
+        log(f"{len(written)} pages and {len(observer.static)} files")
+        return written
