@@ -257,3 +257,60 @@ def test_geometry_reader_reads_files_it_is_given(tmp_path: Path) -> None:
     geo = map_geometry(path.read_text(encoding="utf-8"))
     assert set(geo["markers"]) == {e["id"] for e in inputs["entries"]}
     assert DEFAULT_LAYER in geo["layers"]
+
+
+def drawn_faults(fig: Any, ax: Any, texts: list[Any], points: list[tuple[float, float]]) -> list[str]:
+    """The same rules on a matplotlib figure, in display pixels: label boxes as drawn, leader lines
+    (``ls-leader-*``) and the axes crossing at data (0, 0)."""
+    from living_survey.figure.layout import axes_crossing, box_of
+
+    renderer = fig.canvas.get_renderer()
+    ax_x, ax_y = axes_crossing(ax)
+    found = []
+    for text, point in zip(texts, points, strict=True):
+        x0, y0, x1, y1 = box_of(text, renderer)
+        mx, my = ax.transData.transform(point)
+        if x0 <= ax_x <= x1 or y0 <= ax_y <= y1:
+            found.append(f"label {text.get_text()!r} touches an axis")
+        elif (x0 > ax_x, y0 > ax_y) != (mx > ax_x, my > ax_y):
+            found.append(f"label {text.get_text()!r} lies in another quadrant than its marker")
+    lines = [line for line in ax.lines if (line.get_gid() or "").startswith("ls-leader-")]
+    segments = [tuple(ax.transData.transform(line.get_xydata()).ravel()) for line in lines]
+    (left, bottom), (right, top) = ax.transData.transform((-1.12, -1.12)), ax.transData.transform((1.12, 1.12))
+    axes = [(left, ax_y, right, ax_y), (ax_x, bottom, ax_x, top)]
+    for i, a in enumerate(segments):
+        if any(_crosses(a, b) for b in axes):
+            found.append(f"leader {i + 1} crosses a quadrant boundary")
+        found += [f"leaders {i + 1} and {j + 1} cross" for j, b in enumerate(segments[i + 1 :], i + 1) if _crosses(a, b)]
+    return found
+
+
+@pytest.mark.parametrize("name", ["shipped", "grown", "40", "crowded"])
+def test_figure_one_keeps_labels_to_their_quadrant_and_leaders_apart(name: str) -> None:
+    import matplotlib
+    from matplotlib import pyplot as plt
+
+    from living_survey.figure.figure1 import layout_figure
+    from living_survey.figure.style import style
+
+    inputs = {"shipped": shipped_inputs, "grown": grown_inputs}.get(name, lambda: synthetic_inputs(EVERY_WORK, 5))()
+    if name == "crowded":  # twenty works packed into one corner of each quadrant
+        inputs = synthetic_inputs(20, 7)
+        for e in inputs["entries"]:
+            e["position"] = [v * 0.25 for v in e["position"]]
+    with matplotlib.rc_context(style()):
+        fig, ax, texts, points, _, _ = layout_figure(inputs)
+        try:
+            assert len(texts) == len({e.get("work", e["id"]) for e in inputs["entries"]})
+            assert drawn_faults(fig, ax, texts, points) == []
+        finally:
+            plt.close(fig)
+
+
+def test_a_crowded_corner_on_the_map_still_names_every_work() -> None:
+    from living_survey.figure.mapsvg import DEFAULT_LAYER
+
+    inputs = synthetic_inputs(20, 7)
+    for e in inputs["entries"]:
+        e["position"] = [v * 0.25 for v in e["position"]]
+    assert faults(map_of(inputs), inputs, DEFAULT_LAYER) == []

@@ -21,7 +21,7 @@ LABEL_PT = 8.0
 """Label size in Figure 1, in points."""
 
 
-def _layout(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any], list[tuple[float, float]]]:
+def layout_figure(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any], list[tuple[float, float]]]:
     """Draw the figure; return it with its labels, their markers' points, quadrant titles and every marker's point."""
     import matplotlib
 
@@ -147,7 +147,7 @@ def layout_collisions(inputs: dict[str, Any]) -> list[str]:
     from matplotlib import pyplot as plt
 
     with matplotlib.rc_context(style()):
-        fig, ax, texts, points, titles, markers = _layout(inputs)
+        fig, ax, texts, points, titles, markers = layout_figure(inputs)
     try:
         return collisions(fig, ax, texts, points, titles, markers)
     finally:
@@ -163,7 +163,7 @@ def draw_figure1(inputs: dict[str, Any]) -> dict[str, bytes]:
     with matplotlib.rc_context(style()):
         from matplotlib import pyplot as plt
 
-        fig, ax, *_ = _layout(inputs)
+        fig, ax, *_ = layout_figure(inputs)
         plot = _plot_area(fig, ax)
         out = {}
         for name, fmt, meta in (

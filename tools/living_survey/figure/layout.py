@@ -13,6 +13,7 @@ Imports :mod:`.style` only; matplotlib is imported inside the functions that nee
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -33,6 +34,10 @@ SLACK = 1.08
 """Width margin over the measured width, for the browser's own font."""
 TITLE_SIZE = 14.0
 """The map's quadrant titles' font size; a layer reserves them at this size or its own, if larger."""
+LEADER_PX = 14.0
+"""In a matplotlib figure, a label further than this (display pixels) from its marker gets a leader."""
+RETRY_LIMIT = 150
+"""Up to this many labels, a layer that must name every item tries again with the ones left out first."""
 AXIS_GAP = 0.25
 """The free space kept between a label and an axis, per unit of font size."""
 
@@ -208,41 +213,60 @@ def place_layer(
         labels.add((tx - unit * ts / 2, baseline - ASCENT * ts, tx + unit * ts / 2, baseline + DESCENT * ts + 3))
     for box in obstacles:
         labels.add(box)
-    drawn: list[Segment] = []
-    placed = []
     # with every item tried far out, a small survey tries further still: it must name every work
     rings = 24 if every else 8
-    for it in items:
-        if not it.get("labelled", True):  # a work's other placements: a marker, joined to the labelled one
-            continue
-        w = measure.width(it["label"]) * size
-        left, top, right, bottom = region(plot, it["cx"], it["cy"], axes, gap)
-        fallback = None
-        landmark = every or bool(it.get("landmark"))
-        chosen = None
-        for x, y in _candidates(it["cx"], it["cy"], w, size, far=landmark, gap=r - MARKER * size, rings=rings):
-            box = (x, y - ASCENT * size, x + w, y + DESCENT * size)
-            if box[0] < left or box[2] > right or box[1] < top or box[3] > bottom or labels.hits(box, pad):
+
+    def attempt(order: list[dict[str, Any]]) -> list[tuple[str, float, float, float]]:
+        taken = copy.deepcopy(labels)
+        drawn: list[Segment] = []
+        placed = []
+        for it in order:
+            if not it.get("labelled", True):  # a work's other placements: a marker, joined to the labelled one
                 continue
-            line = leader_segment(it["cx"], it["cy"], box, longer_than)
-            if line is not None and any(crosses(line, other) for other in drawn):
-                continue
-            if not markers.hits(box, pad * 0.5):
-                chosen = (x, y, box, line)
+            w = measure.width(it["label"]) * size
+            left, top, right, bottom = region(plot, it["cx"], it["cy"], axes, gap)
+            fallback = None
+            landmark = every or bool(it.get("landmark"))
+            chosen = None
+            for x, y in _candidates(it["cx"], it["cy"], w, size, far=landmark, gap=r - MARKER * size, rings=rings):
+                box = (x, y - ASCENT * size, x + w, y + DESCENT * size)
+                if box[0] < left or box[2] > right or box[1] < top or box[3] > bottom or taken.hits(box, pad):
+                    continue
+                line = leader_segment(it["cx"], it["cy"], box, longer_than)
+                if line is not None and any(crosses(line, other) for other in drawn):
+                    continue
+                if not markers.hits(box, pad * 0.5):
+                    chosen = (x, y, box, line)
+                    break
+                own = (it["cx"] - r, it["cy"] - r, it["cx"] + r, it["cy"] + r)
+                touches_own = box[0] < own[2] and own[0] < box[2] and box[1] < own[3] and own[1] < box[3]
+                if landmark and fallback is None and not touches_own:
+                    fallback = (x, y, box, line)
+            if chosen is None:
+                if fallback is None:
+                    continue
+                chosen = fallback
+            x, y, box, line = chosen
+            taken.add(box)
+            if line is not None:
+                drawn.append(line)
+            placed.append((it["id"], x, y, w))
+        return placed
+
+    placed = attempt(items)
+    wanted = [it for it in items if it.get("labelled", True)]
+    if every and len(wanted) <= RETRY_LIMIT:
+        # a label squeezed out (its every spot taken, or its leader would cross another) goes
+        # first next time; the attempt naming the most works wins, the first among equals
+        for _ in range(4):
+            named = {p[0] for p in placed}
+            missing = [it for it in wanted if it["id"] not in named]
+            if not missing:
                 break
-            own = (it["cx"] - r, it["cy"] - r, it["cx"] + r, it["cy"] + r)
-            touches_own = box[0] < own[2] and own[0] < box[2] and box[1] < own[3] and own[1] < box[3]
-            if landmark and fallback is None and not touches_own:
-                fallback = (x, y, box, line)
-        if chosen is None:
-            if fallback is None:
-                continue
-            chosen = fallback
-        x, y, box, line = chosen
-        labels.add(box)
-        if line is not None:
-            drawn.append(line)
-        placed.append((it["id"], x, y, w))
+            again = attempt(missing + [it for it in items if it["id"] not in {m["id"] for m in missing}])
+            if len(again) <= len(placed):
+                break
+            placed = again
     return placed
 
 
@@ -287,6 +311,10 @@ def _ring_boxes(cx: float, cy: float, width: float, height: float) -> Any:
     return np.stack([lefts, bottoms, lefts + width, bottoms + height], axis=1)
 
 
+def _as_box(row: Any) -> Box:
+    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+
+
 def axes_crossing(ax: Any) -> Point:
     """Where the figure's axes (data x = 0 and y = 0) cross, in display pixels."""
     x, y = ax.transData.transform((0.0, 0.0))
@@ -304,7 +332,8 @@ def repair(
     quadrants: bool = False,
     fontsize: float = 8.0,
 ) -> None:
-    """Move any label that still touches another label, a marker or a title to the nearest free spot.
+    """Move any label that still touches another label, a marker or a title, or whose leader crosses
+    another label's, to the nearest free spot.
 
     :func:`place_layer` places almost every label; this deterministic pass guarantees the rest.
     Candidate boxes ring the label's own marker at growing distances; the first free one wins.
@@ -336,28 +365,35 @@ def repair(
         return ok & ~hit.any(axis=1)
 
     to_data = ax.transData.inverted()
+    centres: list[Point] = [(float(x), float(y)) for x, y in (ax.transData.transform(p) for p in points)]
     for i, text in enumerate(texts):
-        cx, cy = ax.transData.transform(points[i])
+        cx, cy = centres[i]
         area = region(plot, cx, cy, crossing, gap)
-        if free(i, boxes[i : i + 1], area)[0]:
+        # the other labels' leaders as they stand: this label's leader must not cross one
+        lines = [leader_segment(*centres[j], _as_box(boxes[j]), LEADER_PX) for j in range(len(texts)) if j != i]
+        drawn = [line for line in lines if line is not None]
+        own = leader_segment(cx, cy, _as_box(boxes[i]), LEADER_PX)
+        if free(i, boxes[i : i + 1], area)[0] and (own is None or not any(crosses(own, other) for other in drawn)):
             continue
         width, height = boxes[i, 2] - boxes[i, 0], boxes[i, 3] - boxes[i, 1]
         cands = _ring_boxes(cx, cy, width, height)
         good = np.flatnonzero(free(i, cands, area))
-        if not len(good):
+        found = None
+        for k in good:
+            line = leader_segment(cx, cy, _as_box(cands[k]), LEADER_PX)
+            if line is None or not any(crosses(line, other) for other in drawn):
+                found = cands[k]
+                break
+        if found is None:
             continue  # nowhere free: the collision test reports it
-        box = cands[good[0]]
+        box = found
         text.set_ha("left")
         text.set_va("bottom")
         # the anchor is the box's lower left; place, then correct for the drawn extent's offset
         text.set_position(to_data.transform((box[0], box[1])))
-        drawn = box_of(text, renderer)
-        text.set_position(to_data.transform((2 * box[0] - drawn[0], 2 * box[1] - drawn[1])))
+        at = box_of(text, renderer)
+        text.set_position(to_data.transform((2 * box[0] - at[0], 2 * box[1] - at[1])))
         boxes[i] = box_of(text, renderer)
-
-
-LEADER_PX = 14.0
-"""In a matplotlib figure, a label further than this (display pixels) from its marker gets a leader."""
 
 
 def leaders(fig: Any, ax: Any, texts: list[Any], points: list[Point]) -> list[Any]:
