@@ -240,10 +240,12 @@ def test_labels_keep_to_their_quadrant_on_a_larger_survey(count: int, seed: int)
 
 def test_the_grown_fixture_is_the_launch_survey_plus_three_papers_and_a_dissent() -> None:
     shipped, grown = shipped_inputs(), grown_inputs()
-    assert len(grown["entries"]) == len(shipped["entries"]) + 4
-    hollow_first = [e for e in grown["entries"] if e["placer"] == "contributor" and e["labelled"]]
-    assert len(hollow_first) == 3
-    dissent = [e for e in grown["entries"] if not e["labelled"]]
+    before = {e["id"] for e in shipped["entries"]}
+    added = [e for e in grown["entries"] if e["id"] not in before]
+    assert len(grown["entries"]) == len(shipped["entries"]) + 4 and len(added) == 4
+    papers = [e for e in added if e["labelled"]]
+    assert len(papers) == 3 and all(e["placer"] == "contributor" and e["work"] == e["id"] for e in papers)
+    dissent = [e for e in added if not e["labelled"]]
     assert len(dissent) == 1 and dissent[0]["work"] in {e["work"] for e in shipped["entries"]}
 
 
