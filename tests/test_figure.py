@@ -18,7 +18,8 @@ from living_survey.figure import (
     figure_inputs,
     numbering,
 )
-from living_survey.figure.layout import _draw, layout_collisions
+from living_survey.figure.figure1 import draw_figure1 as _draw
+from living_survey.figure.figure1 import layout_collisions
 
 from .conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 
@@ -267,7 +268,9 @@ def test_printable_figures_are_cached_and_offered_up_to_the_print_limit(tmp_path
 
 
 def test_map_places_labels_per_zoom_level_without_overlap_and_keeps_landmarks() -> None:
-    from living_survey.figure.mapsvg import ASCENT, DEFAULT_LAYER, DESCENT, LAYERS, MARKER, _Measure, _order, place_layer
+    from living_survey.figure.layout import ASCENT, DESCENT, MARKER, place_layer
+    from living_survey.figure.layout import Measure as _Measure
+    from living_survey.figure.mapsvg import DEFAULT_LAYER, LAYERS, _order
 
     inputs = synthetic_inputs(300, 5)
     for i, e in enumerate(inputs["entries"]):

@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from ..routes import entry_page_id, quadrant_page_id, token
 from ..survey import Survey
-from .layout import HOLLOW, INK
+from .model import LABEL_LIMIT, figure_inputs, numbering
+from .style import HOLLOW, INK
 
 
 def svg_titles(svg: str, inputs: dict[str, Any]) -> str:
@@ -53,8 +54,6 @@ def text_alternative(survey: Survey) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def numbered_key(survey: Survey) -> list[tuple[int, str, str]]:
     """(number, entry id, label) for each numbered marker; empty when the figure shows labels."""
-    from .model import LABEL_LIMIT, figure_inputs, numbering
-
     inputs = figure_inputs(survey)
     if len(inputs["entries"]) <= LABEL_LIMIT:
         return []

@@ -9,27 +9,26 @@ whose size reads at 12 CSS px or more at the current zoom, so zooming in reveals
 none ever overlap. Landmarks (placements by a cited work, the source first) are placed first in
 every layer, so they stay labelled at every zoom.
 
-Text widths are measured with matplotlib's DejaVu Sans (wider than the usual sans-serif system
-fonts) plus a margin, so the browser's rendering fits in the reserved boxes.
+Labels are placed by :func:`.layout.place_layer`, each in its marker's quadrant and clear of the
+axes, leaders never crossing; up to :data:`EVERY_WORK` works, the default layer names every
+work. Text widths are measured with matplotlib's DejaVu Sans (wider than the usual sans-serif
+system fonts) plus a margin, so the browser's rendering fits in the reserved boxes.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from ..routes import entry_page_id, quadrant_page_id, token
 from ..works import CONTRIBUTOR
-from .layout import INK
-from .model import auto_positions, quadrant_colours
+from .layout import ASCENT, DESCENT, MARKER, TITLE_SIZE, Measure, leader_segment, place_layer
+from .model import auto_positions
+from .style import INK, LIMIT, quadrant_colours
 
 WIDTH, HEIGHT = 720.0, 620.0
 """The viewBox, in SVG units (about CSS px at Material's content width)."""
-LIMIT = 1.12
-"""The drawn data range on both axes: [-LIMIT, LIMIT]."""
 PLOT = (46.0, 8.0, 712.0, 574.0)
 """The plot area (left, top, right, bottom) in SVG units, for data in [-LIMIT, LIMIT]."""
 LAYERS = (24.0, 12.0, 6.0, 3.0, 1.5, 0.75)
@@ -38,19 +37,12 @@ fit. The page shows a layer at its own size or smaller (a smaller label stays in
 reserved for it, so nothing it avoided comes to overlap), always at the same size on screen."""
 DEFAULT_LAYER = 12.0
 """The layer shown before the script runs (and without it)."""
-MARKER = 0.4
-"""Marker radius as a fraction of the layer's font size (the page resizes markers per layer)."""
 HIT = 1.0
 """Radius of a marker's transparent touch target, as a fraction of the layer's font size."""
-ASCENT, DESCENT = 0.95, 0.26
-"""DejaVu Sans' ascent and descent per unit of font size (a label's box)."""
-SLACK = 1.08
-"""Width margin over the measured width, for the browser's own font."""
-TITLE_SIZE = 14.0
 AXIS_SIZE = 12.0
 FONT = "'DejaVu Sans', Verdana, sans-serif"
-
-Box = tuple[float, float, float, float]
+EVERY_WORK = 40
+"""Up to this many works, every work is labelled in the default layer and every smaller one."""
 
 
 def to_svg(x: float, y: float) -> tuple[float, float]:
@@ -63,158 +55,6 @@ def plot_attribute() -> str:
     """``data-ls-plot``: SVG units of data (-1, -1) and (1, 1), ``"x0 y0 x1 y1"``."""
     (x0, y0), (x1, y1) = to_svg(-1, -1), to_svg(1, 1)
     return f"{x0:.3f} {y0:.3f} {x1:.3f} {y1:.3f}"
-
-
-class _Measure:
-    """Text widths per unit of font size: the sum of each character's advance in the first
-    listed font that has it (kerning aside: :data:`SLACK` covers it), cached per character."""
-
-    def __init__(self) -> None:
-        from matplotlib import font_manager
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.ft2font import FT2Font, LoadFlags
-        from matplotlib.textpath import text_to_path
-
-        from .fonts import available_families
-
-        families = list(available_families()) or ["DejaVu Sans"]
-        self._fonts = []
-        for family in families:
-            font = FT2Font(font_manager.findfont(FontProperties(family=family), fallback_to_default=False))
-            font.set_size(100, 72)
-            self._fonts.append((font, frozenset(font.get_charmap())))
-        self._flags = LoadFlags.NO_HINTING
-        self._bold = FontProperties(family=families, size=100, weight="bold")
-        self._ttp = text_to_path
-        self._chars: dict[str, float] = {}
-        self._cache: dict[tuple[str, str], float] = {}
-
-    def _char(self, char: str) -> float:
-        if char not in self._chars:
-            code = ord(char)
-            font = next((f for f, cmap in self._fonts if code in cmap), self._fonts[0][0])
-            self._chars[char] = font.load_char(code, flags=self._flags).linearHoriAdvance / 65536 / 100
-        return self._chars[char]
-
-    def width(self, text: str, weight: str = "normal") -> float:
-        key = (text, weight)
-        if key not in self._cache:
-            if weight == "bold":
-                w, _, _ = self._ttp.get_text_width_height_descent(text, self._bold, ismath=False)
-                self._cache[key] = w / 100 * SLACK
-            else:
-                self._cache[key] = sum(self._char(c) for c in text) * SLACK
-        return self._cache[key]
-
-
-class _Grid:
-    """Boxes bucketed by cell, for overlap tests that stay fast at thousands of labels."""
-
-    def __init__(self, cell: float):
-        self.cell = cell
-        self.cells: dict[tuple[int, int], list[Box]] = {}
-
-    def _keys(self, box: Box) -> Iterator[tuple[int, int]]:
-        c = self.cell
-        for i in range(int(box[0] // c), int(box[2] // c) + 1):
-            for j in range(int(box[1] // c), int(box[3] // c) + 1):
-                yield i, j
-
-    def add(self, box: Box) -> None:
-        for key in self._keys(box):
-            self.cells.setdefault(key, []).append(box)
-
-    def hits(self, box: Box, pad: float) -> bool:
-        for key in self._keys(box):
-            for o in self.cells.get(key, ()):
-                if box[0] < o[2] + pad and o[0] < box[2] + pad and box[1] < o[3] + pad and o[1] < box[3] + pad:
-                    return True
-        return False
-
-
-def _candidates(cx: float, cy: float, w: float, size: float, far: bool, gap: float = 0.0) -> Iterator[tuple[float, float]]:
-    """Baseline starts (x, y) of a label around its marker, nearest and most natural first."""
-    r = MARKER * size + 0.3 * size + gap
-    h = (ASCENT + DESCENT) * size
-    mid = cy + (ASCENT - DESCENT) * size / 2  # baseline that centres the box on the marker
-    yield cx + r, mid  # right
-    yield cx - r - w, mid  # left
-    yield cx - w / 2, cy - r - DESCENT * size  # above
-    yield cx - w / 2, cy + r + ASCENT * size  # below
-    yield cx + r * 0.7, cy - r * 0.7 - DESCENT * size  # upper right
-    yield cx - r * 0.7 - w, cy - r * 0.7 - DESCENT * size  # upper left
-    yield cx + r * 0.7, cy + r * 0.7 + ASCENT * size  # lower right
-    yield cx - r * 0.7 - w, cy + r * 0.7 + ASCENT * size  # lower left
-    if far:  # landmarks: rings further out before giving up
-        for ring in range(1, 8):
-            d = r + ring * h
-            for k in range(12):
-                a = math.radians(90 + 30 * k)
-                px, py = cx + d * math.cos(a), cy - d * math.sin(a)
-                # the label's near side at the ring point, so it never covers its own marker
-                shift = 0.0 if math.cos(a) > 0.3 else w if math.cos(a) < -0.3 else w / 2
-                base = py + (ASCENT - DESCENT) * size / 2
-                if abs(math.cos(a)) <= 0.3:
-                    base = py - DESCENT * size if math.sin(a) > 0 else py + ASCENT * size
-                yield px - shift, base
-
-
-def place_layer(
-    items: list[dict[str, Any]],
-    size: float,
-    titles: list[tuple[float, float, float]],
-    measure: _Measure,
-    *,
-    plot: Box = PLOT,
-    marker_r: float | None = None,
-    obstacles: tuple[Box, ...] = (),
-    every: bool = False,
-) -> list[tuple[str, float, float, float]]:
-    """The labels that fit at one font size: (entry id, x, baseline y, width), no two overlapping.
-
-    ``items`` carry ``cx``, ``cy`` (y grows downwards), ``label`` and ``landmark``. ``titles`` are
-    the quadrant titles (centre x, baseline y, width per unit of font size): the page enlarges
-    them up to the layer's size on small screens, so they are reserved at that size. Landmarks
-    (every item, with ``every``) also try rings further out and, where nothing is free, may rest
-    on other markers (never on labels); other items that find no room stay unlabelled.
-    """
-    left, top, right, bottom = plot
-    r = MARKER * size if marker_r is None else marker_r
-    pad = 0.15 * size
-    markers = _Grid(max(size * 4, 8))
-    for it in items:
-        markers.add((it["cx"] - r, it["cy"] - r, it["cx"] + r, it["cy"] + r))
-    labels = _Grid(max(size * 6, 8))
-    ts = max(TITLE_SIZE, size)
-    for tx, baseline, unit in titles:
-        labels.add((tx - unit * ts / 2, baseline - ASCENT * ts, tx + unit * ts / 2, baseline + DESCENT * ts + 3))
-    for box in obstacles:
-        labels.add(box)
-    placed = []
-    for it in items:
-        if not it.get("labelled", True):  # a work's other placements: a marker, joined to the labelled one
-            continue
-        w = measure.width(it["label"]) * size
-        fallback = None
-        landmark = every or bool(it.get("landmark"))
-        for x, y in _candidates(it["cx"], it["cy"], w, size, far=landmark, gap=r - MARKER * size):
-            box = (x, y - ASCENT * size, x + w, y + DESCENT * size)
-            if box[0] < left or box[2] > right or box[1] < top or box[3] > bottom or labels.hits(box, pad):
-                continue
-            if not markers.hits(box, pad * 0.5):
-                fallback = None
-                break
-            own = (it["cx"] - r, it["cy"] - r, it["cx"] + r, it["cy"] + r)
-            touches_own = box[0] < own[2] and own[0] < box[2] and box[1] < own[3] and own[1] < box[3]
-            if landmark and fallback is None and not touches_own:
-                fallback = (x, y, box)
-        else:
-            if fallback is None:
-                continue
-            x, y, box = fallback
-        labels.add(box)
-        placed.append((it["id"], x, y, w))
-    return placed
 
 
 def _order(inputs: dict[str, Any]) -> list[dict[str, Any]]:
@@ -236,7 +76,7 @@ def _f(value: float) -> str:
 
 def map_svg(inputs: dict[str, Any]) -> str:
     """The interactive map's SVG (links are :func:`..routes.token` placeholders)."""
-    measure = _Measure()
+    measure = Measure()
     items = _order(inputs)
     colour = quadrant_colours(inputs)
     out = [
@@ -292,15 +132,19 @@ def map_svg(inputs: dict[str, Any]) -> str:
     out.append('<g class="ls-labels">')
     remaining = {it["id"] for it in items}
     item_of = {it["id"]: it for it in items}
+    axes = to_svg(0, 0)
+    few = len({it.get("work", it["id"]) for it in items}) <= EVERY_WORK
     for size in LAYERS:
-        placed = place_layer(items, size, titles, measure)
+        every = few and size <= DEFAULT_LAYER
+        placed = place_layer(items, size, titles, measure, plot=PLOT, axes=axes, every=every)
         out.append(f'<g class="ls-layer" data-ls-size="{size:g}" font-size="{size:g}">')
         for entry_id, lx, ly, w in placed:
             it = item_of[entry_id]
             # a label that had to move away from its marker gets a thin leader line
-            nx, ny = min(max(it["cx"], lx), lx + w), min(max(it["cy"], ly - ASCENT * size), ly + DESCENT * size)
-            if math.hypot(nx - it["cx"], ny - it["cy"]) > 1.2 * size:
-                out.append(f'<line class="ls-leader" x1="{_f(it["cx"])}" y1="{_f(it["cy"])}" x2="{_f(nx)}" y2="{_f(ny)}"/>')
+            line = leader_segment(it["cx"], it["cy"], (lx, ly - ASCENT * size, lx + w, ly + DESCENT * size), 1.2 * size)
+            if line is not None:
+                x1, y1, x2, y2 = line
+                out.append(f'<line class="ls-leader" x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>')
             out.append(f'<text x="{_f(lx)}" y="{_f(ly)}" data-ls-for={quoteattr(entry_id)}>{xml_escape(it["label"])}</text>')
         out.append("</g>")
         remaining -= {p[0] for p in placed}

@@ -2,7 +2,7 @@
 with a numbered key typeset beside it. Drawn with matplotlib, on a cache miss only.
 
 A quadrant figure grows with the number of works it holds, so that labels keep their size
-(:data:`LABEL_PT`) and still find room; the overlap checker of :mod:`.layout` verifies them.
+(:data:`LABEL_PT`) and still find room; the placer and overlap checker of :mod:`.layout` place and verify them.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import io
 import math
 from typing import Any
 
-from .layout import INK, MARKER_AREA, _leaders, _repair, collisions, frame, style
-from .model import PALETTE, auto_positions, numbering, quadrant_colours
+from .layout import collisions, place_texts
+from .model import auto_positions, numbering
+from .style import INK, MARKER_AREA, PALETTE, frame, quadrant_colours, style
 
 LABEL_PT = 7.5
 """Label size in the printable figures, in points at natural size (at least 7 pt)."""
@@ -20,10 +21,6 @@ KEY_PT = 7.0
 """Size of the key's lines beside the whole map."""
 KEY_ROWS = 70
 """Lines per column of the key."""
-REPAIR_LIMIT = 150
-"""Up to this many labels in one figure, a last pass moves any label still touching a marker or
-another label (its cost grows with the square of the count); past it, the grid placement alone
-stands and a crowded label may rest on a neighbouring marker (never on another label)."""
 MAX_PIXELS = 6000
 """The longest side of a PNG, in pixels: large figures are saved at a lower resolution."""
 PNG_META = {"Software": None}
@@ -33,51 +30,6 @@ PDF_META = {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": 
 def _side(count: int) -> float:
     """A quadrant figure's side in inches: room for ``count`` labels of LABEL_PT."""
     return min(max(4.5, 0.62 * math.sqrt(max(count, 1)) + 2.2), 40.0)
-
-
-def _place(fig: Any, ax: Any, points: list[tuple[float, float]], labels: list[str], fixed: list[Any], limits: Any) -> list[Any]:
-    """Every label beside its marker without overlap: the map's grid placement (fast at thousands
-    of labels) in display pixels, then :func:`.layout._repair` for anything left touching."""
-    from .mapsvg import _Measure, place_layer
-
-    if not points:
-        return []
-    renderer = fig.canvas.get_renderer()
-    height = fig.bbox.height
-    scale = fig.dpi / 72
-    size = LABEL_PT * scale
-
-    def flip(box: Any) -> tuple[float, float, float, float]:
-        return (box.x0, height - box.y1, box.x1, height - box.y0)
-
-    items = []
-    for i, (point, label) in enumerate(zip(points, labels, strict=True)):
-        cx, cy = ax.transData.transform(point)
-        items.append({"id": str(i), "cx": float(cx), "cy": float(height - cy), "label": label, "landmark": True})
-    placed = place_layer(
-        items,
-        size,
-        [],
-        _Measure(),
-        plot=flip(ax.get_window_extent(renderer)),
-        marker_r=(MARKER_AREA**0.5) / 2 * scale + 1,
-        obstacles=tuple(flip(t.get_window_extent(renderer)) for t in fixed),
-        every=True,
-    )
-    at = {int(i): (x, y) for i, x, y, _ in placed}
-    to_data = ax.transData.inverted()
-    texts = []
-    for i, (point, label) in enumerate(zip(points, labels, strict=True)):
-        if i in at:
-            x, y = at[i]
-            xd, yd = to_data.transform((x, height - y))
-        else:  # no room found: beside the marker, for the repair pass (or the checker) to see
-            xd, yd = point
-        texts.append(ax.text(xd, yd, label, ha="left", va="baseline", fontsize=LABEL_PT, color=INK, parse_math=False, zorder=4))
-    if len(texts) <= REPAIR_LIMIT:
-        _repair(fig, ax, texts, points, fixed)
-    _leaders(fig, ax, texts, points)
-    return texts
 
 
 def quadrant_layout(inputs: dict[str, Any], quadrant_id: str) -> tuple[Any, Any, list[Any], list[tuple[float, float]], list[Any]]:
@@ -112,7 +64,7 @@ def quadrant_layout(inputs: dict[str, Any], quadrant_id: str) -> tuple[Any, Any,
     if points:
         ax.scatter([p[0] for p in points], [p[1] for p in points], s=MARKER_AREA, color=colour, edgecolors=INK, linewidths=0.6, zorder=3)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=0.94)
-    texts = _place(fig, ax, points, [e["label"] for e in members], [title], (xs, ys))  # type: ignore[arg-type]
+    texts = place_texts(fig, ax, points, [e["label"] for e in members], [title], fontsize=LABEL_PT)  # type: ignore[arg-type]
     return fig, ax, texts, points, [title]  # type: ignore[return-value]
 
 
@@ -161,7 +113,7 @@ def keyed_layout(inputs: dict[str, Any]) -> Any:
             linewidths=0.5,
             zorder=3,
         )
-    _place(fig, ax, points, [str(n) for n, _ in entries], titles, ((-1.12, 1.12), (-1.12, 1.12)))  # type: ignore[arg-type]
+    place_texts(fig, ax, points, [str(n) for n, _ in entries], titles, fontsize=LABEL_PT, quadrants=True)  # type: ignore[arg-type]
     first: dict[int, dict[str, Any]] = {}
     for number, e in entries:  # a work is keyed once, by its first placement
         first.setdefault(number, e)
