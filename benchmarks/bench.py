@@ -112,6 +112,63 @@ def write_plugin_project(folder: Path, works: list[dict]) -> None:
     (folder / "mkdocs.yml").write_text(MKDOCS_COMMON + "plugins:\n  - search\n  - living-survey\n", encoding="utf-8")
 
 
+def write_site_project(folder: Path, n: int, *, crowded: bool = False) -> None:
+    """The survey's own site (its mkdocs.yml, docs/, framework, entries and references) grown to ``n``
+    entries with synthetic works: the pages as readers get them, navigation and head included.
+    With ``crowded``, every synthetic work is placed in the framework's first quadrant."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for name in filter(None, files.split("\0")):
+        if (ROOT / name).is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, folder / name)
+    works = synthetic(max(0, n - len(list((folder / "entries").glob("*.yaml")))))
+    if crowded:
+        import yaml
+
+        first = yaml.safe_load((folder / "framework.yml").read_text(encoding="utf-8"))["quadrants"][0]
+        sx, sy = (1 if first["x"] > 0 else -1), (1 if first["y"] > 0 else -1)
+        for w in works:
+            w["quadrant"] = first["id"]
+            w["position"] = [sx * abs(w["position"][0]), sy * abs(w["position"][1])]
+    scratch = folder / ".synthetic"
+    scratch.mkdir()
+    write_plugin_project(scratch, works)
+    for path in (scratch / "entries").glob("*.yaml"):
+        shutil.copy(path, folder / "entries" / path.name)
+    with (folder / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n" + (scratch / "references.bib").read_text(encoding="utf-8"))
+    with (folder / "permanent-ids.txt").open("a", encoding="utf-8") as ids:  # new pages must be listed
+        ids.write("".join(f"entries/{w['id']}\n" for w in works))
+    shutil.rmtree(scratch)
+
+
+ENTRY_KB_LIMIT = 24
+"""The largest entry page of the site at 1,000 entries, in KB (16.6 KB on the bench's own
+configuration before the navigation and head grew; 32.7 KB when issue #27 was filed)."""
+QUADRANT_KB_LIMIT = 150
+"""Every quadrant page of the site at 1,000 entries, in KB, however the works are spread."""
+
+
+def page_weights(site: Path) -> dict:
+    """The largest entry page and the largest quadrant page of a built site, in KB."""
+    entries = max((p.stat().st_size, p.parent.name) for p in (site / "entries").glob("*/index.html"))
+    quadrants = max((p.stat().st_size, p.parent.name) for p in (site / "quadrants").glob("*/index.html"))
+    return {"entry_kb": entries[0] / 1024, "entry": entries[1], "quadrant_kb": quadrants[0] / 1024, "quadrant": quadrants[1]}
+
+
+def site_weights(n: int, work_dir: Path) -> dict:
+    """:func:`page_weights` of the survey's own site grown to ``n`` entries, spread over the quadrants
+    and crowded into one, each built in a fresh process."""
+    out = {}
+    for name, crowded in (("spread", False), ("crowded", True)):
+        folder = work_dir / f"site-{n}-{name}"
+        folder.mkdir()
+        write_site_project(folder, n, crowded=crowded)
+        timed_build(folder)
+        out[name] = page_weights(folder / "site")
+    return out
+
+
 def write_plain_project(folder: Path, works: list[dict]) -> None:
     """The same pages as hand-written Markdown: index, four quadrant pages, references, the browse,
     recent, contested, changes and locator pages, and one page per entry."""

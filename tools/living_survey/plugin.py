@@ -32,6 +32,7 @@ from .config import LivingSurveyConfig, options_from, project_from
 from .docs_guard import pin_base_paths
 from .exports import data_files
 from .feeds import feed_files
+from .htmlspace import squeeze
 from .kinds import view
 from .page_kind import FIGURE_MARK, KINDS, PageKind, page_title
 from .problems import Problem, SurveyError
@@ -195,12 +196,15 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         head = here.head()
         if head and "</head>" in output:
             output = output.replace("</head>", str(head) + "</head>", 1)
+        output = here.post(output)
+        # the theme's indentation out of every page (a fifth of an entry page), before the figure
+        # goes in: the figure's SVG is written as drawn
+        output = squeeze(output)
         if page.meta.pop(FIGURE_PENDING, False):
             if FIGURE_SLOT not in output:
                 log.warning(f"{page.file.src_uri}: the figure's placeholder was removed by another plugin or the theme; no figure shown")
             else:
                 output = output.replace(FIGURE_SLOT, str(self.site.fragments.figure(page.url, here.figure_highlight())), 1)
-        output = here.post(output)
         if isinstance(page, EntryPage):
             # written and indexed: thousands of entry pages need not hold their HTML until the build ends
             page.content = None
