@@ -398,6 +398,7 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
     map_file = site / "assets" / "map.svg"
     visit = first_visit(site) if n == 1000 else None
     return {
+        "site": site_weights(n, work_dir) if n == 1000 else None,
         "home_kb": home_kb,
         "locator_kb": (site / "place-your-dataset" / "index.html").stat().st_size / 1024,
         "quadrant_kb": quadrant_kb,
@@ -524,6 +525,16 @@ def verdicts(rows: list[dict]) -> list[str]:
         if r["filter_ms"] is not None:
             answer = max(r["filter_ms"], r["sort_ms"])
             check(answer <= 100, f"a filter or sort answers within 100 ms in Chromium at 10,000 (slowest {answer:.0f} ms)")
+    site = by_n.get(1000, {}).get("site")
+    if site:
+        entry = max(site["spread"]["entry_kb"], site["crowded"]["entry_kb"])
+        check(entry <= ENTRY_KB_LIMIT, f"the site's largest entry page ≤ {ENTRY_KB_LIMIT} KB at 1,000 entries (measured {entry:.1f} KB)")
+        for name in ("spread", "crowded"):
+            q = site[name]["quadrant_kb"]
+            check(
+                q <= QUADRANT_KB_LIMIT,
+                f"every quadrant page of the site ≤ {QUADRANT_KB_LIMIT} KB at 1,000 entries, works {name} (largest {q:.1f} KB)",
+            )
     worst = max(r["entry_kb_max"] for r in rows)
     check(worst <= 30, f"entry pages ≤ 30 KB (largest {worst:.1f} KB)")
     hit = max(r["figure_hit_ms"] for r in rows)
@@ -590,7 +601,22 @@ def report(rows: list[dict]) -> str:
             f"| {r['n']:,} | {r['home_kb']:.1f} KB | {r['quadrant_kb']:.1f} KB | {r['locator_kb']:.1f} KB | {r['map_kb']:.1f} KB "
             f"| {' | '.join(visit)} |\n"
         )
+    for r in rows:
+        if r.get("site"):
+            readers += "\n" + weights_report(r["site"], r["n"])
     return head + body + readers
+
+
+def weights_report(site: dict, n: int) -> str:
+    """The site's own configuration grown to ``n`` entries: its largest entry and quadrant pages."""
+    table = (
+        f"The survey's own site (navigation, head and theme as published) grown to {n:,} entries:\n\n"
+        "| works | largest entry page | largest quadrant page |\n|---|---:|---:|\n"
+    )
+    for name, label in (("spread", "spread over the quadrants"), ("crowded", "all in one quadrant")):
+        w = site[name]
+        table += f"| {label} | {w['entry_kb']:.1f} KB ({w['entry']}) | {w['quadrant_kb']:.1f} KB ({w['quadrant']}) |\n"
+    return table
 
 
 def browse_report(rows: list[dict]) -> str:
@@ -660,7 +686,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 1000, 10000])
     parser.add_argument("--repeats", type=int, default=5, help="builds per size and kind below 10,000 entries (fastest kept)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--weights", type=int, metavar="N", help="only build the site grown to N entries and print its page weights")
     args = parser.parse_args(argv)
+    if args.weights:
+        with tempfile.TemporaryDirectory(prefix="living-survey-weights-") as tmp:
+            print(weights_report(site_weights(args.weights, Path(tmp)), args.weights))
+        return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="living-survey-bench-") as tmp:
         for n in args.sizes:
