@@ -672,6 +672,13 @@ NOTES = """## Reading the table
   file of the figure on a hit (an HMAC over its bytes), which costs time in proportion to their
   size: at 1,000 entries (2.4 MB of files) the fastest of seven hits took 3.6 ms, against 0.53 ms
   before; at 10,000, with several times the bytes, a hit may miss the 10 ms target for it.
+- Page weight: at 1,000 entries the bench also builds the survey's own site (its navigation,
+  head and theme, the shipped entries and references) grown with the synthetic works, once
+  spread over the quadrants and once all in one quadrant, and reports its largest entry page
+  and quadrant page against the 24 KB and 150 KB targets; `python benchmarks/bench.py
+  --weights 1000` runs that part alone. Before the theme's indentation was squeezed out, its
+  icons moved into one cached stylesheet and a crowded quadrant was cut to 250 cards, these
+  were 31.7 KB and 215 KB.
 - Wall time varies by a fifth or more from run to run on a shared machine. Ratios come from
   runs made in turn, so both kinds meet the same conditions.
 - The browse page carries every row in its HTML up to 400 works, so that it is a complete table

@@ -51,9 +51,11 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _built(tmp_path_factory.mktemp("weight-crowded"), crowded=True)
 
 
-def test_every_entry_page_is_within_the_bound_at_1000_entries(spread: Path) -> None:
-    assert len(list((spread / "entries").glob("*/index.html"))) >= 1000
-    weights = bench.page_weights(spread)
+@pytest.mark.parametrize("name", ["spread", "crowded"])
+def test_every_entry_page_is_within_the_bound_at_1000_entries(name: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(name)
+    assert len(list((site / "entries").glob("*/index.html"))) >= 1000
+    weights = bench.page_weights(site)
     assert weights["entry_kb"] <= bench.ENTRY_KB_LIMIT, weights
 
 
@@ -91,3 +93,23 @@ def test_squeezing_keeps_what_holds_its_white_space_and_every_word_apart() -> No
         '<div>\n<span title="a >\n   b">x</span>\n<pre>  1\n\n    2</pre>\n<code>a\n  b</code>'
         "<script>if (a\n   < b) {}</script>\n<!-- c\n   d -->  two  words\nend</div>"
     )
+
+
+def test_only_the_theme_icons_are_taken_into_the_sheet() -> None:
+    from living_survey.icons import IconSheet
+
+    icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M3 6h18v2H3z"/></svg>'
+    page = (
+        f'<label class="md-header__button md-icon" for="x">\n{icon}\n</label>'  # the theme's: taken
+        f'<a class="md-logo">{icon}</a>'  # the same icon: one rule
+        f"<p>{icon}</p>"  # not in an icon's element: kept
+        f'<span class="md-iconic">{icon}</span>'  # another class: kept
+        '<div class="md-icon"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><path d="M1 1z" fill="red"/></svg></div>'
+    )
+    sheet = IconSheet()
+    out = sheet.take(page)
+    assert out.count(icon) == 2 and out.count('class="ls-i-') == 2 and 'fill="red"' in out
+    assert len(sheet.icons) == 1
+    css = sheet.css()
+    (name,) = sheet.icons
+    assert f".{name} {{" in css and "M3 6h18v2H3z" in css and "<" not in css.split("*/", 1)[1]
