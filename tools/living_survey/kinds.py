@@ -17,6 +17,7 @@ from .browse import search_tags
 from .browse_pages import BROWSE_MARK, browse_files
 from .browse_pages import SCRIPT as BROWSE_JS
 from .changes import changes_markdown
+from .htmlspace import squeeze
 from .locator import SCRIPT as LOCATOR_JS
 from .locator import WORKS as LOCATOR_WORKS
 from .locator import fill_data, locator_markdown, works_json
@@ -166,7 +167,8 @@ class EntryKind(PageKind):
         builder = self.site.builder
         entry = self.site.survey.entry(self.subject)
         rendered = builder.entry_page(entry, self.link)
-        return Rendered(rendered.html + CITE_SLOT, (*rendered.toc, SECTIONS[1]), rendered.problems, builder.edit_url(entry))
+        # squeezed as the written page is (the build squeezes every page): the same HTML either way
+        return Rendered(squeeze(rendered.html) + CITE_SLOT, (*rendered.toc, SECTIONS[1]), rendered.problems, builder.edit_url(entry))
 
     def citation_meta(self) -> list[tuple[str, str]]:
         return self.site.fragments.citation_meta(self.subject)

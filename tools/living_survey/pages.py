@@ -71,9 +71,11 @@ def card_quote(entry: Entry) -> Quote:
     return next((q for q in own if q.via is None), own[0] if own else entry.quotes[0])
 
 
-CARD_LIMIT = 400
+CARD_LIMIT = 250
 """A quadrant page shows at most this many works as cards (by label); the browse page, filtered to the
-quadrant, lists them all. It keeps the page light (under 300 KB) however large the survey grows."""
+quadrant, lists them all. A card weighs about 450 bytes (label, title, a quote of at most
+``SHORT_QUOTE`` characters, its source, the placers), so the page stays under 150 KB however large
+the survey grows and however its works crowd into one quadrant (400 cards made it 207 KB)."""
 
 
 class PageBuilder:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ from .config import LivingSurveyConfig, options_from, project_from
 from .docs_guard import pin_base_paths
 from .exports import data_files
 from .feeds import feed_files
+from .htmlspace import squeeze
+from .icons import ICONS_CSS, IconSheet
 from .kinds import view
 from .page_kind import FIGURE_MARK, KINDS, PageKind, page_title
 from .problems import Problem, SurveyError
@@ -90,6 +93,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
 
     build: Build
     site: Site
+    icons: IconSheet
+    """The theme's icons taken out of this build's pages, written to one stylesheet at the end."""
 
     def warn(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
         for problem in problems:
@@ -111,6 +116,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             raise PluginError(str(exc)) from None
         if self.build.context.release:  # frozen pages link no "edit" of main, which has moved on
             config["edit_uri"] = ""
+        self.icons = IconSheet()
         for problem in self.build.history.problems:  # an old release's data are not today's fault: shown on the Changes page
             log.info(str(problem))
         if CSS_SRC not in config.extra_css:
@@ -197,12 +203,19 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         head = here.head()
         if head and "</head>" in output:
             output = output.replace("</head>", str(head) + "</head>", 1)
+        output = here.post(output)
+        # the theme's indentation out of every page (a fifth of an entry page), before the figure
+        # goes in: the figure's SVG is written as drawn
+        output = squeeze(output)
+        lighter = self.icons.take(output)
+        if lighter != output and "</head>" in lighter:
+            sheet = self.site.router.asset(ICONS_CSS, from_url=page.url)
+            output = lighter.replace("</head>", f'<link rel="stylesheet" href="{escape(sheet)}">\n</head>', 1)
         if page.meta.pop(FIGURE_PENDING, False):
             if FIGURE_SLOT not in output:
                 log.warning(f"{page.file.src_uri}: the figure's placeholder was removed by another plugin or the theme; no figure shown")
             else:
                 output = output.replace(FIGURE_SLOT, str(self.site.fragments.figure(page.url, here.figure_highlight())), 1)
-        output = here.post(output)
         if isinstance(page, EntryPage):
             # written and indexed: thousands of entry pages need not hold their HTML until the build ends
             page.content = None
@@ -227,6 +240,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("w", encoding="utf-8", newline="") as out:
                 write(out)
+        if self.icons.icons:
+            (target_dir / ICONS_CSS).parent.mkdir(parents=True, exist_ok=True)
+            (target_dir / ICONS_CSS).write_text(self.icons.css(), encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         project = self.build.project
