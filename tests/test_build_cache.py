@@ -21,6 +21,9 @@ from living_survey.keyed import machine_secret, signed
 
 from .conftest import living_survey
 
+# these tests look into the project's own cache folder: their builds do not share the session's
+pytestmark = pytest.mark.own_cache
+
 CACHE = Path(".cache/living-survey/inputs")
 
 

@@ -37,6 +37,9 @@ from living_survey.yamlio import load_yaml
 
 from .conftest import _git, copy_project, living_survey
 
+# these tests look into the project's own cache folder: their builds do not share the session's
+pytestmark = pytest.mark.own_cache
+
 CACHE = Path(".cache/living-survey")
 FORGED = "Qzforgedtextxq"
 """A word no input holds: it must appear nowhere in a built site."""
