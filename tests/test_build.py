@@ -10,13 +10,20 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from .conftest import SAMPLE_BIB, SAMPLE_ENTRY, write_sample
+from .conftest import SAMPLE_BIB, SAMPLE_ENTRY, build_project, write_sample
 
 QUADRANTS = ("broad-prescriptive", "specific-prescriptive", "broad-descriptive", "specific-descriptive")
 
 
-def test_build_writes_quadrant_entry_and_reference_pages(sample: Path, build_site) -> None:
-    site = build_site(sample)
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample survey built once, for the tests that only read its output (tests that change
+    the project build their own)."""
+    return build_project(write_sample(tmp_path_factory.mktemp("sample") / "project"))
+
+
+def test_build_writes_quadrant_entry_and_reference_pages(sample_site: Path) -> None:
+    site = sample_site
     for quadrant in QUADRANTS:
         assert (site / "quadrants" / quadrant / "index.html").is_file()
     entry = (site / "entries" / "alpha-2020" / "index.html").read_text()
@@ -67,32 +74,32 @@ def nav_links(html: str) -> list[str]:
     return parser.links
 
 
-def test_entry_pages_stay_out_of_the_navigation(sample: Path, build_site) -> None:
-    site = build_site(sample)
+def test_entry_pages_stay_out_of_the_navigation(sample_site: Path) -> None:
+    site = sample_site
     for page in ("index.html", "404.html", "quadrants/broad-descriptive/index.html"):
         hrefs = nav_links((site / page).read_text())
         assert any("quadrants/broad-descriptive/" in h or h in ("./", ".") for h in hrefs), page
         assert not any("entries/" in h for h in hrefs), page
 
 
-def test_home_page_shows_the_figure_and_its_citations(sample: Path, build_site) -> None:
+def test_home_page_shows_the_figure_and_its_citations(sample_site: Path) -> None:
     # regression: a page with a citation once came out with all its raw HTML escaped
-    home = (build_site(sample) / "index.html").read_text()
+    home = (sample_site / "index.html").read_text()
     assert "&lt;!--" not in home and "&lt;div" not in home
     assert '<figure class="ls-figure ls-map" data-ls-map="assets/map.svg">' in home and '<div class="ls-grid"' in home
     assert 'href="#ref-source2023map"' in home
 
 
-def test_search_finds_a_phrase_from_a_quote(sample: Path, build_site) -> None:
-    site = build_site(sample)
+def test_search_finds_a_phrase_from_a_quote(sample_site: Path) -> None:
+    site = sample_site
     index = json.loads((site / "search" / "search_index.json").read_text())
     hits = [d["location"] for d in index["docs"] if "zanzibar" in d["text"]]
     assert "entries/alpha-2020/#quotes" in hits
 
 
-def test_an_entry_page_shows_its_cite_box_once_and_keeps_it_out_of_search(sample: Path, build_site) -> None:
+def test_an_entry_page_shows_its_cite_box_once_and_keeps_it_out_of_search(sample_site: Path) -> None:
     # the box joins entry pages after search indexing: none of its text, and no empty section, in the index
-    site = build_site(sample)
+    site = sample_site
     index = json.loads((site / "search" / "search_index.json").read_text())
     entries = sorted(p.parent.name for p in (site / "entries").glob("*/index.html"))
     assert entries
@@ -186,10 +193,10 @@ def test_past_the_label_limit_the_printable_figure_is_numbered_and_the_map_links
     assert sorted(set(re.findall(r'xlink:href="\.\./entries/(w-\d+)/"', svg))) == sorted(entries)
 
 
-def test_the_search_index_script_runs_in_the_head_before_the_theme(sample: Path, build_site: Callable[..., Path]) -> None:
+def test_the_search_index_script_runs_in_the_head_before_the_theme(sample_site: Path) -> None:
     # the theme's bundle asks for the search index while it loads: the script that holds the
     # request back must come first, on every kind of page, with a URL that resolves from that page
-    site = build_site(sample)
+    site = sample_site
     pages = [site / "index.html", *sorted(site.glob("entries/*/index.html"))[:1], *sorted(site.glob("quadrants/*/index.html"))[:1]]
     for html in pages:
         text = html.read_text(encoding="utf-8")
@@ -222,9 +229,9 @@ def test_the_search_index_script_survives_a_projects_own_page_template(sample: P
     assert text.index("assets/living-survey-search.js") < text.index("assets/javascripts/bundle.")
 
 
-def test_the_error_page_holds_the_search_index_back_too(sample: Path, build_site: Callable[..., Path]) -> None:
+def test_the_error_page_holds_the_search_index_back_too(sample_site: Path) -> None:
     # 404.html is served at any depth: its links start from the site's root path (site_url's path)
-    site = build_site(sample)
+    site = sample_site
     text = (site / "404.html").read_text(encoding="utf-8")
     head = text[: text.index("</head>")]
     assert '<script src="/survey/assets/living-survey-search.js"></script>' in head

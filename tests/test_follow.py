@@ -18,7 +18,7 @@ from living_survey.browse import browse_rows, recent_entries, search_terms
 from living_survey.feeds import feed_specs
 from living_survey.survey import load_survey
 
-from .conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
+from .conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, build_project, write_sample
 
 SITE_URL = "https://example.org/survey/"
 
@@ -32,11 +32,10 @@ def dated(key: str, quadrant: str, position: str, added: str, **extra: str) -> s
     return text + "".join(f"{k}: {v}\n" for k, v in extra.items())
 
 
-@pytest.fixture
-def dated_sample(tmp_path: Path) -> Path:
+def write_dated(root: Path) -> Path:
     """A sample survey whose entries were added on different days."""
     return write_sample(
-        tmp_path / "p",
+        root,
         entries={
             "alpha-2020": dated("alpha2020open", "broad-descriptive", "[-0.5, -0.5]", "2023-03-01"),
             "delta-2021": dated("delta2021named", "specific-prescriptive", "[0.5, 0.5]", "2024-06-30"),
@@ -45,6 +44,20 @@ def dated_sample(tmp_path: Path) -> Path:
             ),
         },
     )
+
+
+@pytest.fixture
+def dated_sample(tmp_path: Path) -> Path:
+    """A sample survey whose entries were added on different days."""
+    return write_dated(tmp_path / "p")
+
+
+@pytest.fixture(scope="module")
+def dated_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The dated sample and its site, built once for the tests that only read them (tests that
+    change the project or the build build their own)."""
+    root = write_dated(tmp_path_factory.mktemp("dated") / "p")
+    return root, build_project(root)
 
 
 def item_links(feed: feedparser.FeedParserDict) -> list[str]:
@@ -58,8 +71,8 @@ def expected_order(root: Path, quadrant: str | None = None) -> list[str]:
     return [e.id for e in sorted(pool, key=lambda e: (-datetime.date.fromisoformat(e.added).toordinal(), e.id))]
 
 
-def test_atom_and_json_feeds_validate_and_list_the_newest_first_with_permanent_urls(dated_sample: Path, build_site) -> None:
-    site = build_site(dated_sample)
+def test_atom_and_json_feeds_validate_and_list_the_newest_first_with_permanent_urls(dated_built: tuple[Path, Path]) -> None:
+    dated_sample, site = dated_built
     survey = survey_of(dated_sample)
     for spec in feed_specs(survey, "Sample survey"):
         order = expected_order(dated_sample, spec.quadrant)
@@ -90,8 +103,8 @@ def test_atom_and_json_feeds_validate_and_list_the_newest_first_with_permanent_u
         assert {e.link for e in atom.entries} == {f"{SITE_URL}entries/{e.id}/" for e in survey.entries_in(q.id)}
 
 
-def test_every_page_announces_the_feeds_and_a_quadrant_page_its_own(dated_sample: Path, build_site) -> None:
-    site = build_site(dated_sample)
+def test_every_page_announces_the_feeds_and_a_quadrant_page_its_own(dated_built: tuple[Path, Path]) -> None:
+    dated_sample, site = dated_built
     link = re.compile(r'<link rel="alternate" type="(application/(?:atom\+xml|feed\+json))" title="[^"]*" href="([^"]+)">')
     for page in ("index.html", "browse/index.html", "recent/index.html", "entries/alpha-2020/index.html", "references/index.html"):
         found = link.findall((site / page).read_text(encoding="utf-8"))
@@ -103,8 +116,8 @@ def test_every_page_announces_the_feeds_and_a_quadrant_page_its_own(dated_sample
     assert not any("specific-prescriptive" in h for _, h in quadrant)
 
 
-def test_recently_added_lists_the_newest_first(dated_sample: Path, build_site) -> None:
-    site = build_site(dated_sample)
+def test_recently_added_lists_the_newest_first(dated_built: tuple[Path, Path]) -> None:
+    dated_sample, site = dated_built
     html = (site / "recent" / "index.html").read_text(encoding="utf-8")
     listed = re.findall(r'<li><time datetime="[^"]+">[^<]+</time> — <a href="\.\./entries/([^/]+)/"', html)
     assert listed == expected_order(dated_sample)
@@ -151,8 +164,8 @@ def test_same_inputs_give_byte_identical_feeds_and_browse_files(dated_sample: Pa
     assert first == second
 
 
-def test_the_browse_table_is_complete_without_javascript(dated_sample: Path, build_site) -> None:
-    site = build_site(dated_sample)
+def test_the_browse_table_is_complete_without_javascript(dated_built: tuple[Path, Path]) -> None:
+    dated_sample, site = dated_built
     html = (site / "browse" / "index.html").read_text(encoding="utf-8")
     survey = survey_of(dated_sample)
     table = re.search(r'<table class="ls-browse-table">.*?</table>', html, re.S).group(0)
@@ -242,10 +255,10 @@ def test_recent_entries_break_ties_by_id(dated_sample: Path) -> None:
     assert order == expected_order(dated_sample)
 
 
-def test_the_streamed_browse_file_equals_the_whole_document(dated_sample: Path, build_site) -> None:
+def test_the_streamed_browse_file_equals_the_whole_document(dated_built: tuple[Path, Path]) -> None:
     from living_survey.browse import browse_json
 
-    site = build_site(dated_sample)
+    dated_sample, site = dated_built
     survey = survey_of(dated_sample)
     assert json.loads((site / "data" / "browse.json").read_text()) == browse_json(survey, lambda i: f"entries/{i}/")
 
