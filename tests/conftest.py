@@ -298,7 +298,7 @@ SCRIPT_LINKS = (
     "%6Aavascript:alert(1)",
 )
 """Ways to spell a script address in a Markdown link: each must end up with no href at all, or an
-href a browser reads as harmless (it is clicked in tests/test_hostile_browser.py)."""
+href a browser reads as harmless (it is clicked in tests/browser/test_hostile_browser.py)."""
 
 LINKS_BIB = r"""
 @misc{links2021,
