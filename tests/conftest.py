@@ -137,15 +137,38 @@ def sample(tmp_path: Path) -> Path:
     return write_sample(tmp_path / "project")
 
 
+DEFAULT_CACHE_DIR = ".cache/living-survey"
+"""The plugin's ``cache_dir`` when a project's ``mkdocs.yml`` names none."""
+_shared_cache: list[Path] = []
+"""The session's one plugin cache folder (set by :func:`machine_cache_home`)."""
+
+
+def build_project(root: Path, strict: bool = True, site_dir: Path | None = None, share_cache: bool = True) -> Path:
+    """Build ``root/mkdocs.yml`` with the real MkDocs build; returns the site folder.
+
+    Unless ``share_cache`` is false or the project names its own ``cache_dir``, the plugin's cache
+    is the session's shared folder, so a figure drawn for one sample is drawn once per session,
+    not once per build (the cache is keyed by the drawn inputs and signed with the session's
+    secret, so a sample with other inputs draws its own). Tests that look into a project's cache
+    folder mark their module ``own_cache``: their builds keep ``.cache/living-survey`` in the project.
+    """
+    site = site_dir if site_dir is not None else root / "site"
+    config = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site))
+    plugin = config.plugins.get("living-survey")
+    if share_cache and _shared_cache and plugin is not None and plugin.config.cache_dir == DEFAULT_CACHE_DIR:
+        plugin.config.cache_dir = str(_shared_cache[0])
+    build(config)
+    return site
+
+
 @pytest.fixture
-def build_site(caplog: pytest.LogCaptureFixture) -> Callable[..., Path]:
+def build_site(caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest) -> Callable[..., Path]:
     """Build a project with the real MkDocs build; returns the site folder."""
+    share = request.node.get_closest_marker("own_cache") is None
 
     def run(root: Path, strict: bool = True) -> Path:
         caplog.set_level(logging.INFO)
-        config = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(root / "site"))
-        build(config)
-        return root / "site"
+        return build_project(root, strict=strict, share_cache=share)
 
     return run
 
@@ -153,9 +176,7 @@ def build_site(caplog: pytest.LogCaptureFixture) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own site, built once per test session with the real, strict MkDocs build."""
-    site = tmp_path_factory.mktemp("real") / "site"
-    build(load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site)))
-    return site
+    return build_project(ROOT, site_dir=tmp_path_factory.mktemp("real") / "site")
 
 
 # -- a survey whose every text field is hostile, yet valid: it must build and render as text --
@@ -277,7 +298,7 @@ SCRIPT_LINKS = (
     "%6Aavascript:alert(1)",
 )
 """Ways to spell a script address in a Markdown link: each must end up with no href at all, or an
-href a browser reads as harmless (it is clicked in tests/test_hostile_browser.py)."""
+href a browser reads as harmless (it is clicked in tests/browser/test_hostile_browser.py)."""
 
 LINKS_BIB = r"""
 @misc{links2021,
@@ -376,7 +397,7 @@ def served(real_site: Path):
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile sample survey, built strictly."""
     root = write_hostile(tmp_path_factory.mktemp("hostile") / "p")
-    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    build_project(root)
     return root / "site"
 
 
@@ -547,7 +568,7 @@ def write_contested(root: Path) -> Path:
 def contested_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The contested copy of the repository's survey, built strictly."""
     root = write_contested(tmp_path_factory.mktemp("contested") / "p")
-    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    build_project(root)
     return root / "site"
 
 
@@ -608,7 +629,7 @@ def write_synthetic(root: Path, count: int, seed: int = 11) -> Path:
 def served_synthetic(tmp_path_factory: pytest.TempPathFactory):
     """A synthetic survey of 120 works, built strictly and served over HTTP."""
     root = write_synthetic(tmp_path_factory.mktemp("synthetic") / "p", 120)
-    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    build_project(root)
     server = _Quiet(root / "site")
     yield server.url
     server.close()
@@ -621,7 +642,11 @@ def machine_cache_home(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("xdg-cache")
     before = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(folder)
+    # the plugin cache every sample build shares (see build_project): valid all session, since
+    # the secret that signs it stays in this folder until the session ends
+    _shared_cache.append(tmp_path_factory.mktemp("plugin-cache"))
     yield folder
+    _shared_cache.clear()
     if before is None:
         os.environ.pop("XDG_CACHE_HOME", None)
     else:

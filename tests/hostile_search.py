@@ -3,8 +3,8 @@
 Each field gets a distinct word (``Qwzorg``, ``Qwzdata``, …) followed by an image whose ``onerror``
 sets a window flag and opens a dialog. Searching for the word must list the text as text, in the
 search index (``&lt;img``) and in a real browser (no dialog, no flag), whether it is typed into the
-search box or arrives in the address as ``?q=``. Shared by tests/test_hostile_search.py and
-tests/test_hostile_search_browser.py.
+search box or arrives in the address as ``?q=``. Shared by tests/builds/test_hostile_search.py and
+tests/browser/test_hostile_search_browser.py.
 """
 
 from __future__ import annotations

@@ -1,0 +1,115 @@
+"""Page weight at 1,000 entries (issue #27): size tests, one real build each, module-scoped.
+
+The survey's own site (mkdocs.yml, docs/, the shipped entries and references) is grown to 1,000
+entries with the benchmark's synthetic works, spread over the quadrants and crowded into one, and
+built strictly with the real MkDocs. The bounds are the bench's (``benchmarks/bench.py``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from living_survey.htmlspace import squeeze
+from living_survey.icons import ICONS_CSS
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+pytestmark = pytest.mark.size
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _bench()
+
+
+def _built(root: Path, *, crowded: bool) -> Path:
+    bench.write_site_project(root, 1000, crowded=crowded)
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def spread(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built(tmp_path_factory.mktemp("weight-spread"), crowded=False)
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built(tmp_path_factory.mktemp("weight-crowded"), crowded=True)
+
+
+@pytest.mark.parametrize("name", ["spread", "crowded"])
+def test_every_entry_page_is_within_the_bound_at_1000_entries(name: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(name)
+    assert len(list((site / "entries").glob("*/index.html"))) >= 1000
+    weights = bench.page_weights(site)
+    assert weights["entry_kb"] <= bench.ENTRY_KB_LIMIT, weights
+
+
+@pytest.mark.parametrize("name", ["spread", "crowded"])
+def test_every_quadrant_page_is_within_the_bound_however_the_works_are_spread(name: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(name)
+    weights = bench.page_weights(site)
+    assert weights["quadrant_kb"] <= bench.QUADRANT_KB_LIMIT, weights
+    if name == "crowded":
+        # the crowded quadrant shows its first cards and links the browse page filtered to it
+        page = (site / "quadrants" / weights["quadrant"] / "index.html").read_text(encoding="utf-8")
+        assert "?quadrant=" + weights["quadrant"] in page
+        assert 0 < page.count('class="ls-entry-card"') < 1000
+
+
+def test_the_theme_icons_are_drawn_from_one_cached_stylesheet(spread: Path) -> None:
+    sheet = spread / ICONS_CSS
+    css = sheet.read_text(encoding="utf-8")
+    entry = bench.page_weights(spread)["entry"]
+    for page in ("index.html", f"entries/{entry}/index.html", "browse/index.html"):
+        html = (spread / page).read_text(encoding="utf-8")
+        links = re.findall(r'<link rel="stylesheet" href="([^"]*living-survey-icons\.css)">', html)
+        assert len(links) == 1 and (spread / page).parent.joinpath(links[0]).resolve() == sheet.resolve(), page
+        icons = re.findall(r'class="(ls-i-[0-9a-f]+)"></svg>', html)
+        assert icons and all(f".{name} {{" in css for name in icons), page
+    assert "Font Awesome Free" in css  # the licence comment of the repository icon travels with it
+
+
+def test_squeezing_keeps_what_holds_its_white_space_and_every_word_apart() -> None:
+    page = (
+        '<div>\n    <span title="a >\n   b">x</span>\n\n   <pre>  1\n\n    2</pre>\n  <code>a\n  b</code>'
+        "<script>if (a\n   < b) {}</script>\n<!-- c\n   d -->  two  words\n   end</div>"
+    )
+    assert squeeze(page) == (
+        '<div>\n<span title="a >\n   b">x</span>\n<pre>  1\n\n    2</pre>\n<code>a\n  b</code>'
+        "<script>if (a\n   < b) {}</script>\n<!-- c\n   d -->  two  words\nend</div>"
+    )
+
+
+def test_only_the_theme_icons_are_taken_into_the_sheet() -> None:
+    from living_survey.icons import IconSheet
+
+    icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M3 6h18v2H3z"/></svg>'
+    page = (
+        f'<label class="md-header__button md-icon" for="x">\n{icon}\n</label>'  # the theme's: taken
+        f'<a class="md-logo">{icon}</a>'  # the same icon: one rule
+        f"<p>{icon}</p>"  # not in an icon's element: kept
+        f'<span class="md-iconic">{icon}</span>'  # another class: kept
+        '<div class="md-icon"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><path d="M1 1z" fill="red"/></svg></div>'
+    )
+    sheet = IconSheet()
+    out = sheet.take(page)
+    assert out.count(icon) == 2 and out.count('class="ls-i-') == 2 and 'fill="red"' in out
+    assert len(sheet.icons) == 1
+    css = sheet.css()
+    (name,) = sheet.icons
+    assert f".{name} {{" in css and "M3 6h18v2H3z" in css and "<" not in css.split("*/", 1)[1]
