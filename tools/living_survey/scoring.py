@@ -3,7 +3,7 @@
 The rule is configuration (``scoring:`` in the framework file); this module is its only Python
 implementation, and ``assets/locator.js`` (``scoreAxis``) its only JavaScript one. The two are
 written to do the same floating-point operations in the same order, so that they give the same
-bits for the same answers (``tests/test_scoring.py`` checks every combination of answers):
+bits for the same answers (``tests/unit/test_scoring.py`` checks every combination of answers):
 
 - an axis's coordinate is the mean of the scores of its answered questions, summed in the
   framework's question order (a plain loop: Python 3.12's ``sum`` compensates rounding errors and

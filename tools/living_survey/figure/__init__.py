@@ -1,7 +1,7 @@
 """Survey → Figure 1: the map, regenerated from the entries and cached by content.
 
-A one-way pipeline: each stage imports only earlier ones (checked by ``tests/test_figure_pipeline.py``
-and ``tests/test_imports.py``), and no module imports another's private name.
+A one-way pipeline: each stage imports only earlier ones (checked by ``tests/unit/test_figure_pipeline.py``
+and ``tests/unit/test_imports.py``), and no module imports another's private name.
 
 0. :mod:`.fonts`: the fallback font list and the check that every label can be drawn;
 1. :mod:`.style`: colours, marker sizes, matplotlib's fixed settings, the map's frame;
