@@ -46,6 +46,7 @@ log = get_plugin_logger(__name__)
 
 CSS_SRC = "assets/living-survey.css"
 VERSIONS_JS = "assets/living-survey-versions.js"
+COMMON_JS = "assets/living-survey-common.js"
 JS_SRC = "assets/living-survey-map.js"
 SEARCH_JS = "assets/living-survey-search.js"
 FIGURE_SLOT = "<!--living-survey:figure-slot-->"
@@ -126,10 +127,11 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         theme_dir = str(resources.files(__package__).joinpath("theme"))
         if theme_dir not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
-        if self.build.context.selector and VERSIONS_JS not in config.extra_javascript:
-            config.extra_javascript.append(VERSIONS_JS)
-        if JS_SRC not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(JS_SRC)
+        # the shared helpers first: the later scripts (and the locator's and browse page's own, which
+        # the pages load deferred, so after these) find them loaded
+        for script in (COMMON_JS, *((VERSIONS_JS,) if self.build.context.selector else ()), JS_SRC):
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -153,7 +155,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
                 files.append(File.generated(config, f"assets/{name}", content=svg.encode("utf-8")))
             else:  # copied from the cache by MkDocs, never held in memory
                 files.append(File.generated(config, f"assets/{name}", abs_src_path=str(path)))
-        for src in (CSS_SRC, JS_SRC, *((SEARCH_JS,) if build.options.lazy_search else ())):
+        for src in (CSS_SRC, COMMON_JS, JS_SRC, *((SEARCH_JS,) if build.options.lazy_search else ())):
             text = resources.files(__package__).joinpath(src).read_text(encoding="utf-8")
             files.append(File.generated(config, src, content=text))
         if build.context.selector:

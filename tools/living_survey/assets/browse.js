@@ -8,24 +8,15 @@
 (function () {
   "use strict";
 
+  // the shared helpers (living-survey-common.js): listed before this script on the page, required under Node
+  var LS = typeof module === "object" && module && module.exports ? require("./living-survey-common.js") : window.LivingSurvey;
+
   var PAGE = 100;
   var MAX_WORDS = 200;
   var SORTABLE = ["label", "title", "year", "quadrants", "signal", "datasets", "placed_by", "added"];
   var YEAR = /^[0-9]{4}$/;
 
-  function text(tag, value, className) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    node.textContent = value;
-    return node;
-  }
-
-  function link(href, value) {
-    var a = document.createElement("a");
-    a.setAttribute("href", href);
-    a.textContent = value;
-    return a;
-  }
+  function link(href, value) { return LS.el("a", value, { href: href }); }
 
   /* Rows as plain objects, from the compact arrays of data/browse.json. */
   function fromJson(data, root) {
@@ -69,6 +60,81 @@
     return rows;
   }
 
+  /* The view a query asks for, keeping only values the form offers (`allowed`: for each of quadrant,
+     signal and placer, the values its menu has). */
+  function viewFromQuery(search, allowed) {
+    var params = new URLSearchParams(search);
+    var state = { q: "", quadrant: "", signal: "", from: "", to: "", placer: "", sort: "", dir: "asc" };
+    // "text", not "q": Material opens its own search box for a "q" in the address
+    var q = params.get("text");
+    if (q) state.q = q.slice(0, MAX_WORDS);
+    ["quadrant", "signal", "placer"].forEach(function (name) {
+      var value = params.get(name);
+      if (value && LS.has(allowed[name], value)) state[name] = value;
+    });
+    ["from", "to"].forEach(function (name) {
+      var value = params.get(name);
+      if (value && YEAR.test(value)) state[name] = value;
+    });
+    var sort = params.get("sort");
+    if (sort && SORTABLE.indexOf(sort) >= 0) state.sort = sort;
+    if (params.get("dir") === "desc") state.dir = "desc";
+    return state;
+  }
+
+  /* The query that gives a view back (empty fields left out). */
+  function queryOf(state) {
+    var params = new URLSearchParams();
+    ["q", "quadrant", "signal", "from", "to", "placer", "sort"].forEach(function (name) {
+      if (state[name]) params.set(name === "q" ? "text" : name, state[name]);
+    });
+    if (state.sort && state.dir === "desc") params.set("dir", "desc");
+    return params;
+  }
+
+  /* The prepared rows a view shows, in its order: every word of the text in a row, its menus' values
+     among the row's, its year within the range; sorted by a column, ties in the rows' own order. */
+  function filterRows(rows, state) {
+    var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    var from = state.from ? parseInt(state.from, 10) : -Infinity;
+    var to = state.to ? parseInt(state.to, 10) : Infinity;
+    var out = [];
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      if (state.quadrant && !r.quadrants.some(function (q) { return q[0] === state.quadrant; })) continue;
+      if (state.signal && !r.signal.some(function (s) { return s[0] === state.signal; })) continue;
+      if (state.placer && r.placer !== state.placer) continue;
+      if (r.keys.year < from || r.keys.year > to) continue;
+      var ok = true;
+      for (var w = 0; w < words.length; w++) {
+        if (r.haystack.indexOf(words[w]) < 0) { ok = false; break; }
+      }
+      if (ok) out.push(r);
+    }
+    if (state.sort) {
+      var key = state.sort;
+      var sign = state.dir === "desc" ? -1 : 1;
+      out.sort(function (a, b) {
+        var x = a.keys[key], y = b.keys[key];
+        if (x < y) return -sign;
+        if (x > y) return sign;
+        return a.index - b.index;
+      });
+    }
+    return out;
+  }
+
+  /* The ids "Show these works on the map" may carry: only the shape of an entry id. */
+  function mapIds(rows) {
+    return rows.map(function (r) { return r.id; }).filter(function (id) { return /^[a-z0-9-]+$/.test(id); });
+  }
+
+  if (typeof module === "object" && module && module.exports) {
+    module.exports = { fromJson: fromJson, prepare: prepare, viewFromQuery: viewFromQuery, queryOf: queryOf, filterRows: filterRows, mapIds: mapIds };
+    return;
+  }
+  if (typeof document === "undefined" || !LS) return;
+
   function choices(select) {
     var out = {};
     Array.prototype.forEach.call(select.options, function (o) { if (o.value) out[o.value] = true; });
@@ -102,23 +168,7 @@
 
   /* The view a URL asks for, keeping only values the form offers. */
   Browser.prototype.readUrl = function () {
-    var params = new URLSearchParams(window.location.search);
-    var state = { q: "", quadrant: "", signal: "", from: "", to: "", placer: "", sort: "", dir: "asc" };
-    // "text", not "q": Material opens its own search box for a "q" in the address
-    var q = params.get("text");
-    if (q) state.q = q.slice(0, MAX_WORDS);
-    ["quadrant", "signal", "placer"].forEach(function (name) {
-      var value = params.get(name);
-      if (value && Object.prototype.hasOwnProperty.call(this.allowed[name], value)) state[name] = value;
-    }, this);
-    ["from", "to"].forEach(function (name) {
-      var value = params.get(name);
-      if (value && YEAR.test(value)) state[name] = value;
-    });
-    var sort = params.get("sort");
-    if (sort && SORTABLE.indexOf(sort) >= 0) state.sort = sort;
-    if (params.get("dir") === "desc") state.dir = "desc";
-    return state;
+    return viewFromQuery(window.location.search, this.allowed);
   };
 
   Browser.prototype.state = function () {
@@ -136,44 +186,11 @@
   };
 
   Browser.prototype.writeUrl = function (state) {
-    var params = new URLSearchParams();
-    ["q", "quadrant", "signal", "from", "to", "placer", "sort"].forEach(function (name) {
-      if (state[name]) params.set(name === "q" ? "text" : name, state[name]);
-    });
-    if (state.sort && state.dir === "desc") params.set("dir", "desc");
-    var query = params.toString();
-    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    window.history.replaceState(null, "", url);
+    LS.replaceQuery(queryOf(state));
   };
 
   Browser.prototype.matching = function (state) {
-    var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-    var from = state.from ? parseInt(state.from, 10) : -Infinity;
-    var to = state.to ? parseInt(state.to, 10) : Infinity;
-    var out = [];
-    for (var i = 0; i < this.rows.length; i++) {
-      var r = this.rows[i];
-      if (state.quadrant && !r.quadrants.some(function (q) { return q[0] === state.quadrant; })) continue;
-      if (state.signal && !r.signal.some(function (s) { return s[0] === state.signal; })) continue;
-      if (state.placer && r.placer !== state.placer) continue;
-      if (r.keys.year < from || r.keys.year > to) continue;
-      var ok = true;
-      for (var w = 0; w < words.length; w++) {
-        if (r.haystack.indexOf(words[w]) < 0) { ok = false; break; }
-      }
-      if (ok) out.push(r);
-    }
-    if (state.sort) {
-      var key = state.sort;
-      var sign = state.dir === "desc" ? -1 : 1;
-      out.sort(function (a, b) {
-        var x = a.keys[key], y = b.keys[key];
-        if (x < y) return -sign;
-        if (x > y) return sign;
-        return a.index - b.index;
-      });
-    }
-    return out;
+    return filterRows(this.rows, state);
   };
 
   Browser.prototype.rowElement = function (r) {
@@ -181,10 +198,10 @@
     var first = document.createElement("td");
     first.appendChild(link(r.url, r.label));
     tr.appendChild(first);
-    tr.appendChild(text("td", r.title));
-    tr.appendChild(text("td", r.year));
-    tr.appendChild(text("td", r.quadrants.map(function (q) { return q[1]; }).join(", ")));
-    tr.appendChild(text("td", r.signal.map(function (s) { return s[1]; }).join(", ")));
+    tr.appendChild(LS.el("td", r.title));
+    tr.appendChild(LS.el("td", r.year));
+    tr.appendChild(LS.el("td", r.quadrants.map(function (q) { return q[1]; }).join(", ")));
+    tr.appendChild(LS.el("td", r.signal.map(function (s) { return s[1]; }).join(", ")));
     var datasets = document.createElement("td");
     r.datasets.forEach(function (d, i) {
       if (i) datasets.appendChild(document.createTextNode(", "));
@@ -192,10 +209,9 @@
       datasets.appendChild(/^https?:\/\//.test(d[1]) ? link(d[1], d[0]) : document.createTextNode(d[0]));
     });
     tr.appendChild(datasets);
-    tr.appendChild(text("td", r.placed_by));
+    tr.appendChild(LS.el("td", r.placed_by));
     var added = document.createElement("td");
-    var time = text("time", r.added);
-    time.setAttribute("datetime", r.added);
+    var time = LS.el("time", r.added, { datetime: r.added });
     added.appendChild(time);
     tr.appendChild(added);
     return tr;
@@ -207,7 +223,7 @@
     var a = this.box.querySelector("#ls-browse-map");
     if (!a) return;
     var limit = parseInt(a.getAttribute("data-limit"), 10) || 0;
-    var ids = found.map(function (r) { return r.id; }).filter(function (id) { return /^[a-z0-9-]+$/.test(id); });
+    var ids = mapIds(found);
     a.parentNode.hidden = all || !ids.length || ids.length > limit;
     a.href = a.getAttribute("data-base") + "?highlight=" + encodeURIComponent(ids.join(","));
   };
@@ -319,11 +335,7 @@
       return;
     }
     var root = box.getAttribute("data-root") || "";
-    fetch(box.getAttribute("data-src"))
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    LS.fetchFile(box.getAttribute("data-src") || "", "json")
       .then(function (data) {
         var fallback = box.querySelector(".ls-browse-fallback");
         if (fallback) fallback.hidden = true;
@@ -334,6 +346,5 @@
       });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  LS.onReady(init);
 })();

@@ -34,6 +34,8 @@
 (function () {
   "use strict";
 
+  var LS = window.LivingSurvey; // living-survey-common.js, listed before this script
+
   var MIN_PX = 10; // labels inline
   var MIN_PX_OPEN = 12; // labels in the full-screen map
   var MAX_ZOOM = 24;
@@ -49,12 +51,7 @@
   window.livingSurveyMap = api;
 
   function button(label, text, onClick) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "ls-map-button";
-    b.setAttribute("aria-label", label);
-    b.title = label;
-    b.textContent = text;
+    var b = LS.el("button", text, { type: "button", "class": "ls-map-button", "aria-label": label, title: label });
     b.addEventListener("click", onClick);
     return b;
   }
@@ -391,19 +388,11 @@
     this.addPoint = function (x, y, opts) {
       opts = opts || {};
       var at = self.toSvg(Number(x), Number(y));
-      var g = document.createElementNS(SVG_NS, "g");
-      g.setAttribute("class", "ls-extra-point");
+      var g = LS.svg("g", { "class": "ls-extra-point" });
       if (opts.id) g.id = String(opts.id);
-      var c = document.createElementNS(SVG_NS, "circle");
-      c.setAttribute("cx", at.x);
-      c.setAttribute("cy", at.y);
-      c.setAttribute("r", (markerRatio * size).toFixed(3));
-      g.appendChild(c);
+      g.appendChild(LS.svg("circle", { cx: at.x, cy: at.y, r: (markerRatio * size).toFixed(3) }));
       if (opts.label) {
-        var t = document.createElementNS(SVG_NS, "text");
-        t.setAttribute("x", at.x + markerRatio * size * 1.8);
-        t.setAttribute("y", at.y + size * 0.35);
-        t.setAttribute("font-size", size.toFixed(3));
+        var t = LS.svg("text", { x: at.x + markerRatio * size * 1.8, y: at.y + size * 0.35, "font-size": size.toFixed(3) });
         t.textContent = String(opts.label);
         g.appendChild(t);
       }
@@ -498,12 +487,8 @@
   function sameSite(value, base) {
     // our links are relative to the file; anything that resolves off this site (another host,
     // javascript:, data:, …) is not a link of ours
-    try {
-      var url = new URL(value, base);
-      return url.origin === window.location.origin && /^https?:$/.test(url.protocol) ? url.href : null;
-    } catch (e) {
-      return null;
-    }
+    var url = LS.sameOrigin(value, base, window.location.origin);
+    return url ? url.href : null;
   }
 
   function cleanAttributes(el, base) {
@@ -548,13 +533,9 @@
     var url = figure.getAttribute("data-ls-map");
     var view = figure.querySelector(".ls-map-view");
     if (!url || !view || !window.fetch || !window.DOMParser) return Promise.resolve(null);
-    var base = new URL(url, document.baseURI);
-    if (base.origin !== window.location.origin) return Promise.resolve(null);
-    return fetch(base.href, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("map: HTTP " + response.status);
-        return response.text();
-      })
+    var base = LS.sameOrigin(url, document.baseURI, window.location.origin);
+    if (!base) return Promise.resolve(null);
+    return LS.fetchFile(base.href, "text")
       .then(function (text) {
         var doc = new DOMParser().parseFromString(text, "image/svg+xml");
         var root = doc.documentElement;
@@ -592,6 +573,6 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  if (LS) LS.onReady(start);
+  else resolveReady(null); // without the shared helpers the page keeps its plain figure
 })();

@@ -6,14 +6,13 @@
    network or the URL is checked and inserted as text, never as HTML. */
 (function () {
   "use strict";
+  var LS = window.LivingSurvey;  // living-survey-common.js, listed before this script
+  if (!LS) return;
   // the selector opened this version's home because the page asked for is not in it: say so there
   var MISSING = "#living-survey-missing";
   if (location.hash === MISSING) {
     var content = document.querySelector(".md-content__inner") || document.body;
-    var note = document.createElement("p");
-    note.className = "ls-missing";
-    note.setAttribute("role", "status");
-    note.textContent = "The page you were reading is not in this version of the survey, so its home page opened instead.";
+    var note = LS.el("p", "The page you were reading is not in this version of the survey, so its home page opened instead.", { "class": "ls-missing", role: "status" });
     content.insertBefore(note, content.firstChild);
   }
   var meta = document.querySelector('meta[name="living-survey-version"]');
@@ -21,9 +20,9 @@
   var SERIES = /^[0-9]{1,6}\.[0-9]{1,6}$/;
   var current = meta.getAttribute("content") || "";
   if (current && !SERIES.test(current)) return;
-  var living = new URL(meta.getAttribute("data-living") || "./", document.baseURI);
-  var source = new URL(meta.getAttribute("data-versions") || "", document.baseURI);
-  if (living.origin !== location.origin || source.origin !== location.origin) return;
+  var living = LS.sameOrigin(meta.getAttribute("data-living") || "./", document.baseURI, location.origin);
+  var source = LS.sameOrigin(meta.getAttribute("data-versions") || "", document.baseURI, location.origin);
+  if (!living || !source) return;
 
   // releases sit beside versions.json, one folder each (as mike lays them out)
   function rootOf(series) {
@@ -37,8 +36,7 @@
 
   function go(series) {
     var root = rootOf(series);
-    var page = new URL(rest, root);
-    if (page.origin !== location.origin) page = root;
+    var page = LS.sameOrigin(rest, root, location.origin) || root;
     fetch(page.href, { method: "HEAD", credentials: "same-origin" })
       .then(function (response) { location.assign(response.ok ? page.href : root.href + MISSING); })
       .catch(function () { location.assign(root.href + MISSING); });
@@ -56,30 +54,17 @@
       var gone = item.unavailable === true;
       items.push({ series: item.version, title: title + (latest ? " (latest release)" : "") + (gone ? " (unavailable)" : ""), gone: gone });
     });
-    var box = document.createElement("div");
-    box.className = "md-version";
-    var button = document.createElement("button");
-    button.className = "md-version__current";
-    button.type = "button";
-    button.setAttribute("aria-label", "Select version");
-    button.textContent = current ? "version " + current : "living";
-    var menu = document.createElement("ul");
-    menu.className = "md-version__list";
+    var box = LS.el("div", "", { "class": "md-version" });
+    var button = LS.el("button", current ? "version " + current : "living", { "class": "md-version__current", type: "button", "aria-label": "Select version" });
+    var menu = LS.el("ul", "", { "class": "md-version__list" });
     items.forEach(function (item) {
-      var li = document.createElement("li");
-      li.className = "md-version__item";
+      var li = LS.el("li", "", { "class": "md-version__item" });
       if (item.gone) {
-        var span = document.createElement("span");
-        span.className = "md-version__link";
-        span.textContent = item.title;
-        li.appendChild(span);
+        li.appendChild(LS.el("span", item.title, { "class": "md-version__link" }));
         menu.appendChild(li);
         return;
       }
-      var a = document.createElement("a");
-      a.className = "md-version__link";
-      a.href = rootOf(item.series).href;
-      a.textContent = item.title;
+      var a = LS.el("a", item.title, { "class": "md-version__link", href: rootOf(item.series).href });
       if (item.series === current) a.setAttribute("aria-current", "true");
       a.addEventListener("click", function (event) {
         if (event.metaKey || event.ctrlKey || event.shiftKey) return;
@@ -94,8 +79,7 @@
     topic.appendChild(box);
   }
 
-  fetch(source.href, { credentials: "same-origin" })
-    .then(function (response) { return response.ok ? response.json() : null; })
+  LS.fetchFile(source.href, "json")
     .then(render)
     .catch(function () { /* no versions.json: no selector, the page works as before */ });
 })();

@@ -7,6 +7,9 @@
 (function () {
   "use strict";
 
+  // the shared helpers (living-survey-common.js): listed before this script on the page, required under Node
+  var LS = typeof module === "object" && module && module.exports ? require("./living-survey-common.js") : window.LivingSurvey;
+
   // -- the scoring rule: pure, shared with the build --------------------------------------------------
   // The rule is the framework's (data.scoring); tools/living_survey/scoring.py is its Python twin,
   // written to do the same float operations in the same order, so both give the same bits. Under
@@ -34,32 +37,112 @@
     return {value: count ? roundHalfUp(total / count, scoring.decimals) : null, counted: count, answered: answered};
   }
 
+  // -- answers read from the address: pure ---------------------------------------------------------
+
+  // The questions by id ({id: {axis, question}}), from the framework's axes.
+  function questionsOf(axes) {
+    var out = {};
+    axes.forEach(function (axis) {
+      axis.questions.forEach(function (q) { out[q.id] = {axis: axis, question: q}; });
+    });
+    return out;
+  }
+
+  // The answers an address's query asks for ({question id: option index}): only known questions,
+  // and only one digit naming one of that question's options; anything else is ignored.
+  function answersFromQuery(search, questions) {
+    var out = {};
+    new URLSearchParams(search).forEach(function (value, id) {
+      if (!LS.has(questions, id) || !/^[0-9]$/.test(value)) return;
+      var index = Number(value);
+      if (index < questions[id].question.options.length) out[id] = index;
+    });
+    return out;
+  }
+
+  // -- what the page shows of a number: pure --------------------------------------------------------
+
+  function rounded(v) { return Math.round(v * 100) / 100; }
+
+  function shown(v) {
+    var text = Math.abs(v).toFixed(2);
+    return v === 0 ? text : (v > 0 ? "+" : "\u2212") + text;
+  }
+
+  function short(v) { return v === 0 ? "0" : (v > 0 ? "+" : "\u2212") + String(Math.abs(v)); }
+
+  // The quadrant ({x, y} signs) that an estimate falls in; none while an axis is open or on its line.
+  function quadrantAt(quadrants, x, y) {
+    if (x === null || y === null || x === 0 || y === 0) return null;
+    var sx = x < 0 ? -1 : 1, sy = y < 0 ? -1 : 1;
+    return quadrants.filter(function (q) { return q.x === sx && q.y === sy; })[0] || null;
+  }
+
+  // -- the works file: pure -------------------------------------------------------------------------
+
+  function isText(v) { return typeof v === "string"; }
+  function isNumber(v) { return typeof v === "number" && isFinite(v); }
+
+  // The rows of the works file as entries; a row that is not as described is left out, and so is
+  // one whose link would leave the site (`link` turns a path relative to the site root into a link
+  // on this site, or null).
+  function readWorks(file, link) {
+    if (!file || !Array.isArray(file.columns) || !Array.isArray(file.entries) || !Array.isArray(file.quadrants)) {
+      throw new Error("not a list of works");
+    }
+    var at = {};
+    file.columns.forEach(function (name, i) { at[name] = i; });
+    var pattern = Array.isArray(file.entry_url) && file.entry_url.length === 2 && file.entry_url.every(isText) ? file.entry_url : null;
+    var out = [];
+    file.entries.forEach(function (row, index) {
+      if (!Array.isArray(row)) return;
+      var e = {
+        index: index,
+        id: row[at.id], work: row[at.work], label: row[at.label], title: row[at.title],
+        quadrant: file.quadrants[row[at.quadrant]], x: row[at.x], y: row[at.y], rationale: row[at.rationale]
+      };
+      if (![e.id, e.label, e.title, e.quadrant, e.rationale].every(isText) || ![e.work, e.x, e.y].every(isNumber)) return;
+      e.url = link(at.url !== undefined ? row[at.url] : pattern ? pattern[0] + e.id + pattern[1] : null);
+      if (e.url === null) return;
+      out.push(e);
+    });
+    return out;
+  }
+
+  // The `count` nearest works to (x, y): a work placed more than once counts once, at its nearest
+  // placement. The file's rows are sorted by entry id: equal distances keep that order.
+  function nearestOf(entries, x, y, count) {
+    var seen = {};
+    return entries.map(function (e) {
+      return {entry: e, d: Math.sqrt((e.x - x) * (e.x - x) + (e.y - y) * (e.y - y))};
+    }).sort(function (a, b) {
+      return a.d - b.d || a.entry.index - b.entry.index;
+    }).filter(function (n) {
+      if (LS.has(seen, n.entry.work)) return false;
+      seen[n.entry.work] = true;
+      return true;
+    }).slice(0, count);
+  }
+
+  var pure = {
+    roundHalfUp: roundHalfUp, scoreAxis: scoreAxis, questionsOf: questionsOf, answersFromQuery: answersFromQuery,
+    rounded: rounded, shown: shown, short: short, quadrantAt: quadrantAt, readWorks: readWorks, nearestOf: nearestOf
+  };
   if (typeof module === "object" && module && module.exports) {
-    module.exports = {roundHalfUp: roundHalfUp, scoreAxis: scoreAxis};
+    module.exports = pure;
     return;
   }
-  if (typeof document === "undefined") return;
+  if (typeof document === "undefined" || !LS) return;
 
   var source = document.getElementById("ls-locator-data");
   if (!source) return;
   var data = JSON.parse(source.textContent);
   var worksUrl = source.getAttribute("data-ls-works") || "";
   var root = source.getAttribute("data-ls-root") || "";
-  var SVG = "http://www.w3.org/2000/svg";
-
-  var questions = {};  // id -> {axis, question}
-  data.axes.forEach(function (axis) {
-    axis.questions.forEach(function (q) { questions[q.id] = {axis: axis, question: q}; });
-  });
+  var questions = questionsOf(data.axes);  // id -> {axis, question}
+  var el = LS.el;
 
   function $(id) { return document.getElementById(id); }
-
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text) node.textContent = text;
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
 
   function radios(id) {
     return Array.prototype.filter.call(document.querySelectorAll("input[type=radio]"), function (input) {
@@ -78,21 +161,16 @@
   }
 
   function fromAddress() {
-    var params = new URLSearchParams(window.location.search);
-    params.forEach(function (value, id) {
-      if (!Object.prototype.hasOwnProperty.call(questions, id) || !/^[0-9]$/.test(value)) return;
-      var index = Number(value);
-      if (index >= questions[id].question.options.length) return;
-      radios(id).forEach(function (input) { input.checked = Number(input.value) === index; });
+    var given = answersFromQuery(window.location.search, questions);
+    Object.keys(given).forEach(function (id) {
+      radios(id).forEach(function (input) { input.checked = Number(input.value) === given[id]; });
     });
   }
 
   function toAddress(given) {
     var params = new URLSearchParams();
     Object.keys(given).forEach(function (id) { params.set(id, String(given[id])); });
-    var query = params.toString();
-    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    window.history.replaceState(null, "", url);
+    LS.replaceQuery(params);
   }
 
   // -- the estimate ---------------------------------------------------------------------------------
@@ -105,22 +183,7 @@
     });
   }
 
-  function sign(v) { return v < 0 ? -1 : 1; }
-
-  function quadrantOf(est) {
-    var x = est[0].value, y = est[1].value;
-    if (x === null || y === null || x === 0 || y === 0) return null;
-    return data.quadrants.filter(function (q) { return q.x === sign(x) && q.y === sign(y); })[0] || null;
-  }
-
-  function rounded(v) { return Math.round(v * 100) / 100; }
-
-  function shown(v) {
-    var text = Math.abs(v).toFixed(2);
-    return v === 0 ? text : (v > 0 ? "+" : "\u2212") + text;
-  }
-
-  function short(v) { return v === 0 ? "0" : (v > 0 ? "+" : "\u2212") + String(Math.abs(v)); }
+  function quadrantOf(est) { return quadrantAt(data.quadrants, est[0].value, est[1].value); }
 
   function estimateText(e) {
     if (e.value === null && e.answered) return "open: no answer so far leans either way (answer another of its " + e.total + ")";
@@ -132,61 +195,23 @@
   function describe(e) { return e.axis.name + " " + estimateText(e); }
 
   // -- Figure 1 -------------------------------------------------------------------------------------
-  // The map's own script, when the site has it, inserts the figure and offers an API
-  // (window.livingSurveyMap: addPoint, clearPoints, highlight). Without it, the point is drawn
-  // straight into the inline SVG, placed with the data -> SVG mapping on its root (data-ls-plot).
+  // The map's own script inserts the figure and offers an API (window.livingSurveyMap: addPoint,
+  // clearPoints, highlight); the point is drawn with it. Until the map is ready, or if it cannot
+  // load, the estimate is shown in words only.
 
   var map = null;
 
-  function staticPlot() {
-    var svg = document.querySelector("figure.ls-figure svg[data-ls-plot]");
-    if (!svg) return null;
-    var plot = svg.getAttribute("data-ls-plot").split(" ").map(Number);
-    if (plot.length !== 4 || plot.some(isNaN)) return null;
-    return {
-      svg: svg,
-      at: function (x, y) {
-        return {x: plot[0] + (x + 1) / 2 * (plot[2] - plot[0]), y: plot[1] + (y + 1) / 2 * (plot[3] - plot[1])};
-      }
-    };
-  }
-
-  function svgNode(tag, attrs) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
-    return node;
-  }
-
-  function drawStatic(x, y) {
-    var plot = staticPlot();
-    if (!plot) return null;
-    var at = plot.at(x, y);
-    var g = svgNode("g", {id: "ls-locator-point", "class": "ls-locator-point"});
-    g.appendChild(svgNode("circle", {cx: at.x, cy: at.y, r: 11, "class": "ls-locator-halo"}));
-    g.appendChild(svgNode("circle", {cx: at.x, cy: at.y, r: 3, "class": "ls-locator-dot"}));
-    g.appendChild(svgNode("path", {
-      d: "M" + (at.x - 16) + " " + at.y + "h8M" + (at.x + 8) + " " + at.y + "h8M" + at.x + " " + (at.y - 16) + "v8M" + at.x + " " + (at.y + 8) + "v8",
-      "class": "ls-locator-cross"
-    }));
-    plot.svg.appendChild(g);
-    return g;
-  }
-
   function drawPoint(est, quadrant, neighbours) {
-    var old = document.getElementById("ls-locator-point");
-    if (old) old.parentNode.removeChild(old);
-    if (map) {
-      map.clearPoints();
-      map.highlight(quadrant && neighbours.length ? neighbours.map(function (n) { return n.entry.id; }) : null);
-    }
+    if (!map) return;
+    map.clearPoints();
+    map.highlight(quadrant && neighbours.length ? neighbours.map(function (n) { return n.entry.id; }) : null);
     if (!quadrant) return;
     var x = est[0].value, y = est[1].value;
-    var g = map ? map.addPoint(x, y, {label: "Your dataset", id: "ls-locator-point"}) : drawStatic(x, y);
-    if (!g) return;
+    var g = map.addPoint(x, y, {label: "Your dataset", id: "ls-locator-point"});
     g.setAttribute("data-x", String(rounded(x)));
     g.setAttribute("data-y", String(rounded(y)));
     g.classList.add("ls-locator-point");
-    var title = document.createElementNS(SVG, "title");
+    var title = LS.svg("title");
     title.textContent = "Your dataset: " + quadrant.title;
     g.insertBefore(title, g.firstChild);
   }
@@ -195,46 +220,7 @@
 
   var works = {state: "idle", entries: [], error: ""};
 
-  // A link from the works file: a path relative to the site root, on this site (no scheme, no
-  // leading slash or backslash, no space or control character, which the address parser drops or
-  // rewrites), and still on this page's origin once resolved.
-  function siteLink(path) {
-    if (typeof path !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(path) || /^[\/\\]/.test(path) || /[\s\\\x00-\x1f\x7f]/.test(path)) return null;
-    var href = root + path;
-    try {
-      if (new URL(href, document.baseURI).origin !== window.location.origin) return null;
-    } catch (error) {
-      return null;
-    }
-    return href;
-  }
-
-  function isText(v) { return typeof v === "string"; }
-  function isNumber(v) { return typeof v === "number" && isFinite(v); }
-
-  // The rows of the works file as entries; a row that is not as described is left out.
-  function readWorks(file) {
-    if (!file || !Array.isArray(file.columns) || !Array.isArray(file.entries) || !Array.isArray(file.quadrants)) {
-      throw new Error("not a list of works");
-    }
-    var at = {};
-    file.columns.forEach(function (name, i) { at[name] = i; });
-    var pattern = Array.isArray(file.entry_url) && file.entry_url.length === 2 && file.entry_url.every(isText) ? file.entry_url : null;
-    var out = [];
-    file.entries.forEach(function (row, index) {
-      if (!Array.isArray(row)) return;
-      var e = {
-        index: index,
-        id: row[at.id], work: row[at.work], label: row[at.label], title: row[at.title],
-        quadrant: file.quadrants[row[at.quadrant]], x: row[at.x], y: row[at.y], rationale: row[at.rationale]
-      };
-      if (![e.id, e.label, e.title, e.quadrant, e.rationale].every(isText) || ![e.work, e.x, e.y].every(isNumber)) return;
-      e.url = siteLink(at.url !== undefined ? row[at.url] : pattern ? pattern[0] + e.id + pattern[1] : null);
-      if (e.url === null) return;
-      out.push(e);
-    });
-    return out;
-  }
+  function siteLink(path) { return LS.siteLink(path, root, document.baseURI, window.location.origin); }
 
   function loadWorks() {
     if (works.state === "loading" || works.state === "ready") return;
@@ -244,21 +230,16 @@
       return;
     }
     works.state = "loading";
-    var done = function () { update(false); };
-    fetch(worksUrl, {credentials: "same-origin"})
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    LS.fetchFile(worksUrl, "json")
       .then(function (file) {
-        works.entries = readWorks(file);
+        works.entries = readWorks(file, siteLink);
         works.state = "ready";
       })
       .catch(function (error) {
         works.state = "failed";
         works.error = error && error.message ? String(error.message) : "";
       })
-      .then(done);
+      .then(function () { update(false); });
   }
 
   // -- the nearest works ----------------------------------------------------------------------------
@@ -267,20 +248,7 @@
     return data.quadrants.filter(function (q) { return q.id === id; })[0];
   }
 
-  // The nearest works: a work placed more than once counts once, at its nearest placement.
-  // The file's rows are sorted by entry id: equal distances keep that order.
-  function nearest(x, y) {
-    var seen = {};
-    return works.entries.map(function (e) {
-      return {entry: e, d: Math.sqrt((e.x - x) * (e.x - x) + (e.y - y) * (e.y - y))};
-    }).sort(function (a, b) {
-      return a.d - b.d || a.entry.index - b.entry.index;
-    }).filter(function (n) {
-      if (Object.prototype.hasOwnProperty.call(seen, n.entry.work)) return false;
-      seen[n.entry.work] = true;
-      return true;
-    }).slice(0, data.neighbours);
-  }
+  function nearest(x, y) { return nearestOf(works.entries, x, y, data.neighbours); }
 
   var NOTE = null;  // the note's text as the page wrote it
 
@@ -487,7 +455,7 @@
   fromAddress();
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target && target.type === "radio" && Object.prototype.hasOwnProperty.call(questions, target.name)) update(true);
+    if (target && target.type === "radio" && LS.has(questions, target.name)) update(true);
   });
   $("ls-locator-reset").addEventListener("click", function () {
     Object.keys(questions).forEach(function (id) { radios(id).forEach(function (input) { input.checked = false; }); });
@@ -500,7 +468,7 @@
     var button = event.target && event.target.closest ? event.target.closest("button[data-ls-clear]") : null;
     if (!button) return;
     var id = button.getAttribute("data-ls-clear");
-    if (!Object.prototype.hasOwnProperty.call(questions, id)) return;
+    if (!LS.has(questions, id)) return;
     var group = radios(id);
     group.forEach(function (input) { input.checked = false; });
     update(true);
