@@ -57,7 +57,8 @@ class IconSheet:
             box, d, note = match.group("box"), match.group("d"), (match.group("note") or "").strip()
             name = "ls-i-" + hashlib.sha256(f"{box} {d}".encode()).hexdigest()[:10]
             self.icons.setdefault(name, (box, d, note))
-            return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" class="{name}"></svg>'
+            # empty, so nothing of it needs a namespace or a view box: the sheet draws it at the theme's size
+            return f'<svg class="{name}"></svg>'
 
         return _ICON.sub(one, html)
 
