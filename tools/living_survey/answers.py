@@ -28,7 +28,7 @@ from .framework import Axis, Framework, Question
 Attribution = Callable[[Quote], Markup]
 """Whose words a quote is and its page, as the pages write it next to every quote."""
 
-EVIDENCE_QUOTE = 90
+EVIDENCE_QUOTE = 64
 """Longest quote excerpt shown as an answer's evidence, in characters (cut between words)."""
 
 

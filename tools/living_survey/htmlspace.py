@@ -29,10 +29,36 @@ _KEEP = (
 _PAGE = re.compile(rf"(?P<keep>{_KEEP})|[ \t\r\f]*\n[ \t\r\f\n]*", re.S | re.I)
 
 
+_BLOCK = (
+    "html|head|body|header|footer|main|nav|aside|section|article|div|form|figure|figcaption|blockquote"
+    "|ul|ol|li|dl|dt|dd|table|thead|tbody|tfoot|tr|th|td|h[1-6]|p|hr|meta|link|title|details|summary"
+)
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK})[\s/>]", re.I)
+_BLOCK_END = re.compile(rf"</?(?:{_BLOCK})(?:[\s/][^<>]*)?>\Z", re.I)
+
+
 def _one(match: re.Match[str]) -> str:
     return match.group("keep") or "\n"
 
 
+def _closes_block(text: str) -> bool:
+    """Whether ``text`` (a kept piece) ends with a block's tag."""
+    return _BLOCK_END.search(text[-400:]) is not None
+
+
 def squeeze(html: str) -> str:
-    """The page with each run of white space in text that holds a line break made one line break."""
-    return _PAGE.sub(_one, html)
+    """The page with each run of white space in text that holds a line break made one line break,
+    and none at all between a block's tag and the next block's tag."""
+    pieces: list[str] = []
+    last = 0
+    for match in _PAGE.finditer(html):
+        if match.start() > last:
+            pieces.append(html[last : match.start()])
+        kept = match.group("keep")
+        if kept:
+            pieces.append(kept)
+        elif not (pieces and _closes_block(pieces[-1]) and _BLOCK_TAG.match(html, match.end())):
+            pieces.append("\n")  # between two blocks' tags a line break draws nothing: it goes
+        last = match.end()
+    pieces.append(html[last:])
+    return "".join(pieces)
