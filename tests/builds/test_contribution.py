@@ -106,6 +106,7 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "new": new_entry.stem,
         "second": second_id,
         "key": key,
+        "before": before,
     }
 
 
@@ -133,6 +134,7 @@ def test_the_contributed_entries_have_pages(contributed: dict[str, Any]) -> None
     assert len(sources) == len(new.quotes) and any(s.endswith("</a>, abstract") for s in sources), sources
     assert "p. abstract" not in page
     second = survey.entry(contributed["second"])
-    assert len(survey.entries_for_key(second.key)) == 2
+    # one more placement of the work than before (the copy may already hold others')
+    assert len(survey.entries_for_key(second.key)) == len(contributed["before"].entries_for_key(second.key)) + 1 >= 2
     references = (site / "references" / "index.html").read_text(encoding="utf-8")
     assert f"{entry_page_id(contributed['second'])}/" in references

@@ -34,11 +34,15 @@ def test_two_renders_are_byte_identical_and_link_every_entry() -> None:
     assert first == second
     svg = first["figure1.svg"].decode()
     entry_links = re.findall(r'xlink:href="@@ls:entries/([^@/]+)@@"', svg)
-    # each entry links twice: its marker and its label
-    assert sorted(set(entry_links)) == sorted(e["id"] for e in inputs["entries"])
-    assert all(entry_links.count(i) == 2 for i in set(entry_links))
+    # each entry links twice, its marker and its label, when it carries its work's label (or its
+    # number, past the label limit); a work's other placements link once, by their marker
+    numbered = len(inputs["entries"]) > LABEL_LIMIT
+    links = {e["id"]: 2 if numbered or e["labelled"] else 1 for e in inputs["entries"]}
+    assert sorted(set(entry_links)) == sorted(links)
+    assert all(entry_links.count(i) == n for i, n in links.items())
+    assert sum(1 for e in inputs["entries"] if e["labelled"]) == len({e["work"] for e in inputs["entries"]})
     assert len(set(re.findall(r'xlink:href="@@ls:quadrants/([^@/]+)@@"', svg))) == 4
-    assert svg.count("<title>") >= 2 * len(inputs["entries"]) + 4
+    assert svg.count("<title>") >= sum(links.values()) + 4
     assert first["figure1.png"].startswith(b"\x89PNG") and first["figure1.pdf"].startswith(b"%PDF")
 
 

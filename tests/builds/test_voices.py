@@ -39,20 +39,26 @@ def survey_of_site(site: Path):
 
 
 def test_both_entry_pages_show_and_link_the_other_placement(contested_site: Path) -> None:
+    # the survey may hold other placements of the work (a grown survey): expectations come from it
     survey = survey_of_site(contested_site)
+    work = survey.works[SECOND_KEY]
+    disputed = " and ".join(axis.name for axis in work.disputed)
     for this, other, quadrant in ((FIRST, SECOND, THERE), (SECOND, FIRST, HERE)):
         html = article(page(contested_site, f"entries/{this}"))
         section = html[html.index('id="placements"') : html.index('id="quotes"')]
         assert f'href="../{other}/"' in section
         assert f'href="../../quadrants/{quadrant}/"' in section
-        # the axis they disagree on, by the framework's own name
-        assert f"<strong>{survey.framework.y.name}</strong>" in section
+        # the axes they disagree on, by the framework's own names: this pair at least on the vertical one
+        assert survey.framework.y in work.disputed
+        assert f"<strong>{disputed}</strong>" in section
         assert 'href="../../contested/#work-' in section
         # a small map of both placements, this page's ringed, the contributor's hollow
         svg = re.search(r"<svg class=\"ls-minimap\".*?</svg>", section, re.S).group(0)
         dom = xml.dom.minidom.parseString(svg)
         assert len(dom.getElementsByTagName("polyline")) == 1
-        assert svg.count("ls-minimap-marker") == 2 and svg.count("ls-current") == 1
+        shown = work.shown_others(survey.entry(this))
+        assert survey.entry(other) in shown
+        assert svg.count("ls-minimap-marker") == len(shown) + 1 and svg.count("ls-current") == 1
         assert "var(--md-default-bg-color" in svg
     first = article(page(contested_site, f"entries/{FIRST}"))
     assert "Placed by" in first and "(a published work)" in first
@@ -66,7 +72,12 @@ def test_contested_page_lists_the_work_with_the_disputed_axis_and_links_each_rat
     work = survey.works[SECOND_KEY]
     assert work.contested
     section = re.search(r'<h2 id="work-bai2022constitutional".*?</table>', html, re.S).group(0)
-    assert f"<strong>{survey.framework.y.name}</strong>" in section and survey.framework.x.name + "</strong>" not in section
+    # the disputed axes (the vertical one at least, by the contributor's placement), and no other
+    assert survey.framework.y in work.disputed
+    assert f"<strong>{' and '.join(axis.name for axis in work.disputed)}</strong>" in section
+    for axis in (survey.framework.x, survey.framework.y):
+        if axis not in work.disputed:
+            assert axis.name + "</strong>" not in section and "<strong>" + axis.name not in section
     assert f"{work.distance:.2f} apart" in section
     assert f'href="../entries/{FIRST}/#rationale"' in section and f'href="../entries/{SECOND}/#rationale"' in section
     assert "Kirk et al., 2023b (published work)" in section and "&#64;someone (contributor)" in section
@@ -89,7 +100,9 @@ def test_quadrant_pages_list_the_work_once_each_marked_contested(contested_site:
 
 def test_home_page_links_the_contested_list(contested_site: Path) -> None:
     home = article(page(contested_site, ""))
-    assert re.search(r'<p class="ls-contested-note">1 work is placed in different quadrants.*?href="contested/"', home)
+    count = len(survey_of_site(contested_site).works.contested)
+    counted = "1 work is" if count == 1 else f"{count} works are"
+    assert re.search(rf'<p class="ls-contested-note">{counted} placed in different quadrants.*?href="contested/"', home)
 
 
 def test_figure_joins_the_two_markers_and_tells_the_placers_apart(contested_site: Path) -> None:
@@ -98,7 +111,10 @@ def test_figure_joins_the_two_markers_and_tells_the_placers_apart(contested_site
     ids = {g.getAttribute("id"): g for g in dom.getElementsByTagName("g") if g.getAttribute("id")}
     assert "ls-join-bai2022constitutional" in ids and "ls-legend" in ids
     joins = [i for i in ids if i.startswith("ls-join-")]
-    assert joins == ["ls-join-bai2022constitutional"]
+    # one join per work placed more than once (this one, and any other the survey holds)
+    placed_again = [w.key for w in survey_of_site(contested_site).works if len(w.placements) > 1]
+    assert SECOND_KEY in placed_again
+    assert sorted(joins) == sorted(f"ls-join-{key}" for key in placed_again)
     markers = {i: g.toxml() for i, g in ids.items() if i.startswith("ls-marker-")}
     first = [m for m in markers.values() if f"entries/{FIRST}/" in m]
     second = [m for m in markers.values() if f"entries/{SECOND}/" in m]
@@ -115,14 +131,25 @@ def test_exports_group_the_placements_by_work(contested_site: Path) -> None:
     works = [w for w in data["works"] if w["key"] == SECOND_KEY]
     assert len(works) == 1
     work = works[0]
-    assert [p["id"] for p in work["placements"]] == [FIRST, SECOND]
-    assert [p["placer_kind"] for p in work["placements"]] == ["published", "contributor"]
-    assert work["agreement"]["same_quadrant"] is False and work["agreement"]["disputed_axes"] == ["y"]
-    assert work["agreement"]["quadrants"] == [THERE, HERE]
-    assert data["survey"]["works"] == len(data["works"]) == data["survey"]["count"] - 1
+    # every placement of the work, published first, the source's and the contributor's among them
+    placed = survey_of_site(contested_site).works[SECOND_KEY]
+    ids = [e.id for e in placed.placements]
+    assert [p["id"] for p in work["placements"]] == ids and ids[0] == FIRST and SECOND in ids
+    kinds = [p["placer_kind"] for p in work["placements"]]
+    assert kinds[0] == "published" and kinds[ids.index(SECOND)] == "contributor"
+    assert kinds == sorted(kinds, key=lambda kind: kind != "published")
+    assert work["agreement"]["same_quadrant"] is False and "y" in work["agreement"]["disputed_axes"]
+    assert work["agreement"]["disputed_axes"] == [axis.key for axis in placed.disputed]
+    assert work["agreement"]["quadrants"] == list(placed.quadrants) and {THERE, HERE} <= set(placed.quadrants)
+    # works are counted once, placements each time: the contributor's placement (and any other
+    # second placement the survey holds) adds to the count, not to the works
+    survey = survey_of_site(contested_site)
+    assert data["survey"]["works"] == len(data["works"]) == len(survey.works)
+    assert data["survey"]["count"] == len(survey.entries)
+    assert data["survey"]["count"] - data["survey"]["works"] == sum(len(w.placements) - 1 for w in survey.works) >= 1
     rows = list(csv.DictReader(io.StringIO((contested_site / "data" / "entries.csv").read_text(encoding="utf-8"))))
     mine = [r for r in rows if r["work"] == SECOND_KEY]
-    assert sorted(r["id"] for r in mine) == [FIRST, SECOND] and {r["contested"] for r in mine} == {"yes"}
+    assert sorted(r["id"] for r in mine) == sorted(ids) and {r["contested"] for r in mine} == {"yes"}
     assert len(rows) == data["survey"]["count"]
     # each quadrant's BibTeX holds the work once
     for quadrant in (HERE, THERE):
