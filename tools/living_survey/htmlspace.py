@@ -46,9 +46,20 @@ def _closes_block(text: str) -> bool:
     return _BLOCK_END.search(text[-400:]) is not None
 
 
-def squeeze(html: str) -> str:
-    """The page with each run of white space in text that holds a line break made one line break,
-    and none at all between a block's tag and the next block's tag."""
+def squeeze(html: str, *, chrome: bool = False) -> str:
+    """The page with each run of white space in text that holds a line break made one line break.
+
+    With ``chrome``, outside the page's ``<article>`` (the theme's header, navigation and footer)
+    a line break next to a block's tag goes too: white space at the start or end of a block, or
+    between two blocks, is never drawn. The article, the survey's own content, keeps its line breaks.
+    """
+    start, end = html.find("<article"), html.find("</article>")
+    if not chrome or start < 0 or end < start:
+        return _PAGE.sub(_one, html)
+    return _fold(html[:start]) + _PAGE.sub(_one, html[start:end]) + _fold(html[end:])
+
+
+def _fold(html: str) -> str:
     pieces: list[str] = []
     last = 0
     for match in _PAGE.finditer(html):
@@ -57,8 +68,9 @@ def squeeze(html: str) -> str:
         kept = match.group("keep")
         if kept:
             pieces.append(kept)
-        elif not (pieces and _closes_block(pieces[-1]) and _BLOCK_TAG.match(html, match.end())):
-            pieces.append("\n")  # between two blocks' tags a line break draws nothing: it goes
+        elif not ((pieces and _closes_block(pieces[-1])) or _BLOCK_TAG.match(html, match.end())):
+            # white space at a block's edge (CSS's white-space: normal) draws nothing: it goes
+            pieces.append("\n")
         last = match.end()
     pieces.append(html[last:])
     return "".join(pieces)

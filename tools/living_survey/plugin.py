@@ -208,7 +208,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         output = here.post(output)
         # the theme's indentation out of every page (a fifth of an entry page), before the figure
         # goes in: the figure's SVG is written as drawn
-        output = squeeze(output)
+        output = squeeze(output, chrome=True)
         lighter = self.icons.take(output)
         if lighter != output and "</head>" in lighter:
             sheet = self.site.router.asset(ICONS_CSS, from_url=page.url)
