@@ -11,7 +11,7 @@ from typing import Any
 
 from ..survey import Survey
 from ..works import SHOWN, placer_kind, placer_label
-from .style import DODGE, PALETTE
+from .style import APART, DODGE, PALETTE
 
 __all__ = ["PALETTE"]  # re-exported: the page's minimap colours its quadrants alike
 
@@ -107,8 +107,8 @@ def display_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
     point. Works placed at one point are spread on a small ring around it (one slot per work, in
     the order of their first entry id; every placement of a work there shares its slot, so a
     work's placements stay joined), the ring shifted as a whole to stay inside the quadrant and
-    clear of both axes. A marker that still lies closer than :data:`.style.DODGE` to another
-    work's takes the nearest free spot on rings around it. Deterministic: the same inputs give the
+    clear of both axes. A marker that still lies closer than :data:`.style.APART` (a marker's
+    width) to another work's takes the nearest free spot on rings around it. Deterministic: the same inputs give the
     same points."""
     true = auto_positions(inputs)
     entries = inputs["entries"]
@@ -140,13 +140,13 @@ def display_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
         for e in members:
             shown[e["id"]] = slot[e.get("work", e["id"])]
     # 2. near misses (and rings that landed near another marker): the later entry moves, on a
-    # grid of cells DODGE wide so each check looks at nine cells, not every marker
+    # grid of cells APART wide so each check looks at nine cells, not every marker
     cells: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
 
     def clash(work: str, px: float, py: float) -> bool:
-        cx, cy = math.floor(px / DODGE), math.floor(py / DODGE)
+        cx, cy = math.floor(px / APART), math.floor(py / APART)
         return any(
-            w != work and math.hypot(px - ox, py - oy) < DODGE * 0.999
+            w != work and math.hypot(px - ox, py - oy) < APART * 0.999
             for i in (-1, 0, 1)
             for j in (-1, 0, 1)
             for w, ox, oy in cells.get((cx + i, cy + j), ())
@@ -159,7 +159,7 @@ def display_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
             sx, sy = signs.get(e["quadrant"], (1, 1))
             (xlo, xhi), (ylo, yhi) = _bounds(px, sx), _bounds(py, sy)
             spots = (
-                (px + DODGE * ring * math.sin(2 * math.pi * k / (6 * ring)), py + DODGE * ring * math.cos(2 * math.pi * k / (6 * ring)))
+                (px + APART * ring * math.sin(2 * math.pi * k / (6 * ring)), py + APART * ring * math.cos(2 * math.pi * k / (6 * ring)))
                 for ring in range(1, 9)
                 for k in range(6 * ring)
             )
@@ -167,7 +167,7 @@ def display_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
             if free is not None:  # a quadrant too full to find room keeps the point (it cannot get worse)
                 px, py = free
                 shown[e["id"]] = free
-        cells.setdefault((math.floor(px / DODGE), math.floor(py / DODGE)), []).append((work, px, py))
+        cells.setdefault((math.floor(px / APART), math.floor(py / APART)), []).append((work, px, py))
     return shown
 
 
