@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import yaml
 
-from ..conftest import PWN, SCREENSHOTS
+from living_survey.bibliography import parse_bibliography
+
+from ..conftest import PWN, ROOT, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -95,17 +98,30 @@ def shot(page: Any, name: str) -> None:
 
 
 def test_search_for_a_quote_phrase_reaches_its_entry(served: str, watched: Watched) -> None:
+    # the phrase is from a quote of Stiennon et al., and (read from the data) from no other work's
+    # quotes, so the one result it must reach is that work's entry; the entry's heading is the
+    # work's title as the project's bibliography parser reads it from references.bib
+    phrase = "same essence"
+    key = yaml.safe_load((ROOT / "entries" / "stiennon-2020.yaml").read_text(encoding="utf-8"))["key"]
+    holders = {
+        data["key"]
+        for path in sorted((ROOT / "entries").glob("*.yaml"))
+        for data in [yaml.safe_load(path.read_text(encoding="utf-8"))]
+        if any(phrase in str(q.get("text", "")).lower() for q in data.get("quotes") or [])
+    }
+    assert holders == {key}, f"the phrase {phrase!r} must be in the quotes of {key} only: {holders}"
+    title = parse_bibliography((ROOT / "references.bib").read_text(encoding="utf-8"), "references.bib").references[key].title
     page = watched.page
     page.goto(served)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    # typed key by key, as a reader would; "same essence" is from a quote of Stiennon et al.
-    page.locator("input.md-search__input").press_sequentially("same essence", delay=20)
+    # typed key by key, as a reader would
+    page.locator("input.md-search__input").press_sequentially(phrase, delay=20)
     result = page.locator("a.md-search-result__link[href*='entries/stiennon-2020/']").first
     result.wait_for(timeout=15000)
     shot(page, "search-results")
     result.click()
     page.wait_for_url("**/entries/stiennon-2020/**")
-    assert page.locator("h1").inner_text() == "Learning to summarize from human feedback"
+    assert page.locator("h1").inner_text() == title
     assert watched.errors == []
 
 

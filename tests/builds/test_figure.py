@@ -304,3 +304,31 @@ def test_map_places_labels_per_zoom_level_without_overlap_and_keeps_landmarks() 
         counts.append(len(ids))
     # zooming in (smaller labels) names more works, until all are named
     assert counts == sorted(counts) and counts[-1] == len(items)
+
+
+def test_no_two_works_markers_overlap_on_the_shipped_map() -> None:
+    """Works placed at one point are dodged for display: measured on the map file itself, the dots
+    of any two different works are at least a dot's diameter apart (centre to centre)."""
+    import xml.etree.ElementTree as ET
+
+    from living_survey.figure.mapsvg import map_svg
+
+    inputs = figure_inputs(survey_of(ROOT))
+    work_of = {e["id"]: e["work"] for e in inputs["entries"]}
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(map_svg(inputs))
+    dots = []
+    for marker in root.iterfind(".//s:a[@class]", ns):
+        if "ls-marker" not in marker.get("class", "").split():
+            continue
+        dot = marker.find("s:circle[@class='ls-dot']", ns)
+        assert dot is not None
+        dots.append((marker.get("data-ls-id"), float(dot.get("cx")), float(dot.get("cy")), float(dot.get("r"))))
+    assert sorted(d[0] for d in dots) == sorted(work_of)
+    overlapping = [
+        (a, b, round(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5, 1))
+        for i, (a, ax, ay, ar) in enumerate(dots)
+        for b, bx, by, br in dots[i + 1 :]
+        if work_of[a] != work_of[b] and ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5 < ar + br
+    ]
+    assert overlapping == []

@@ -14,7 +14,7 @@ from ..routes import entry_page_id, key_anchor, quadrant_page_id, token
 from ..works import CONTRIBUTOR
 from .embed import svg_titles
 from .layout import collisions, place_texts
-from .model import LABEL_LIMIT, auto_positions, numbering
+from .model import LABEL_LIMIT, display_positions, numbering
 from .style import HOLLOW, INK, MARKER_AREA, NUMBERED_AREA, frame, quadrant_colours, style
 
 LABEL_PT = 8.0
@@ -28,7 +28,7 @@ def layout_figure(inputs: dict[str, Any]) -> tuple[Any, Any, list[Any], list[tup
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    positions = auto_positions(inputs)
+    positions = display_positions(inputs)
     entries = inputs["entries"]
     numbered = len(entries) > LABEL_LIMIT
     colour = quadrant_colours(inputs)

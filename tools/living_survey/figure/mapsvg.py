@@ -24,7 +24,7 @@ from xml.sax.saxutils import quoteattr
 from ..routes import entry_page_id, quadrant_page_id, token
 from ..works import CONTRIBUTOR
 from .layout import ASCENT, DESCENT, MARKER, TITLE_SIZE, Measure, leader_segment, place_layer
-from .model import auto_positions
+from .model import display_positions
 from .style import INK, LIMIT, quadrant_colours
 
 WIDTH, HEIGHT = 720.0, 620.0
@@ -59,7 +59,7 @@ def plot_attribute() -> str:
 
 def _order(inputs: dict[str, Any]) -> list[dict[str, Any]]:
     """Markers in reading order: quadrants top row first, left to right; inside one, top to bottom."""
-    positions = auto_positions(inputs)
+    positions = display_positions(inputs)
     rank = {q["id"]: i for i, q in enumerate(sorted(inputs["quadrants"], key=lambda q: (-q["y"], q["x"])))}
     items = []
     for e in inputs["entries"]:

@@ -6,15 +6,16 @@ those fields. Imports only :mod:`.style` of the figure package, and no matplotli
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..survey import Survey
 from ..works import SHOWN, placer_kind, placer_label
-from .style import PALETTE
+from .style import APART, DODGE, PALETTE
 
 __all__ = ["PALETTE"]  # re-exported: the page's minimap colours its quadrants alike
 
-FIGURE_VERSION = "11"
+FIGURE_VERSION = "12"
 """Bump when the drawing code changes, so caches are invalidated."""
 LABEL_LIMIT = 60
 """Above this many entries, the printable figure numbers its markers (the key is typeset beside it)."""
@@ -96,6 +97,94 @@ def auto_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
         for entry_id, slot in zip(waiting, free, strict=False):
             placed[entry_id] = slot
     return placed
+
+
+def display_positions(inputs: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Where each entry's marker is drawn: its point (:func:`auto_positions`), moved a little where
+    markers of different works would lie on top of each other, so a reader can reach each one.
+
+    Only the drawing moves: exports, the data files, the locator and entry pages keep the true
+    point. Works placed at one point are spread on a small ring around it (one slot per work, in
+    the order of their first entry id; every placement of a work there shares its slot, so a
+    work's placements stay joined), the ring shifted as a whole to stay inside the quadrant and
+    clear of both axes. A marker that still lies closer than :data:`.style.APART` (a marker's
+    width) to another work's takes the nearest free spot on rings around it. Deterministic: the same inputs give the
+    same points."""
+    true = auto_positions(inputs)
+    entries = inputs["entries"]
+    signs = {q["id"]: (q["x"], q["y"]) for q in inputs["quadrants"]}
+    shown: dict[str, tuple[float, float]] = {}
+    # 1. coincident points: one ring slot per work
+    at: dict[tuple[float, float], list[dict[str, Any]]] = {}
+    for e in entries:
+        x, y = true[e["id"]]
+        at.setdefault((round(x, 9), round(y, 9)), []).append(e)
+    for (x, y), members in at.items():
+        works: list[str] = []
+        for e in members:  # entries come sorted by id, so works come in order of their first entry
+            if e.get("work", e["id"]) not in works:
+                works.append(e.get("work", e["id"]))
+        if len(works) == 1:
+            for e in members:
+                shown[e["id"]] = true[e["id"]]
+            continue
+        radius = DODGE / (2 * math.sin(math.pi / len(works)))
+        ring = [
+            (x + radius * math.sin(2 * math.pi * k / len(works)), y + radius * math.cos(2 * math.pi * k / len(works)))
+            for k in range(len(works))
+        ]
+        sx, sy = signs.get(members[0]["quadrant"], (1, 1))
+        dx = _shift([p[0] for p in ring], *_bounds(x, sx))
+        dy = _shift([p[1] for p in ring], *_bounds(y, sy))
+        slot = {w: (px + dx, py + dy) for w, (px, py) in zip(works, ring, strict=True)}
+        for e in members:
+            shown[e["id"]] = slot[e.get("work", e["id"])]
+    # 2. near misses (and rings that landed near another marker): the later entry moves, on a
+    # grid of cells APART wide so each check looks at nine cells, not every marker
+    cells: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
+
+    def clash(work: str, px: float, py: float) -> bool:
+        cx, cy = math.floor(px / APART), math.floor(py / APART)
+        return any(
+            w != work and math.hypot(px - ox, py - oy) < APART * 0.999
+            for i in (-1, 0, 1)
+            for j in (-1, 0, 1)
+            for w, ox, oy in cells.get((cx + i, cy + j), ())
+        )
+
+    for e in entries:
+        work = e.get("work", e["id"])
+        px, py = shown[e["id"]]
+        if clash(work, px, py):
+            sx, sy = signs.get(e["quadrant"], (1, 1))
+            (xlo, xhi), (ylo, yhi) = _bounds(px, sx), _bounds(py, sy)
+            spots = (
+                (px + APART * ring * math.sin(2 * math.pi * k / (6 * ring)), py + APART * ring * math.cos(2 * math.pi * k / (6 * ring)))
+                for ring in range(1, 9)
+                for k in range(6 * ring)
+            )
+            free = next((s for s in spots if xlo <= s[0] <= xhi and ylo <= s[1] <= yhi and not clash(work, *s)), None)
+            if free is not None:  # a quadrant too full to find room keeps the point (it cannot get worse)
+                px, py = free
+                shown[e["id"]] = free
+        cells.setdefault((math.floor(px / APART), math.floor(py / APART)), []).append((work, px, py))
+    return shown
+
+
+def _bounds(value: float, sign: float) -> tuple[float, float]:
+    """The range a dodged marker may take on one axis: inside its quadrant's side, half a dodge
+    clear of the axis, and no further out than 1 (or its own point, if that is further)."""
+    near, far = DODGE / 2, max(1.0, abs(value))
+    return (near, far) if sign > 0 else (-far, -near)
+
+
+def _shift(values: list[float], lo: float, hi: float) -> float:
+    """How far to move a set of values, as a whole, so that all lie in [lo, hi] (if they fit)."""
+    if min(values) < lo:
+        return lo - min(values)
+    if max(values) > hi:
+        return hi - max(values)
+    return 0.0
 
 
 def numbering(inputs: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from .layout import collisions, place_texts
-from .model import auto_positions, numbering
+from .model import display_positions, numbering
 from .style import INK, MARKER_AREA, PALETTE, frame, quadrant_colours, style
 
 LABEL_PT = 7.5
@@ -42,7 +42,7 @@ def quadrant_layout(inputs: dict[str, Any], quadrant_id: str) -> tuple[Any, Any,
     quadrants = inputs["quadrants"]
     index = next(i for i, q in enumerate(quadrants) if q["id"] == quadrant_id)
     q = quadrants[index]
-    positions = auto_positions(inputs)
+    positions = display_positions(inputs)
     members = [e for e in inputs["entries"] if e["quadrant"] == quadrant_id]
     side = _side(len(members))
     fig, ax = plt.subplots(figsize=(side, side), dpi=150)
@@ -90,7 +90,7 @@ def keyed_layout(inputs: dict[str, Any]) -> Any:
     from matplotlib import pyplot as plt
 
     entries = numbering(inputs)
-    positions = auto_positions(inputs)
+    positions = display_positions(inputs)
     columns = max(1, math.ceil(len(entries) / KEY_ROWS))
     map_side = min(max(6.0, 0.3 * math.sqrt(max(len(entries), 1)) + 4.0), 30.0)
     key_width = 2.3 * columns

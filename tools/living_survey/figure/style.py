@@ -21,6 +21,16 @@ NUMBERED_AREA = 30
 """Marker area of numbered markers (past the label limit)."""
 LIMIT = 1.12
 """The drawn data range on both axes: [-LIMIT, LIMIT]."""
+DODGE = 0.1
+"""Least distance, in data units, between the drawn markers of different works (see
+:func:`.model.display_positions`). On a phone the map shows its largest label layer, where a
+marker's touch target has a radius of 24 SVG units, about 0.095 of a data unit on the shorter
+(vertical) axis: at this distance a dot's centre lies outside its neighbour's target, so a tap on
+it reaches it, and Figure 1's markers (about 7 pt across) sit some 20 pt apart."""
+APART = 0.04
+"""Least distance, in data units, between markers of different works that are not at one point:
+a dot of the map's default layer is 9.6 SVG units across, about 0.038 of a data unit vertically.
+Smaller than :data:`DODGE` so that a dense grid of distinct points (a large survey) is left alone."""
 
 
 def quadrant_colours(inputs: dict[str, Any]) -> dict[str, str]:
