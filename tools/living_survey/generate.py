@@ -230,7 +230,12 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], mo
     scripts = list(raw.get("extra_javascript", []))
     named = {x if isinstance(x, str) else str(x.get("path", "")) for x in scripts}
     out["extra_javascript"] = scripts + [x for x in observer.extra_javascript if x not in named]
-    lines = [line for line in str(raw.get("not_in_nav") or "").splitlines() if line.strip()]
+    # the project's own lines name its pages where they were: a page that generate moved is named where it is now
+    lines = [
+        f"/{moves[line.strip().lstrip('/')]}" if line.strip().lstrip("/") in moves else line
+        for line in str(raw.get("not_in_nav") or "").splitlines()
+        if line.strip()
+    ]
     out["not_in_nav"] = "\n".join(lines + [f"/{moves.get(src, src)}" for src in hidden]) + "\n"
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1_000_000)
 
