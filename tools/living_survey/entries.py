@@ -17,7 +17,7 @@ from .placeholders import placeholder_problems
 from .problems import Problem, shown
 from .schema import make_validator, packaged_schema, validate
 from .scoring import axis_value, within
-from .yamlio import Document, field_name, load_yaml, read_file
+from .yamlio import Document, field_name, load_yaml, read_file, text_values
 
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""
@@ -246,26 +246,16 @@ def _answered_position_problems(value: dict[str, Any], framework: Framework, fil
 def _text_problems(doc: Document, file: str) -> list[Problem]:
     """Blank text, and names or numbers spread over lines or padded with spaces."""
     problems: list[Problem] = []
-
-    def walk(value: Any, where: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*where, key))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                walk(item, (*where, i))
-        elif isinstance(value, str) and where:
-            name = next(p for p in reversed(where) if isinstance(p, str))
-            if len(where) == 1 and name in _MARKDOWN:
-                problems.extend(Problem(file, doc.line(where), name, m) for m in markdown_problems(value))
-            if name in _BLANK and value and not value.strip():
-                problems.append(Problem(file, doc.line(where), field_name(where), f"is blank; {_BLANK[name]}"))
-            elif name in _ONE_LINE and value.strip() and value != value.strip():
-                what = "a line break" if "\n" in value else "spaces"
-                message = f"{shown(value)} has {what} around it; write it on one line, without them"
-                problems.append(Problem(file, doc.line(where), field_name(where), message))
-
-    walk(doc.value, ())
+    for where, value in text_values(doc.value):
+        name = next(p for p in reversed(where) if isinstance(p, str))
+        if len(where) == 1 and name in _MARKDOWN:
+            problems.extend(Problem(file, doc.line(where), name, m) for m in markdown_problems(value))
+        if name in _BLANK and value and not value.strip():
+            problems.append(Problem(file, doc.line(where), field_name(where), f"is blank; {_BLANK[name]}"))
+        elif name in _ONE_LINE and value.strip() and value != value.strip():
+            what = "a line break" if "\n" in value else "spaces"
+            message = f"{shown(value)} has {what} around it; write it on one line, without them"
+            problems.append(Problem(file, doc.line(where), field_name(where), message))
     return problems
 
 

@@ -10,10 +10,9 @@ cannot drift apart.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .problems import Problem
-from .yamlio import Document, field_name
+from .yamlio import Document, field_name, text_values
 
 TODO = "TODO"
 """The marker ``living-survey new`` puts on each field to fill in."""
@@ -45,24 +44,14 @@ _NORMAL_TEXTS = {_normal(text): hint for text, hint in TEXTS.items()}
 def placeholder_problems(doc: Document, file: str) -> list[Problem]:
     """Every template text, and every TODO marker, left in a value of an entry, each at its field's line."""
     problems: list[Problem] = []
-
-    def walk(value: Any, where: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*where, key))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                walk(item, (*where, i))
-        elif isinstance(value, str) and where:
-            normal = _normal(value)
-            for text, hint in _NORMAL_TEXTS.items():
-                if text in normal:
-                    shown = text if len(text) <= 40 else text[:39] + "…"
-                    problems.append(Problem(file, doc.line(where), field_name(where), f"still holds the template's {shown!r}; {hint}"))
-            if _TODO.search(value):
-                problems.append(
-                    Problem(file, doc.line(where), field_name(where), f"still holds a {TODO} marker; fill in the field and remove it")
-                )
-
-    walk(doc.value, ())
+    for where, value in text_values(doc.value):
+        normal = _normal(value)
+        for text, hint in _NORMAL_TEXTS.items():
+            if text in normal:
+                shown = text if len(text) <= 40 else text[:39] + "…"
+                problems.append(Problem(file, doc.line(where), field_name(where), f"still holds the template's {shown!r}; {hint}"))
+        if _TODO.search(value):
+            problems.append(
+                Problem(file, doc.line(where), field_name(where), f"still holds a {TODO} marker; fill in the field and remove it")
+            )
     return problems

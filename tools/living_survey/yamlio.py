@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,3 +241,17 @@ def load_yaml(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Do
     builder = _Builder(path, doc, problems)
     doc.value = builder.build(node, ())
     return doc, problems
+
+
+def text_values(value: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string inside a YAML value, with its path, in document order (the value itself, at
+    the empty path, is not one). Walked with a stack of its own: no value can make it recurse."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(((*where, key), child) for key, child in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend(((*where, i), child) for i, child in reversed(list(enumerate(item))))
+        elif isinstance(item, str) and where:
+            yield where, item
