@@ -119,7 +119,9 @@ def write_site_project(folder: Path, n: int, *, crowded: bool = False) -> None:
     """The survey's own site (its mkdocs.yml, docs/, framework, entries and references) grown to ``n``
     entries with synthetic works: the pages as readers get them, navigation and head included.
     With ``crowded``, every synthetic work is placed in the framework's first quadrant."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    # the work tree as its author has it: tracked files and new ones not ignored (a contribution's entries)
+    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    files = subprocess.run(listing, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     for name in filter(None, files.split("\0")):
         if (ROOT / name).is_file():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)

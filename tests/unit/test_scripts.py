@@ -11,7 +11,6 @@ helpers before the scripts that use them.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import ROOT, chromium_path
+from ..conftest import ROOT
 
 ASSETS = ROOT / "tools" / "living_survey" / "assets"
 MODULES = {
@@ -80,21 +79,12 @@ def _node(cases: dict[str, str]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def chromium_runner() -> Iterator[Runner]:
-    """The same harness in one blank Chromium page."""
-    executable = chromium_path()
-    if executable is None:
-        reason = "neither Node nor Chromium is installed: the scripts' pure functions cannot run"
-        if os.environ.get("CI"):
-            pytest.fail(f"the script tests are mandatory under CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        page = browser.new_page()
-        yield lambda cases: page.evaluate(HARNESS, _job(cases))
-        browser.close()
+def chromium_runner(browser: Any) -> Iterator[Runner]:
+    """The same harness in one blank page of the session's Chromium (one Playwright per session:
+    a second one cannot start while the browser tests' is running)."""
+    page = browser.new_page()
+    yield lambda cases: page.evaluate(HARNESS, _job(cases))
+    page.close()
 
 
 @pytest.fixture(scope="module")
