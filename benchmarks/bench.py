@@ -119,13 +119,13 @@ def write_site_project(folder: Path, n: int, *, crowded: bool = False) -> None:
     """The survey's own site (its mkdocs.yml, docs/, framework, entries and references) grown to ``n``
     entries with synthetic works: the pages as readers get them, navigation and head included.
     With ``crowded``, every synthetic work is placed in the framework's first quadrant."""
-    # the work tree as its author has it: tracked files and new ones not ignored (a contribution's entries)
-    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    files = subprocess.run(listing, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    for name in filter(None, files.split("\0")):
-        if (ROOT / name).is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, folder / name)
+    # the survey as committed at HEAD (what is published), so that files and ledger always agree
+    import io
+    import tarfile
+
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
     works = synthetic(max(0, n - len(list((folder / "entries").glob("*.yaml")))))
     if crowded:
         import yaml
