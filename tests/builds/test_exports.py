@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -77,6 +78,43 @@ def test_entries_json_validates_against_its_published_schema_and_matches_the_ent
     check_entries_json(real_site, survey)
 
 
+def test_entries_json_carries_the_answers_and_the_rule_that_scores_them(real_site: Path, survey) -> None:
+    """A reader of entries.json alone can check every computed point: the framework's questions, their
+    options' scores and the scoring rule are exported, and each placement's answers with their evidence."""
+    data = json.loads((real_site / "data" / "entries.json").read_text(encoding="utf-8"))
+    questions = {q["id"]: q for q in data["framework"]["questions"]}
+    fw = survey.framework
+    assert list(questions) == [q.id for axis in fw.axes for q in axis.questions]
+    scoring = data["framework"]["scoring"]
+    assert scoring == {"rule": fw.scoring.rule, "decimals": fw.scoring.decimals, "nudge": fw.scoring.nudge}
+    assert scoring["rule"] == "mean"  # the rule this test re-applies; a new rule needs its own check here
+    placements = {p["id"]: p for w in data["works"] for p in w["placements"]}
+    computed = 0
+    for entry in survey.entries:
+        record = placements[entry.id]
+        assert [(a["question"], a["option"]) for a in record["answers"]] == [(a.question, a.option) for a in entry.answers]
+        for exported, answer in zip(record["answers"], entry.answers, strict=True):
+            assert exported.get("quote") == answer.quote and exported.get("page") == answer.page
+            assert exported.get("note") == answer.note
+        assert record["position_computed"] is entry.computed
+        if not record["position_computed"]:
+            continue
+        computed += 1
+        point = []
+        for axis in ("x", "y"):
+            scores = [
+                questions[a["question"]]["options"][a["option"]]["score"]
+                for a in record["answers"]
+                if questions[a["question"]]["axis"] == axis
+            ]
+            counted = [s for s in scores if s is not None]
+            scale = 10 ** scoring["decimals"]
+            point.append(math.floor(sum(counted) / len(counted) * scale + 0.5) / scale + 0.0)
+        assert point == record["position"], entry.id
+    if any(e.computed for e in survey.entries):
+        assert computed
+
+
 def test_the_export_schema_rejects_a_broken_record(real_site: Path) -> None:
     data = json.loads((real_site / "data" / "entries.json").read_text(encoding="utf-8"))
     schema = json.loads((real_site / "data" / "entries.schema.json").read_text(encoding="utf-8"))
@@ -113,6 +151,8 @@ def check_entries_csv(site: Path, survey) -> None:
         assert row["quote_cited_pages"].split(" | ") == [q.cited_page or "" for q in entry.quotes]
         assert row["rationale"] == entry.rationale
         assert cells(row["signal"]) == list(entry.signal)
+        assert cells(row["answers"]) == [f"{a.question}={a.option}" for a in entry.answers]
+        assert row["position_computed"] == ("yes" if entry.computed else "no")
 
 
 def check_bib_downloads(site: Path, survey) -> None:

@@ -14,9 +14,9 @@ from typing import Any, TextIO
 
 from .bibliography import Reference
 from .citing import SiteInfo
-from .entries import Entry, entry_schema
+from .entries import Answer, Entry, entry_schema
 from .formatting import creators_text
-from .framework import Quadrant
+from .framework import Framework, Quadrant
 from .routes import Router, entry_page_id
 from .survey import Survey
 from .works import Work, placer_kind
@@ -54,6 +54,8 @@ CSV_COLUMNS = (
     "datasets",
     "dataset_urls",
     "added",
+    "answers",
+    "position_computed",
 )
 """Columns of ``entries.csv``, one row per placement; list-valued fields are joined with `` | ``,
 each item escaped first (``\\`` → ``\\\\``, ``|`` → ``\\|``; see :func:`join_cell`), so that a
@@ -66,7 +68,10 @@ page has an empty URL).
 
 ``work`` names the work the row places (its BibTeX key: rows sharing it are placements of one
 work), ``work_placements`` how many placements it has, ``contested`` whether they fall in
-different quadrants (``yes``/``no``)."""
+different quadrants (``yes``/``no``). ``answers`` holds the placement's answers to the framework's
+questions, one item per answered question written ``question=option`` (the option's number from 0,
+in the order of ``framework.questions`` in ``entries.json``); ``position_computed`` says whether the
+point was computed from those answers (``yes``) or given by the placer (``no``)."""
 QUOTE_COLUMNS = ("entry", "work", "n", "text", "page", "locator", "cite", "via", "cited_page", "url")
 """Columns of ``quotes.csv``, one row per quote: the entry (placement) it supports, the work placed
 (BibTeX key), its position among the entry's quotes (from 1), its text, its page (``abstract`` for
@@ -123,8 +128,33 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
         "organisation": entry.organisation,
         "datasets": [{"name": d.name, **({"url": d.url} if d.url else {})} for d in entry.datasets],
         "added": entry.added,
+        "answers": [_answer(a) for a in entry.answers],
+        "position_computed": entry.computed,
     }
     return record
+
+
+def _answer(answer: Answer) -> dict[str, Any]:
+    """One answer with its evidence: the index of one of the placement's quotes, or a page and a note."""
+    out: dict[str, Any] = {"question": answer.question, "option": answer.option}
+    for name, value in (("quote", answer.quote), ("page", answer.page), ("note", answer.note)):
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _questions(fw: Framework) -> list[dict[str, Any]]:
+    """The framework's questions, each with its axis and its options' texts and scores, in answer order."""
+    return [
+        {
+            "id": q.id,
+            "axis": axis.key,
+            "text": q.text,
+            "options": [{"text": o.text, "score": o.score} for o in q.options],
+        }
+        for axis in fw.axes
+        for q in axis.questions
+    ]
 
 
 def work_record(survey: Survey, work: Work, url_of: Callable[[Entry], str]) -> dict[str, Any]:
@@ -154,6 +184,8 @@ def write_entries_json(survey: Survey, url_of: Any, meta: dict[str, Any], out: T
                 axis.key: {"name": axis.name, "negative": axis.negative.label, "positive": axis.positive.label} for axis in (fw.x, fw.y)
             },
             "quadrants": [{"id": q.id, "title": q.title, "x": q.x, "y": q.y} for q in fw.quadrants],
+            "questions": _questions(fw),
+            "scoring": {"rule": fw.scoring.rule, "decimals": fw.scoring.decimals, "nudge": fw.scoring.nudge},
         },
     }
     out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "works": [')
@@ -228,6 +260,8 @@ def write_entries_csv(survey: Survey, url_of: Any, out: TextIO) -> None:
             "datasets": join_cell(d.name for d in entry.datasets),
             "dataset_urls": join_cell(d.url or "" for d in entry.datasets),
             "added": entry.added,
+            "answers": join_cell(f"{a.question}={a.option}" for a in entry.answers),
+            "position_computed": "yes" if entry.computed else "no",
         }
         row = [csv_cell(text[c]) if c in text else "" for c in CSV_COLUMNS]
         if entry.position:
