@@ -22,6 +22,7 @@ from mkdocs.config import load_config
 from living_survey import load_survey
 from living_survey.figure import auto_positions, figure_inputs
 from living_survey.framework import Framework, Quadrant
+from living_survey.locator import proposal_choices
 
 from ..builds.test_locator import write_other
 from ..conftest import ROOT, _Quiet, write_sample
@@ -223,6 +224,13 @@ def test_a_corner_of_the_real_map(served: str, browser: Any, tmp_path: Path, sig
     assert params["template"] == ["propose-entry.yml"]
     assert params["quadrant"] == [quadrant.id] and params["position"] == [f"[{sign}, {sign}]"]
     assert quadrant.title in params["rationale"][0]
+    # each answer goes into the form's dropdown for its question, as the option's text the form offers
+    questions = {q.id: q for axis in survey_of(ROOT).framework.axes for q in axis.questions}
+    offered = proposal_choices(ROOT, "propose-entry.yml", survey_of(ROOT).framework)
+    assert offered, "the proposal form has a dropdown per question"
+    for question, index in answers.items():
+        text = questions[question].options[index].text
+        assert params.get(question) == ([text] if text in offered.get(question, []) else None), question
     # the shared address reopens the same result
     status = page.locator("#ls-locator-status").inner_text()
     point = page.locator("#ls-locator-point").evaluate("g => [g.dataset.x, g.dataset.y]")

@@ -15,6 +15,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.exceptions import Abort
 
 from living_survey import load_survey
@@ -325,6 +326,36 @@ def test_the_proposal_form_is_found_on_github_only(tmp_path: Path) -> None:
         "fields": ["quadrant", "position"],
     }
     assert proposal_form(tmp_path, "https://github.com/a/b/") == proposal_form(tmp_path, "https://github.com/a/b.git")
+
+
+def test_the_form_dropdowns_that_ask_the_framework_questions_are_prefilled(tmp_path: Path) -> None:
+    from living_survey.locator import proposal_choices
+
+    framework = load_framework(ROOT / "framework.yml", "framework.yml", ROOT)
+    questions = {q.id: q for axis in framework.axes for q in axis.questions}
+    choices = proposal_choices(ROOT, "propose-entry.yml", framework)
+    # the shipped form asks every question, offering every option word for word
+    assert choices == {qid: [o.text for o in q.options] for qid, q in questions.items()}
+    assert proposal_choices(ROOT, "no-such-form.yml", framework) == {}
+    qid, question = next(iter(questions.items()))
+    folder = tmp_path / ".github" / "ISSUE_TEMPLATE"
+    folder.mkdir(parents=True)
+    form = {
+        "name": "Place",
+        "body": [
+            {"type": "dropdown", "id": "quadrant", "attributes": {"options": ["a"]}},
+            {"type": "input", "id": "position"},
+            # an option the framework does not have is never chosen; the others are kept in the form's order
+            {
+                "type": "dropdown",
+                "id": qid,
+                "attributes": {"options": [question.options[-1].text, "Something else", question.options[0].text]},
+            },
+            {"type": "dropdown", "id": "not-a-question", "attributes": {"options": [question.options[0].text]}},
+        ],
+    }
+    (folder / "place.yml").write_text(yaml.safe_dump(form), encoding="utf-8")
+    assert proposal_choices(tmp_path, "place.yml", framework) == {qid: [question.options[-1].text, question.options[0].text]}
 
 
 def test_a_docs_page_in_the_way_of_the_locator_stops_the_build(tmp_path: Path, build_site: Callable[..., Path]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +27,7 @@ from .citations import Citation, replace_citations
 from .citing import json_for_html
 from .figure import auto_positions, figure_inputs
 from .files import read_file
-from .framework import Axis
+from .framework import Axis, Framework
 from .markup import template_env
 from .pages import Link
 from .routes import entry_page_id, quadrant_page_id
@@ -81,6 +81,19 @@ def _score(value: float | None) -> str:
     return text if value == 0 else ("+" if value > 0 else "\u2212") + text
 
 
+def _form_bodies(root: Path) -> Iterator[tuple[str, list[Any]]]:
+    """(file name, body) of each readable issue form under ``.github/ISSUE_TEMPLATE/``, by name."""
+    folder = root / ".github" / "ISSUE_TEMPLATE"
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        data, problems = read_file(path, path.name, root)  # a link to /dev/zero or a pipe is refused, unread
+        if data is None:
+            continue
+        doc, problems = load_yaml(data, path.name)
+        body = doc.value.get("body") if not problems and isinstance(doc.value, dict) else None
+        if isinstance(body, list):
+            yield path.name, body
+
+
 def proposal_form(root: Path, repository: str) -> dict[str, Any] | None:
     """The repository's issue form for proposing an entry, if the site has one on GitHub.
 
@@ -90,21 +103,38 @@ def proposal_form(root: Path, repository: str) -> dict[str, Any] | None:
     parts = urlsplit(repository)
     if parts.scheme != "https" or parts.netloc != "github.com" or parts.path.strip("/").count("/") != 1:
         return None
-    folder = root / ".github" / "ISSUE_TEMPLATE"
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        data, problems = read_file(path, path.name, root)  # a link to /dev/zero or a pipe is refused, unread
-        if data is None:
-            continue
-        doc, problems = load_yaml(data, path.name)
-        body = doc.value.get("body") if not problems and isinstance(doc.value, dict) else None
-        ids = {field.get("id") for field in body if isinstance(field, dict)} if isinstance(body, list) else set()
+    for name, body in _form_bodies(root):
+        ids = {field.get("id") for field in body if isinstance(field, dict)}
         if {"quadrant", "position"} <= ids:
             return {
                 "url": f"https://github.com/{parts.path.strip('/').removesuffix('.git')}/issues/new",
-                "template": path.name,
+                "template": name,
                 "fields": [name for name in PREFILL if name in ids],
             }
     return None
+
+
+def proposal_choices(root: Path, template: str, framework: Framework) -> dict[str, list[str]]:
+    """The form's dropdowns that ask one of the framework's questions: question id → the option texts
+    the dropdown offers, for those of the question's options it offers word for word.
+
+    The locator pre-fills such a dropdown with the reader's answer (GitHub selects a dropdown's option
+    from a query parameter holding its text); an answer the form does not offer is left to the
+    rationale, which lists every answer anyway."""
+    wanted = {q.id: {o.text for o in q.options} for axis in framework.axes for q in axis.questions}
+    for name, body in _form_bodies(root):
+        if name != template:
+            continue
+        choices: dict[str, list[str]] = {}
+        for field in body:
+            if not isinstance(field, dict) or field.get("type") != "dropdown" or field.get("id") not in wanted:
+                continue
+            attributes = field.get("attributes")
+            options = attributes.get("options") if isinstance(attributes, dict) else None
+            if isinstance(options, list):
+                choices[field["id"]] = [o for o in options if isinstance(o, str) and o in wanted[field["id"]]]
+        return choices
+    return {}
 
 
 def _axis(axis: Axis) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from .entries import Entry
 from .figure import ensure_figure_files
 from .fragments import Fragments
 from .kinds import site_pages
-from .locator import proposal_form
+from .locator import proposal_choices, proposal_form
 from .pages import PageBuilder
 from .problems import SurveyError
 from .releases import History
@@ -89,6 +89,9 @@ def make_build(project: Project, options: Options, environ: Mapping[str, str]) -
     survey, info = checked.survey, checked.info
     context, history = load_build(environ, project.root, info.url, options.inputs, options.cache_dir, survey)
     figure = ensure_figure_files(survey, options.cache_dir / "figure", project_secret(project))
+    proposal = proposal_form(project.root, project.repo_url)
+    if proposal is not None:
+        proposal = {**proposal, "choices": proposal_choices(project.root, proposal["template"], survey.framework)}
     return Build(
         project=project,
         options=options,
@@ -98,7 +101,7 @@ def make_build(project: Project, options: Options, environ: Mapping[str, str]) -
         history=history,
         pages=site_pages(survey),
         figure=figure,
-        proposal=proposal_form(project.root, project.repo_url),
+        proposal=proposal,
     )
 
 

@@ -381,6 +381,15 @@
       rationale: rationale(est, quadrant, given).join("\n")
     };
     p.fields.forEach(function (name) { if (values[name] !== undefined) params.set(name, values[name]); });
+    // each answer into the form's dropdown for its question, when the form offers that option word for word
+    var choices = p.choices || {};
+    est.forEach(function (e) {
+      e.axis.questions.forEach(function (q) {
+        if (given[q.id] === undefined || !Object.prototype.hasOwnProperty.call(choices, q.id)) return;
+        var text = q.options[given[q.id]].text;
+        if (choices[q.id].indexOf(text) !== -1) params.set(q.id, text);
+      });
+    });
     return p.url + "?" + params.toString();
   }
 
