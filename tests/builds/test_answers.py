@@ -7,8 +7,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from markupsafe import Markup
+
 from living_survey import load_survey
-from living_survey.answers import agreement, differences, nominal_alpha
+from living_survey.answers import agreement, differences, evidence_html, evidence_text, nominal_alpha
+from living_survey.problems import SurveyError
 
 from ..conftest import SAMPLE_ENTRY, write_sample
 
@@ -83,6 +87,49 @@ def test_differences_and_agreement_from_two_placements(tmp_path: Path) -> None:
     assert by_id["target"].works == 1 and by_id["target"].alpha is not None and by_id["target"].alpha < 1
     assert by_id["meaning"].alpha is None and "same option" in by_id["meaning"].note
     assert by_id["aim"].works == 0
+
+
+def test_an_answer_may_point_to_the_abstract_or_a_section(tmp_path: Path) -> None:
+    """Evidence without a quote may be the abstract or a locator, as a quote's may; a quote read by its
+    locator shows the locator, never a missing page."""
+    answers = """\
+answers:
+  target:
+    option: 1
+    page: abstract
+    note: the abstract names fluency
+  meaning:
+    option: 0
+    locator: "§3.2"
+    note: no definitions are given to raters
+  aim:
+    option: 0
+    quote: 0
+"""
+    entry = _entry("pick the reply you like", answers).replace('page: "3"', 'locator: "para. 4"')
+    assert 'locator: "para. 4"' in entry
+    root = write_sample(tmp_path / "p", entries={"alpha-2020": entry})
+    survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    placed = survey.entry("alpha-2020")
+    by_id = {a.question: a for a in placed.answers}
+    assert evidence_text(placed, by_id["target"]) == "abstract: the abstract names fluency"
+    assert evidence_text(placed, by_id["meaning"]) == "\u00a73.2: no definitions are given to raters"
+    assert evidence_text(placed, by_id["aim"]) == "para. 4: \u201cpick the reply you like\u201d"
+    html_text = str(evidence_html(placed, by_id["meaning"], lambda q: Markup("x")))
+    assert html_text == "\u00a73.2: no definitions are given to raters"
+
+
+def test_an_answer_without_a_quote_needs_a_place_and_a_note(tmp_path: Path) -> None:
+    answers = """\
+answers:
+  target:
+    option: 1
+    locator: "§3.2"
+"""
+    root = write_sample(tmp_path / "p", entries={"alpha-2020": _entry("pick the reply you like", answers)})
+    with pytest.raises(SurveyError) as caught:
+        load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
+    assert "answers.target: gives no evidence" in str(caught.value)
 
 
 def _text(path: Path) -> str:

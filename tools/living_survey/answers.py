@@ -47,18 +47,18 @@ def evidence_html(entry: Entry, answer: Answer, attribution: Attribution) -> Mar
         quote = entry.quotes[answer.quote]
         out = Markup('<q>{}</q> <span class="ls-quote-source">\u2014 {}</span>').format(_short(quote.text), attribution(quote))
         return out + (Markup("; {}").format(note) if note else Markup(""))
-    return Markup("p. {}: {}").format(answer.page, note) if answer.page else Markup("{}").format(note)
+    return Markup("{}: {}").format(answer.where, note) if answer.where else Markup("{}").format(note)
 
 
 def evidence_text(entry: Entry, answer: Answer) -> str:
-    """An answer's evidence in a line: ``p. 5: “which summary is best”; a note`` (every run of
+    """An answer's evidence in a line: ``p. 5: “which summary is best”; a note``, ``§3.2: a note`` (every run of
     white space one space, so that no line break of a note can end an HTML block early)."""
     note = " ".join((answer.note or "").split())
     if answer.quote is not None and answer.quote < len(entry.quotes):
         quote = entry.quotes[answer.quote]
-        text = f"p. {quote.page}: \u201c{_short(quote.text)}\u201d"
+        text = f"{quote.where}: \u201c{_short(quote.text)}\u201d"
         return text + (f"; {note}" if note else "")
-    return f"p. {answer.page}: {note}" if answer.page else note
+    return f"{answer.where}: {note}" if answer.where else note
 
 
 def _found(framework: Framework, answer: Answer) -> tuple[Axis, Question] | None:

@@ -72,10 +72,15 @@ class Quote:
     @property
     def where(self) -> str:
         """Where the words were read, as pages show it: ``p. 21``, ``abstract``, ``§3.2``, ``p. 4, §3.2``."""
-        parts = [] if self.page is None else [self.page if self.page == ABSTRACT else f"p. {self.page}"]
-        if self.locator is not None and not (self.page == ABSTRACT and self.locator.lower() == ABSTRACT):
-            parts.append(self.locator)
-        return ", ".join(parts)
+        return where_read(self.page, self.locator)
+
+
+def where_read(page: str | None, locator: str | None) -> str:
+    """A page and a locator as pages show them: ``p. 21``, ``abstract``, ``§3.2``, ``p. 4, §3.2``."""
+    parts = [] if page is None else [page if page == ABSTRACT else f"p. {page}"]
+    if locator is not None and not (page == ABSTRACT and locator.lower() == ABSTRACT):
+        parts.append(locator)
+    return ", ".join(parts)
 
 
 ABSTRACT = "abstract"
@@ -87,13 +92,20 @@ class Answer:
     """A placement's answer to one of the framework's questions, with its evidence.
 
     The evidence is one of the entry's quotes (``quote``, an index into ``quotes``, with an
-    optional ``note``), or a page of the work with a short ``note`` in the placer's words."""
+    optional ``note``), or a place in the work (a ``page``, ``abstract``, or a ``locator`` such as
+    ``§3.2``) with a short ``note`` in the placer's words."""
 
     question: str
     option: int
     quote: int | None = None
     page: str | None = None
     note: str | None = None
+    locator: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The place in the work this answer's note points to (``p. 5``, ``abstract``, ``§3.2``); empty with a quote."""
+        return where_read(self.page, self.locator)
 
 
 @dataclass(frozen=True)
@@ -200,10 +212,11 @@ def _answer_problems(value: dict[str, Any], framework: Framework, file: str, doc
             if answer["quote"] >= quotes:
                 message = f"{answer['quote']} is not one of the entry's quotes (0 to {quotes - 1})"
                 problems.append(Problem(file, doc_line((*where, "quote")), f"{name}.quote", message))
-        elif "page" not in answer or "note" not in answer:
+        elif not ("page" in answer or "locator" in answer) or "note" not in answer:
             message = (
-                "gives no evidence: add quote (the index of one of the entry's quotes), or page and note "
-                "(the page of the work and a short note in your words), or leave the question unanswered"
+                "gives no evidence: add quote (the index of one of the entry's quotes), or page (or locator) and note "
+                '(the page of the work, "abstract" or a section such as "§3.2", and a short note in your words), '
+                "or leave the question unanswered"
             )
             problems.append(Problem(file, doc_line(where), name, message))
     return problems
@@ -468,7 +481,14 @@ def _answers(value: dict[str, Any], framework: Framework) -> tuple[Answer, ...]:
     """The entry's answers, in the framework's question order."""
     given = value.get("answers", {})
     return tuple(
-        Answer(q.id, given[q.id]["option"], given[q.id].get("quote"), given[q.id].get("page"), given[q.id].get("note"))
+        Answer(
+            q.id,
+            given[q.id]["option"],
+            given[q.id].get("quote"),
+            given[q.id].get("page"),
+            given[q.id].get("note"),
+            given[q.id].get("locator"),
+        )
         for axis in framework.axes
         for q in axis.questions
         if q.id in given

@@ -135,9 +135,9 @@ def entry_record(survey: Survey, entry: Entry, url: str) -> dict[str, Any]:
 
 
 def _answer(answer: Answer) -> dict[str, Any]:
-    """One answer with its evidence: the index of one of the placement's quotes, or a page and a note."""
+    """One answer with its evidence: the index of one of the placement's quotes, or a page or a locator and a note."""
     out: dict[str, Any] = {"question": answer.question, "option": answer.option}
-    for name, value in (("quote", answer.quote), ("page", answer.page), ("note", answer.note)):
+    for name, value in (("quote", answer.quote), ("page", answer.page), ("locator", answer.locator), ("note", answer.note)):
         if value is not None:
             out[name] = value
     return out
