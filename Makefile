@@ -69,9 +69,9 @@ versions: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/living-survey validate
 
-## test: install the test dependencies and run the whole suite
-## (with .venv-zensical/ from `make zensical`, the Zensical builds are tested too; without, they skip)
-test: $(TEST_STAMP)
+## test: install the test dependencies and Zensical (into .venv-zensical/), and run the whole suite,
+## the Zensical builds of the generated sources included
+test: $(TEST_STAMP) $(ZENSICAL)
 	PATH="$$PATH:$(CURDIR)/$(ZVENV)/bin" $(BIN)/python -m pytest
 
 ## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin, as plain

@@ -55,3 +55,10 @@ def test_clean_removes_generated_sources_and_the_zensical_venv_is_ignored() -> N
 def test_ci_workflow_installs_zensical_and_builds_with_all_three() -> None:
     ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
     assert "make zensical" in ci and "make build-zensical" in ci and "properdocs build --strict" in ci
+
+
+def test_make_test_installs_zensical_before_running_the_suite() -> None:
+    """The Quick start's `make test` runs every test on a fresh machine, the Zensical builds included."""
+    plan = _dry_run("test")
+    install, suite = plan.find("-m venv .venv-zensical"), plan.find("-m pytest")
+    assert 0 <= install < suite, plan
