@@ -16,8 +16,8 @@ import markdown
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
+from living_survey.core.files import DOCS_PAGE_BYTES
 from living_survey.docs_guard import MAX_BRACKET_WORK, MAX_NESTING, MAX_PARAGRAPH, bracket_work, page_problems, snippet_options
-from living_survey.files import DOCS_PAGE_BYTES
 
 from ..conftest import ROOT, write_sample
 

@@ -18,11 +18,11 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from living_survey import load_survey
+from living_survey.core.problems import SurveyError
 from living_survey.figure import auto_positions, display_positions, figure_inputs
 from living_survey.figure.style import DODGE
 from living_survey.framework import load_framework
 from living_survey.kinds import site_pages
-from living_survey.problems import SurveyError
 from living_survey.routes import LOCATOR
 
 from ..conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample

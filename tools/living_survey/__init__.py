@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .bibliography import Library, Name, Reference, parse_bibliography
+from .core.problems import Problem, SurveyError
 from .entries import Entry, Quote, entry_schema
 from .framework import Framework, Quadrant, load_framework
-from .problems import Problem, SurveyError
 from .survey import Survey, load_survey
 
 __all__ = [

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 
 from .bibliography import Library
+from .core.problems import Problem, shown
 from .entries import Entry
-from .problems import Problem, shown
 
 _ELLIPSIS = re.compile(r" ?(?:…|\.\.\.) ?")
 """Words left out of a quote; the text is whitespace-normalised first, so each side has at most one space."""

@@ -15,8 +15,8 @@ from markupsafe import Markup
 
 from . import browse
 from .browse import PLACERS, browse_json, browse_rows, recent_entries, row, row_json
+from .core.markup import template_env
 from .feeds import feed_specs
-from .markup import template_env
 from .routes import HOME, Router, entry_page_id, quadrant_page_id, root_from
 from .survey import Survey
 

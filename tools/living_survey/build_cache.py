@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from .bibliography import Library, Name, Reference, parse_bibliography
-from .keyed import keyed_digest, read_signed, signed
-from .yamlio import _CONTROL, MAX_DEPTH, Document
+from .core.keyed import keyed_digest, read_signed, signed
+from .core.yamlio import _CONTROL, MAX_DEPTH, Document
 
 VERSION = 2
 """2: records hold the YAML value of an entry file, keyed by an HMAC with the machine's secret."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from .markup import template_env
+from .core.markup import template_env
 from .releases import Changes, EntryHistory, History, Placement
 from .routes import entry_page_id
 

@@ -19,12 +19,12 @@ from pathlib import Path
 from .bibliography import Library
 from .citations import unknown_citation, unknown_citations
 from .citing import SiteInfo, load_site_info
+from .core.files import exists, metadata_problems
+from .core.keyed import machine_secret
+from .core.problems import Problem, SurveyError
 from .docs_guard import DocsPage, SnippetOptions, docs_problems
-from .files import exists, metadata_problems
-from .keyed import machine_secret
 from .kinds import site_pages
 from .permanence import permanence_problems
-from .problems import Problem, SurveyError
 from .survey import Survey, entry_citation_problems, load_survey
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .bibliography import Library
-from .problems import Problem
+from .core.problems import Problem
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.+/-]*[A-Za-z0-9_])?"
 _KEY_AT = re.compile(rf"(-?)@({KEY})")

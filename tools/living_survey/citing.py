@@ -19,9 +19,9 @@ from typing import Any
 from markupsafe import Markup
 
 from .bibliography import Reference
-from .files import METADATA_BYTES, read_file
-from .problems import Problem, SurveyError
-from .yamlio import load_yaml
+from .core.files import METADATA_BYTES, read_file
+from .core.problems import Problem, SurveyError
+from .core.yamlio import load_yaml
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",

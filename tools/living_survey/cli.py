@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .problems import Problem, SurveyError, printable
+from .core.problems import Problem, SurveyError, printable
 
 if TYPE_CHECKING:
     from .checks import Project
@@ -86,7 +86,7 @@ def validate(args: argparse.Namespace) -> int:
 
 def _entries_with_key(folder: Path, key: str) -> list[tuple[str, str]]:
     """(file name, placed_by) of the entry files whose ``key`` is ``key`` (files that do not parse are skipped)."""
-    from .yamlio import load_yaml, read_file
+    from .core.yamlio import load_yaml, read_file
 
     found = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -110,8 +110,8 @@ def new(args: argparse.Namespace) -> int:
         project = _project(args)
         bib_name = project.display(project.bibliography)
         framework = load_framework(project.framework, project.display(project.framework), project.root)
+        from .core.yamlio import read_file
         from .survey import BIB_MAX_BYTES
-        from .yamlio import read_file
 
         data, unread = read_file(project.bibliography, bib_name, project.root, max_bytes=BIB_MAX_BYTES)  # bounded, like validate
         if data is None:

@@ -18,8 +18,8 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
 from .checks import Project
+from .core.problems import Problem, SurveyError
 from .docs_guard import snippet_options
-from .problems import Problem, SurveyError
 from .state import Options
 
 

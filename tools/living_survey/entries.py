@@ -11,13 +11,13 @@ from typing import Any, Protocol
 
 import jsonschema
 
+from .core.markup import markdown_problems
+from .core.problems import Problem, shown
+from .core.schema import make_validator, packaged_schema, validate
+from .core.yamlio import Document, field_name, load_yaml, read_file, text_values
 from .framework import Framework
-from .markup import markdown_problems
 from .placeholders import placeholder_problems
-from .problems import Problem, shown
-from .schema import make_validator, packaged_schema, validate
 from .scoring import axis_value, within
-from .yamlio import Document, field_name, load_yaml, read_file, text_values
 
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """An entry id: lowercase letters, digits and single hyphens (``\\Z``: no trailing line break)."""

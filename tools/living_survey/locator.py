@@ -25,14 +25,14 @@ from markupsafe import Markup
 from . import placeholders
 from .citations import Citation, replace_citations
 from .citing import json_for_html
+from .core.files import read_file
+from .core.markup import template_env
+from .core.yamlio import load_yaml
 from .figure import auto_positions, figure_inputs
-from .files import read_file
 from .framework import Axis
-from .markup import template_env
 from .pages import Link
 from .routes import entry_page_id, quadrant_page_id
 from .survey import Survey
-from .yamlio import load_yaml
 
 SCRIPT = "assets/locator.js"
 """The locator's script, shipped by the plugin as a site file."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .bibliography import Library
+from .core.markup import template_env
 from .entries import Entry
 from .figure import PALETTE
 from .framework import Framework
-from .markup import template_env
 from .works import PUBLISHED, Work, placer_kind, placer_label, point
 
 SIZE = 240

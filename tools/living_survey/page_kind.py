@@ -30,8 +30,8 @@ from typing import Any, ClassVar, TextIO
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
-from .markup import esc, template_env
-from .problems import Problem
+from .core.markup import esc, template_env
+from .core.problems import Problem
 from .routes import PageRecord
 from .site import Site
 from .survey import Survey

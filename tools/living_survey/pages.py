@@ -17,12 +17,12 @@ from .answers import agreement, answer_rows, differences
 from .bibliography import Reference
 from .changes import entry_history
 from .citations import Citation, replace_citations, unknown_citation
+from .core.markup import SafeMarkdown, esc, md_escape, template_env
+from .core.problems import Problem
 from .entries import Entry, Quote
 from .formatting import byline, reference_html
 from .framework import Quadrant
-from .markup import SafeMarkdown, esc, md_escape, template_env
 from .minimap import minimap
-from .problems import Problem
 from .releases import History
 from .routes import BROWSE, CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, key_anchor, quadrant_page_id
 from .survey import Survey

@@ -11,8 +11,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .files import LEDGER_BYTES, read_text
-from .problems import Problem
+from .core.files import LEDGER_BYTES, read_text
+from .core.problems import Problem
 from .routes import SitePages
 
 

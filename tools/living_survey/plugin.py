@@ -30,6 +30,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import LivingSurveyConfig, options_from, project_from
+from .core.problems import Problem, SurveyError
 from .docs_guard import pin_base_paths
 from .exports import data_files
 from .feeds import feed_files
@@ -37,7 +38,6 @@ from .htmlspace import squeeze
 from .icons import ICONS_CSS, IconSheet
 from .kinds import view
 from .page_kind import FIGURE_MARK, KINDS, PageKind, page_title
-from .problems import Problem, SurveyError
 from .routes import PageRecord
 from .site import Site
 from .state import Build, make_build, make_site

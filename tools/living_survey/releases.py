@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Problem, SurveyError
+from .core.problems import Problem, SurveyError
 from .survey import Survey, load_survey
 
 _NUMBER = r"(0|[1-9][0-9]{0,5})"

@@ -16,13 +16,13 @@ from typing import Any
 from .browse_pages import BrowsePages
 from .checks import Project, check_project, project_secret
 from .citing import SiteInfo
+from .core.problems import SurveyError
 from .entries import Entry
 from .figure import ensure_figure_files
 from .fragments import Fragments
 from .kinds import site_pages
 from .locator import proposal_form
 from .pages import PageBuilder
-from .problems import SurveyError
 from .releases import History
 from .routes import Router, SitePages
 from .site import Site

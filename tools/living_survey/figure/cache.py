@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from ..keyed import data_digest, file_digest, machine_secret, read_signed, same, signed
+from ..core.keyed import data_digest, file_digest, machine_secret, read_signed, same, signed
 from ..survey import Survey
 from .fonts import font_families_key
 from .model import FIGURE_VERSION, all_names, figure_inputs

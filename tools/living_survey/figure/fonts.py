@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from ..problems import Problem, SurveyError
+from ..core.problems import Problem, SurveyError
 from ..survey import Survey
 
 FAMILIES = (

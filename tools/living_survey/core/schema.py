@@ -18,7 +18,7 @@ __all__ = ["field_name", "make_validator", "packaged_schema", "validate"]
 @cache
 def packaged_schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped inside the package (read once per process)."""
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("living_survey").joinpath(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -130,7 +130,7 @@ def template_env() -> Environment:
         return value if isinstance(value, Markup) else esc(value)
 
     return Environment(
-        loader=PackageLoader(__package__, "templates"),
+        loader=PackageLoader("living_survey", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         finalize=finalize,
