@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from living_survey.browse import browse_rows
-from living_survey.survey import load_survey
+from living_survey.model.survey import load_survey
 
 from ..conftest import PWN, ROOT, _Quiet, write_sample
 from .test_browser import Watched, context, offline, shot, watched  # noqa: F401 (fixtures)

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from living_survey import build_cache, entries, survey
 from living_survey.core.keyed import machine_secret, signed
+from living_survey.model import entries, survey
+from living_survey.model import inputs_cache as build_cache
 
 from ..conftest import living_survey
 

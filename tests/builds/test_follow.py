@@ -16,7 +16,7 @@ import pytest
 
 from living_survey.browse import browse_rows, recent_entries, search_terms
 from living_survey.feeds import feed_specs
-from living_survey.survey import load_survey
+from living_survey.model.survey import load_survey
 
 from ..conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, build_project, write_sample
 

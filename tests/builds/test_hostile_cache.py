@@ -29,11 +29,11 @@ from typing import Any
 import pytest
 from mkdocs.exceptions import Abort
 
-from living_survey import build_cache
-from living_survey.build_cache import EntryCache
 from living_survey.core.yamlio import load_yaml
-from living_survey.framework import load_framework
-from living_survey.survey import load_survey
+from living_survey.model import inputs_cache as build_cache
+from living_survey.model.framework import load_framework
+from living_survey.model.inputs_cache import EntryCache
+from living_survey.model.survey import load_survey
 
 from ..conftest import _git, copy_project, living_survey
 

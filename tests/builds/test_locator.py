@@ -21,9 +21,9 @@ from living_survey import load_survey
 from living_survey.core.problems import SurveyError
 from living_survey.figure import auto_positions, display_positions, figure_inputs
 from living_survey.figure.style import DODGE
-from living_survey.framework import load_framework
 from living_survey.kinds import site_pages
-from living_survey.routes import LOCATOR
+from living_survey.model.addresses import LOCATOR
+from living_survey.model.framework import load_framework
 
 from ..conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 

@@ -12,7 +12,7 @@ import pytest
 from mkdocs.utils import get_relative_url
 
 from living_survey.kinds import site_pages
-from living_survey.routes import Router, SitePages, relative_url, root_from, token
+from living_survey.model.addresses import Router, SitePages, relative_url, root_from, token
 
 from ..conftest import SAMPLE_ENTRY, write_sample
 
@@ -70,7 +70,7 @@ def test_every_generated_link_reaches_a_file_with_either_url_style(tmp_path: Pat
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + f"use_directory_urls: {str(directory_urls).lower()}\n", encoding="utf-8")
     site = build_site(root)
-    from living_survey.survey import load_survey
+    from living_survey.model.survey import load_survey
 
     survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
     pages = site_pages(survey)

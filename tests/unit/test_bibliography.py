@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from living_survey.bibliography import decode, parse_bibliography
-from living_survey.formatting import name_list, reference_html, reference_text
+from living_survey.model.bibliography import decode, parse_bibliography
+from living_survey.model.formatting import name_list, reference_html, reference_text
 
 from ..conftest import ROOT
 
@@ -192,7 +192,7 @@ def test_an_abbreviated_venue_ends_with_one_full_stop() -> None:
 
 BIB_TIMING = r"""
 import time
-from living_survey.bibliography import parse_bibliography
+from living_survey.model.bibliography import parse_bibliography
 
 N = 1 << 18
 

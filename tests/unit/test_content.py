@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from living_survey import load_survey
-from living_survey.bibliography import parse_bibliography
-from living_survey.formatting import name_list
+from living_survey.model.bibliography import parse_bibliography
+from living_survey.model.formatting import name_list
 
 from ..conftest import ROOT, source_text
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from living_survey import load_survey
-from living_survey.scoring import point
+from living_survey.model.scoring import point
 
 from ..conftest import ROOT, SEED
 from .test_content import SOURCE_KEY, normalise

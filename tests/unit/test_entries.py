@@ -10,7 +10,7 @@ import pytest
 
 from living_survey import SurveyError, load_framework, load_survey
 from living_survey.core.yamlio import load_yaml
-from living_survey.entries import load_entries
+from living_survey.model.entries import load_entries
 
 from ..conftest import ROOT, SAMPLE_ENTRY, write_sample
 
@@ -179,7 +179,7 @@ def test_added_may_be_today_but_not_tomorrow(tmp_path: Path) -> None:
     import datetime
 
     from living_survey.core.schema import make_validator
-    from living_survey.entries import entry_schema, load_entry
+    from living_survey.model.entries import entry_schema, load_entry
 
     today = datetime.date(2024, 3, 1)
     validator = make_validator(entry_schema(framework()))

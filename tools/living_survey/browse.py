@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .entries import Dataset, Entry
-from .survey import Survey
-from .works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
+from .model.entries import Dataset, Entry
+from .model.survey import Survey
+from .model.works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
 
 FULL_TABLE_LIMIT = 400
 """Up to this many rows the browse page carries the whole table in its HTML (about 0.5 KB a row);
@@ -44,7 +44,7 @@ class Row:
     placed_by: str
     """Who placed it, as shown: a source's label or a contributor's handle."""
     placer: str
-    """``published`` or ``contributor`` (as :func:`~living_survey.works.placer_kind` says)."""
+    """``published`` or ``contributor`` (as :func:`~living_survey.model.works.placer_kind` says)."""
     added: str
 
 

@@ -1,6 +1,6 @@
 """The "Browse all works" and "Recently added" pages, rendered from autoescaped templates.
 
-Every address comes from the :class:`~living_survey.routes.Router`; the rows come from
+Every address comes from the :class:`~living_survey.model.addresses.Router`; the rows come from
 :func:`~living_survey.browse.browse_rows`.
 """
 
@@ -17,8 +17,8 @@ from . import browse
 from .browse import PLACERS, browse_json, browse_rows, recent_entries, row, row_json
 from .core.markup import template_env
 from .feeds import feed_specs
-from .routes import HOME, Router, entry_page_id, quadrant_page_id, root_from
-from .survey import Survey
+from .model.addresses import HOME, Router, entry_page_id, quadrant_page_id, root_from
+from .model.survey import Survey
 
 SCRIPT = "assets/living-survey-browse.js"
 """The browse page's script, shipped by the plugin (no CDN)."""

@@ -101,17 +101,17 @@ def _entries_with_key(folder: Path, key: str) -> list[tuple[str, str]]:
 
 def new(args: argparse.Namespace) -> int:
     """Write a commented entry file for a work already in the bibliography."""
-    from .bibliography import parse_bibliography
-    from .framework import load_framework
+    from .model.bibliography import parse_bibliography
+    from .model.framework import load_framework
+    from .model.works import placer_id
     from .scaffold import as_handle, close_keys, placer_slug, scaffold, suggested_ids
-    from .works import placer_id
 
     try:
         project = _project(args)
         bib_name = project.display(project.bibliography)
         framework = load_framework(project.framework, project.display(project.framework), project.root)
         from .core.yamlio import read_file
-        from .survey import BIB_MAX_BYTES
+        from .model.survey import BIB_MAX_BYTES
 
         data, unread = read_file(project.bibliography, bib_name, project.root, max_bytes=BIB_MAX_BYTES)  # bounded, like validate
         if data is None:
@@ -155,7 +155,7 @@ def new(args: argparse.Namespace) -> int:
             return 1
         base = min((name.removesuffix(".yaml") for name, _ in existing), key=lambda n: (len(n), n))
     if args.id:
-        from .entries import id_problem
+        from .model.entries import id_problem
 
         if id_problem(args.id):
             print(f"--id {id_problem(args.id)}", file=sys.stderr)
@@ -185,8 +185,8 @@ def new(args: argparse.Namespace) -> int:
             f"with the derived id {free[0]!r}. Both will be shown, side by side.",
             file=sys.stderr,
         )
+    from .model.addresses import entry_page_id
     from .permanence import append_id
-    from .routes import entry_page_id
 
     page_id = entry_page_id(free[0])
     ledger = project.permanent_ids
@@ -199,8 +199,8 @@ def new(args: argparse.Namespace) -> int:
 def ids(args: argparse.Namespace) -> int:
     """Print every page id, or with --write add the ones missing from the permanent list."""
     from .kinds import site_pages
+    from .model.survey import load_survey
     from .permanence import append_id
-    from .survey import load_survey
 
     try:
         project = _project(args)
@@ -265,8 +265,8 @@ def snapshot(args: argparse.Namespace) -> int:
     """
     import json
 
+    from .model.survey import load_survey
     from .releases import snapshot_of
-    from .survey import load_survey
 
     project = _project(args)
     try:

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any, TextIO
 
-from .bibliography import Reference
 from .citing import SiteInfo
-from .entries import Entry, entry_schema
-from .formatting import creators_text
-from .framework import Quadrant
-from .routes import Router, entry_page_id
-from .survey import Survey
-from .works import Work, placer_kind
+from .model.addresses import Router, entry_page_id
+from .model.bibliography import Reference
+from .model.entries import Entry, entry_schema
+from .model.formatting import creators_text
+from .model.framework import Quadrant
+from .model.survey import Survey
+from .model.works import Work, placer_kind
 
 CSV_COLUMNS = (
     "id",

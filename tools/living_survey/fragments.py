@@ -1,7 +1,7 @@
 """HTML fragments added around pages: Figure 1's block, downloads, the cite box, head metadata.
 
 Each comes from an autoescaped template in ``templates/``; every address comes from the
-:class:`~living_survey.routes.Router`. The plugin's hooks only call these and hand the result on.
+:class:`~living_survey.model.addresses.Router`. The plugin's hooks only call these and hand the result on.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from .exports import DOWNLOADS, quadrant_download
 from .feeds import ATOM_TYPE, JSON_FEED_TYPE, feed_specs
 from .figure import MAP
 from .figure import downloads as figure_downloads
+from .model.addresses import HOME, PageRecord, Router, quadrant_page_id, release_path, root_from, up_from_release, versions_file
+from .model.survey import Survey
 from .releases import History
-from .routes import HOME, PageRecord, Router, quadrant_page_id, release_path, root_from, up_from_release, versions_file
-from .survey import Survey
 from .versions import BuildContext
 
 

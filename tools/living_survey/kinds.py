@@ -21,20 +21,7 @@ from .htmlspace import squeeze
 from .locator import SCRIPT as LOCATOR_JS
 from .locator import WORKS as LOCATOR_WORKS
 from .locator import fill_data, locator_markdown, works_json
-from .page_kind import (
-    CITE_SLOT,
-    FIGURE_MARK,
-    KINDS,
-    SECTIONS,
-    DocsPage,
-    HomePage,
-    PageKind,
-    Rendered,
-    Writer,
-    page_title,
-    register,
-)
-from .routes import (
+from .model.addresses import (
     BROWSE,
     CHANGES,
     CONTESTED_TITLE,
@@ -48,8 +35,21 @@ from .routes import (
     has_locator,
     quadrant_page_id,
 )
+from .model.survey import Survey
+from .page_kind import (
+    CITE_SLOT,
+    FIGURE_MARK,
+    KINDS,
+    SECTIONS,
+    DocsPage,
+    HomePage,
+    PageKind,
+    Rendered,
+    Writer,
+    page_title,
+    register,
+)
 from .site import Site
-from .survey import Survey
 
 __all__ = ["KINDS", "PageKind", "register", "site_pages", "view"]
 

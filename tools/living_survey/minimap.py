@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .bibliography import Library
 from .core.markup import template_env
-from .entries import Entry
 from .figure import PALETTE
-from .framework import Framework
-from .works import PUBLISHED, Work, placer_kind, placer_label, point
+from .model.bibliography import Library
+from .model.entries import Entry
+from .model.framework import Framework
+from .model.works import PUBLISHED, Work, placer_kind, placer_label, point
 
 SIZE = 240
 """Width and height of the map in SVG units."""

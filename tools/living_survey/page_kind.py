@@ -32,9 +32,9 @@ from markupsafe import Markup
 
 from .core.markup import esc, template_env
 from .core.problems import Problem
-from .routes import PageRecord
+from .model.addresses import PageRecord
+from .model.survey import Survey
 from .site import Site
-from .survey import Survey
 
 GRID_MARK = "<!-- living-survey:grid -->"
 CONTESTED_MARK = "<!-- living-survey:contested -->"

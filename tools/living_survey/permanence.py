@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .core.files import LEDGER_BYTES, read_text
 from .core.problems import Problem
-from .routes import SitePages
+from .model.addresses import SitePages
 
 
 def read_ids(text: str) -> list[tuple[int, str]]:

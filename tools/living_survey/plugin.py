@@ -37,8 +37,8 @@ from .feeds import feed_files
 from .htmlspace import squeeze
 from .icons import ICONS_CSS, IconSheet
 from .kinds import view
+from .model.addresses import PageRecord
 from .page_kind import FIGURE_MARK, KINDS, PageKind, page_title
-from .routes import PageRecord
 from .site import Site
 from .state import Build, make_build, make_site
 

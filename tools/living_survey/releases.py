@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from .core.problems import Problem, SurveyError
-from .survey import Survey, load_survey
+from .model.survey import Survey, load_survey
 
 _NUMBER = r"(0|[1-9][0-9]{0,5})"
 TAG = re.compile(rf"v{_NUMBER}\.{_NUMBER}\.{_NUMBER}")

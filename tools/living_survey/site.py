@@ -15,10 +15,10 @@ from typing import Any
 from .browse_pages import BrowsePages
 from .citing import SiteInfo
 from .fragments import Fragments
+from .model.addresses import Router, SitePages
+from .model.survey import Survey
 from .pages import PageBuilder
 from .releases import History
-from .routes import Router, SitePages
-from .survey import Survey
 
 
 def asset_text(path: str) -> str:

@@ -17,16 +17,16 @@ from .browse_pages import BrowsePages
 from .checks import Project, check_project, project_secret
 from .citing import SiteInfo
 from .core.problems import SurveyError
-from .entries import Entry
 from .figure import ensure_figure_files
 from .fragments import Fragments
 from .kinds import site_pages
 from .locator import proposal_form
+from .model.addresses import Router, SitePages
+from .model.entries import Entry
+from .model.survey import Survey
 from .pages import PageBuilder
 from .releases import History
-from .routes import Router, SitePages
 from .site import Site
-from .survey import Survey
 from .versions import BuildContext, load_build
 
 

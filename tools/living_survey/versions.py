@@ -35,6 +35,8 @@ from pathlib import Path
 
 import yaml
 
+from .model.addresses import RELEASES, release_path, versions_file
+from .model.survey import Survey
 from .releases import (
     TAG_RULE,
     History,
@@ -50,8 +52,6 @@ from .releases import (
     scan_tags,
     tag_problem,
 )
-from .routes import RELEASES, release_path, versions_file
-from .survey import Survey
 
 ENV_RELEASE = "LIVING_SURVEY_RELEASE"
 """The release being built (``0.2.0``); absent for the living site."""

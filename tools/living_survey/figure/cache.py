@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..core.keyed import data_digest, file_digest, machine_secret, read_signed, same, signed
-from ..survey import Survey
+from ..model.survey import Survey
 from .fonts import font_families_key
 from .model import FIGURE_VERSION, all_names, figure_inputs
 

@@ -8,8 +8,8 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from ..routes import entry_page_id, quadrant_page_id, token
-from ..survey import Survey
+from ..model.addresses import entry_page_id, quadrant_page_id, token
+from ..model.survey import Survey
 from .model import LABEL_LIMIT, figure_inputs, numbering
 from .style import HOLLOW, INK
 

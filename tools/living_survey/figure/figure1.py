@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..routes import entry_page_id, key_anchor, quadrant_page_id, token
-from ..works import CONTRIBUTOR
+from ..model.addresses import entry_page_id, key_anchor, quadrant_page_id, token
+from ..model.works import CONTRIBUTOR
 from .embed import svg_titles
 from .layout import collisions, place_texts
 from .model import LABEL_LIMIT, display_positions, numbering

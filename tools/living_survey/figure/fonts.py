@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from ..core.problems import Problem, SurveyError
-from ..survey import Survey
+from ..model.survey import Survey
 
 FAMILIES = (
     "DejaVu Sans",

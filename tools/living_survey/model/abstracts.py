@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..core.problems import Problem, shown
 from .bibliography import Library
-from .core.problems import Problem, shown
 from .entries import Entry
 
 _ELLIPSIS = re.compile(r" ?(?:…|\.\.\.) ?")

@@ -10,8 +10,8 @@ import re
 
 from markupsafe import Markup
 
+from ..core.markup import esc
 from .bibliography import Name, Reference
-from .core.markup import esc
 
 _MAX_AUTHORS = 20  # APA 7 lists up to 20 authors, then an ellipsis and the last one
 _STANDALONE = {"book", "misc", "techreport", "phdthesis", "mastersthesis", "manual", "online", "unpublished", "dataset", "software"}

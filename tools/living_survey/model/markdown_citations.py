@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..core.problems import Problem
 from .bibliography import Library
-from .core.problems import Problem
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.+/-]*[A-Za-z0-9_])?"
 _KEY_AT = re.compile(rf"(-?)@({KEY})")

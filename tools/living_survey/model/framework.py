@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core.files import read_file
-from .core.problems import Problem, SurveyError
-from .core.schema import make_validator, packaged_schema, validate
-from .core.yamlio import Document, load_yaml
+from ..core.files import read_file
+from ..core.problems import Problem, SurveyError
+from ..core.schema import make_validator, packaged_schema, validate
+from ..core.yamlio import Document, load_yaml
 
 
 @dataclass(frozen=True)

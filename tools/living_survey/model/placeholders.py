@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .core.problems import Problem
-from .core.yamlio import Document, field_name, text_values
+from ..core.problems import Problem
+from ..core.yamlio import Document, field_name, text_values
 
 TODO = "TODO"
 """The marker ``living-survey new`` puts on each field to fill in."""

@@ -33,9 +33,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from ..core.keyed import keyed_digest, read_signed, signed
+from ..core.yamlio import _CONTROL, MAX_DEPTH, Document
 from .bibliography import Library, Name, Reference, parse_bibliography
-from .core.keyed import keyed_digest, read_signed, signed
-from .core.yamlio import _CONTROL, MAX_DEPTH, Document
 
 VERSION = 2
 """2: records hold the YAML value of an entry file, keyed by an HMAC with the machine's secret."""
@@ -56,10 +56,15 @@ def _source_digest() -> str:
         except metadata.PackageNotFoundError:
             version = "?"
         digest.update(f"{name}=={version}".encode() + b"\0")
-    package = resources.files(__package__)
-    for item in sorted(package.iterdir(), key=lambda p: p.name):
-        if item.is_file() and item.name.endswith((".py", ".json")):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    # the whole package, its layer folders too: a checked entry is only as good as every reader's code
+    todo = [("", resources.files("living_survey"))]
+    while todo:
+        prefix, folder = todo.pop()
+        for item in sorted(folder.iterdir(), key=lambda p: p.name, reverse=True):
+            if item.is_dir() and item.name != "__pycache__":
+                todo.append((f"{prefix}{item.name}/", item))
+            elif item.is_file() and item.name.endswith((".py", ".json")):
+                digest.update(f"{prefix}{item.name}".encode() + b"\0" + item.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

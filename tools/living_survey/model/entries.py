@@ -11,10 +11,10 @@ from typing import Any, Protocol
 
 import jsonschema
 
-from .core.markup import markdown_problems
-from .core.problems import Problem, shown
-from .core.schema import make_validator, packaged_schema, validate
-from .core.yamlio import Document, field_name, load_yaml, read_file, text_values
+from ..core.markup import markdown_problems
+from ..core.problems import Problem, shown
+from ..core.schema import make_validator, packaged_schema, validate
+from ..core.yamlio import Document, field_name, load_yaml, read_file, text_values
 from .framework import Framework
 from .placeholders import placeholder_problems
 from .scoring import axis_value, within
@@ -286,7 +286,7 @@ def _dataset_url_problems(value: dict[str, Any], file: str, doc_line: Any) -> li
 class EntryCache(Protocol):
     """Entries validated at earlier builds, by what their validation depends on.
 
-    :class:`living_survey.build_cache.EntryCache` is the one the survey loader passes; it is
+    :class:`living_survey.model.inputs_cache.EntryCache` is the one the survey loader passes; it is
     described here, not imported, so that the cache may build on this module and not the reverse.
     """
 

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..core.files import BIB_BYTES, read_file
+from ..core.keyed import machine_secret
+from ..core.problems import Problem, SurveyError, shown
 from .abstracts import abstract_problems
 from .bibliography import Library, parse_bibliography
-from .build_cache import EntryCache, load_library
-from .citations import unknown_citation, unknown_citations
-from .core.files import BIB_BYTES, read_file
-from .core.keyed import machine_secret
-from .core.problems import Problem, SurveyError, shown
 from .entries import Entry, load_entries
 from .framework import Framework, load_framework
+from .inputs_cache import EntryCache, load_library
+from .markdown_citations import unknown_citation, unknown_citations
 from .works import Work, Works, placer_id
 
 BIB_MAX_BYTES = BIB_BYTES

@@ -25,7 +25,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, S
 from pylatexenc import latex2text, macrospec
 from pylatexenc.latex2text import LatexNodes2Text
 
-from .core.problems import Problem, shown
+from ..core.problems import Problem, shown
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
