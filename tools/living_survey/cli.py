@@ -232,7 +232,7 @@ def ids(args: argparse.Namespace) -> int:
 
 def versions(args: argparse.Namespace) -> int:
     """Build the living site and every release tag into one folder, as the publishing workflow does."""
-    from .versions import VersionsError, build_versions
+    from .releases.frozen import VersionsError, build_versions
 
     try:
         built = build_versions(
@@ -266,7 +266,7 @@ def snapshot(args: argparse.Namespace) -> int:
     import json
 
     from .model.survey import load_survey
-    from .releases import snapshot_of
+    from .releases.history import snapshot_of
 
     project = _project(args)
     try:
@@ -299,7 +299,7 @@ def generate(args: argparse.Namespace) -> int:
 
 def check_release(args: argparse.Namespace) -> int:
     """Exit 1 with a message naming both when the tag is not CITATION.cff's version."""
-    from .versions import check_release as check
+    from .releases.frozen import check_release as check
 
     problem = check(Path(args.root), args.tag, args.citation_file)
     if problem:

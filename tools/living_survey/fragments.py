@@ -19,8 +19,8 @@ from .figure import MAP
 from .figure import downloads as figure_downloads
 from .model.addresses import HOME, PageRecord, Router, quadrant_page_id, release_path, root_from, up_from_release, versions_file
 from .model.survey import Survey
-from .releases import History
-from .versions import BuildContext
+from .releases.frozen import BuildContext
+from .releases.history import History
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .model.framework import Quadrant
 from .model.markdown_citations import Citation, replace_citations, unknown_citation
 from .model.survey import Survey
 from .model.works import PUBLISHED, placer_kind, placer_label
-from .releases import History
+from .releases.history import History
 
 Link = Callable[[str], str]
 """Maps a page id (``entries/x``, from :mod:`.routes`) to its URL relative to the current page."""

@@ -18,7 +18,7 @@ from .fragments import Fragments
 from .model.addresses import Router, SitePages
 from .model.survey import Survey
 from .pages import PageBuilder
-from .releases import History
+from .releases.history import History
 
 
 def asset_text(path: str) -> str:

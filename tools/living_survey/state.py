@@ -25,9 +25,9 @@ from .model.addresses import Router, SitePages
 from .model.entries import Entry
 from .model.survey import Survey
 from .pages import PageBuilder
-from .releases import History
+from .releases.frozen import BuildContext, load_build
+from .releases.history import History
 from .site import Site
-from .versions import BuildContext, load_build
 
 
 @dataclass(frozen=True)

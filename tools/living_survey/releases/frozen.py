@@ -35,9 +35,9 @@ from pathlib import Path
 
 import yaml
 
-from .model.addresses import RELEASES, release_path, versions_file
-from .model.survey import Survey
-from .releases import (
+from ..model.addresses import RELEASES, release_path, versions_file
+from ..model.survey import Survey
+from .history import (
     TAG_RULE,
     History,
     Release,

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from .core.problems import Problem, SurveyError
-from .model.survey import Survey, load_survey
+from ..core.problems import Problem, SurveyError
+from ..model.survey import Survey, load_survey
 
 _NUMBER = r"(0|[1-9][0-9]{0,5})"
 TAG = re.compile(rf"v{_NUMBER}\.{_NUMBER}\.{_NUMBER}")
@@ -277,7 +277,7 @@ class SurveyPaths:
 def code_digest() -> str:
     """A digest of this package's code: a snapshot this code read is valid only for this code."""
     digest = hashlib.sha256()
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the whole package, not only this folder
     for file in sorted(package.rglob("*")):
         if file.is_file() and file.suffix in (".py", ".json"):
             digest.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
