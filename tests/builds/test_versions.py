@@ -15,8 +15,6 @@ import pytest
 import yaml
 
 from living_survey import load_survey
-from living_survey.changes import changes_markdown, entry_history
-from living_survey.citing import SiteInfo, load_site_info, version_citation
 from living_survey.cli import main
 from living_survey.releases.frozen import check_release_tag, versions_json
 from living_survey.releases.history import (
@@ -32,6 +30,8 @@ from living_survey.releases.history import (
     load_history,
     parse_tag,
 )
+from living_survey.site.changes_page import changes_markdown, entry_history
+from living_survey.site.cite_survey import SiteInfo, load_site_info, version_citation
 
 from ..conftest import HOSTILE, ROOT, Versioned, write_sample
 from .test_contributing import runs, tool, uses, workflow

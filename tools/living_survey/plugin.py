@@ -32,14 +32,14 @@ from mkdocs.structure.toc import get_toc
 from .config import LivingSurveyConfig, options_from, project_from
 from .core.problems import Problem, SurveyError
 from .docs_guard import pin_base_paths
-from .exports import data_files
-from .feeds import feed_files
-from .htmlspace import squeeze
-from .icons import ICONS_CSS, IconSheet
-from .kinds import view
 from .model.addresses import PageRecord
-from .page_kind import FIGURE_MARK, KINDS, PageKind, page_title
-from .site import Site
+from .site.exports import data_files
+from .site.feeds import feed_files
+from .site.htmlspace import squeeze
+from .site.icons import ICONS_CSS, IconSheet
+from .site.kinds import view
+from .site.page_kind import FIGURE_MARK, KINDS, PageKind, page_title
+from .site.rendering import Site
 from .state import Build, make_build, make_site
 
 log = get_plugin_logger(__name__)

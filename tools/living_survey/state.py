@@ -13,21 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .browse_pages import BrowsePages
 from .checks import Project, check_project, project_secret
-from .citing import SiteInfo
 from .core.problems import SurveyError
 from .figure import ensure_figure_files
-from .fragments import Fragments
-from .kinds import site_pages
-from .locator import proposal_form
 from .model.addresses import Router, SitePages
 from .model.entries import Entry
 from .model.survey import Survey
-from .pages import PageBuilder
 from .releases.frozen import BuildContext, load_build
 from .releases.history import History
-from .site import Site
+from .site.browse_content import BrowsePages
+from .site.cite_survey import SiteInfo
+from .site.kinds import site_pages
+from .site.locator import proposal_form
+from .site.page_blocks import Fragments
+from .site.page_content import PageBuilder
+from .site.rendering import Site
 
 
 @dataclass(frozen=True)

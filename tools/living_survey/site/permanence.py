@@ -11,9 +11,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .core.files import LEDGER_BYTES, read_text
-from .core.problems import Problem
-from .model.addresses import SitePages
+from ..core.files import LEDGER_BYTES, read_text
+from ..core.problems import Problem
+from ..model.addresses import SitePages
 
 
 def read_ids(text: str) -> list[tuple[int, str]]:

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any, TextIO
 
-from .citing import SiteInfo
-from .model.addresses import Router, entry_page_id
-from .model.bibliography import Reference
-from .model.entries import Entry, entry_schema
-from .model.formatting import creators_text
-from .model.framework import Quadrant
-from .model.survey import Survey
-from .model.works import Work, placer_kind
+from .cite_survey import SiteInfo
+from ..model.addresses import Router, entry_page_id
+from ..model.bibliography import Reference
+from ..model.entries import Entry, entry_schema
+from ..model.formatting import creators_text
+from ..model.framework import Quadrant
+from ..model.survey import Survey
+from ..model.works import Work, placer_kind
 
 CSV_COLUMNS = (
     "id",
@@ -80,7 +80,7 @@ JOIN = " | "
 
 def export_schema() -> dict[str, Any]:
     """The JSON Schema that ``entries.json`` validates against."""
-    text = resources.files(__package__).joinpath("entries-export.schema.json").read_text(encoding="utf-8")
+    text = resources.files("living_survey").joinpath("entries-export.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -22,17 +22,17 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from .citing import json_for_html
-from .core.files import read_file
-from .core.markup import template_env
-from .core.yamlio import load_yaml
-from .figure import auto_positions, figure_inputs
-from .model import placeholders
-from .model.addresses import entry_page_id, quadrant_page_id
-from .model.framework import Axis
-from .model.markdown_citations import Citation, replace_citations
-from .model.survey import Survey
-from .pages import Link
+from .cite_survey import json_for_html
+from ..core.files import read_file
+from ..core.markup import template_env
+from ..core.yamlio import load_yaml
+from ..figure import auto_positions, figure_inputs
+from ..model import placeholders
+from ..model.addresses import entry_page_id, quadrant_page_id
+from ..model.framework import Axis
+from ..model.markdown_citations import Citation, replace_citations
+from ..model.survey import Survey
+from .page_content import Link
 
 SCRIPT = "assets/locator.js"
 """The locator's script, shipped by the plugin as a site file."""

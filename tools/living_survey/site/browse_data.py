@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .model.entries import Dataset, Entry
-from .model.survey import Survey
-from .model.works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
+from ..model.entries import Dataset, Entry
+from ..model.survey import Survey
+from ..model.works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
 
 FULL_TABLE_LIMIT = 400
 """Up to this many rows the browse page carries the whole table in its HTML (about 0.5 KB a row);

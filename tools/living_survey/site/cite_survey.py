@@ -18,10 +18,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .core.files import METADATA_BYTES, read_file
-from .core.problems import Problem, SurveyError
-from .core.yamlio import load_yaml
-from .model.bibliography import Reference
+from ..core.files import METADATA_BYTES, read_file
+from ..core.problems import Problem, SurveyError
+from ..core.yamlio import load_yaml
+from ..model.bibliography import Reference
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .core.markup import template_env
-from .figure import PALETTE
-from .model.bibliography import Library
-from .model.entries import Entry
-from .model.framework import Framework
-from .model.works import PUBLISHED, Work, placer_kind, placer_label, point
+from ..core.markup import template_env
+from ..figure import PALETTE
+from ..model.bibliography import Library
+from ..model.entries import Entry
+from ..model.framework import Framework
+from ..model.works import PUBLISHED, Work, placer_kind, placer_label, point
 
 SIZE = 240
 """Width and height of the map in SVG units."""

@@ -13,15 +13,15 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .browse import search_tags
-from .browse_pages import BROWSE_MARK, browse_files
-from .browse_pages import SCRIPT as BROWSE_JS
-from .changes import changes_markdown
+from .browse_data import search_tags
+from .browse_content import BROWSE_MARK, browse_files
+from .browse_content import SCRIPT as BROWSE_JS
+from .changes_page import changes_markdown
 from .htmlspace import squeeze
 from .locator import SCRIPT as LOCATOR_JS
 from .locator import WORKS as LOCATOR_WORKS
 from .locator import fill_data, locator_markdown, works_json
-from .model.addresses import (
+from ..model.addresses import (
     BROWSE,
     CHANGES,
     CONTESTED_TITLE,
@@ -35,7 +35,7 @@ from .model.addresses import (
     has_locator,
     quadrant_page_id,
 )
-from .model.survey import Survey
+from ..model.survey import Survey
 from .page_kind import (
     CITE_SLOT,
     FIGURE_MARK,
@@ -49,7 +49,7 @@ from .page_kind import (
     page_title,
     register,
 )
-from .site import Site
+from .rendering import Site
 
 __all__ = ["KINDS", "PageKind", "register", "site_pages", "view"]
 

@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from .browse_pages import BrowsePages
-from .citing import SiteInfo
-from .fragments import Fragments
-from .model.addresses import Router, SitePages
-from .model.survey import Survey
-from .pages import PageBuilder
-from .releases.history import History
+from .browse_content import BrowsePages
+from .cite_survey import SiteInfo
+from .page_blocks import Fragments
+from ..model.addresses import Router, SitePages
+from ..model.survey import Survey
+from .page_content import PageBuilder
+from ..releases.history import History
 
 
 def asset_text(path: str) -> str:
     """A file shipped in the package (``assets/…``), as text."""
-    return resources.files(__package__).joinpath(path).read_text(encoding="utf-8")
+    return resources.files("living_survey").joinpath(path).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

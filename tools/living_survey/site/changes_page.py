@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from .core.markup import template_env
-from .model.addresses import entry_page_id
-from .releases.history import Changes, EntryHistory, History, Placement
+from ..core.markup import template_env
+from ..model.addresses import entry_page_id
+from ..releases.history import Changes, EntryHistory, History, Placement
 
 Link = Callable[[str], str | None]
 """A page id → its URL from the current page, or ``None`` when this build has no such page."""

@@ -30,11 +30,11 @@ from typing import Any, ClassVar, TextIO
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
-from .core.markup import esc, template_env
-from .core.problems import Problem
-from .model.addresses import PageRecord
-from .model.survey import Survey
-from .site import Site
+from ..core.markup import esc, template_env
+from ..core.problems import Problem
+from ..model.addresses import PageRecord
+from ..model.survey import Survey
+from .rendering import Site
 
 GRID_MARK = "<!-- living-survey:grid -->"
 CONTESTED_MARK = "<!-- living-survey:contested -->"
