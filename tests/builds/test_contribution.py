@@ -20,7 +20,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from living_survey.checks import check_project
+from living_survey.checks.project_checks import check_project
 from living_survey.config import project_options
 from living_survey.model.addresses import entry_page_id
 

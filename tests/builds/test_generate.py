@@ -98,7 +98,7 @@ def test_an_output_folder_inside_docs_or_holding_the_project_is_refused(tmp_path
 
 
 def test_generated_sources_are_plain_pages_with_front_matter_and_a_config_without_the_plugin(tmp_path: Path) -> None:
-    from living_survey.checks import check_project
+    from living_survey.checks.project_checks import check_project
     from living_survey.config import project_options
     from living_survey.generate import source_path
     from living_survey.site.kinds import site_pages

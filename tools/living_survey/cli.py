@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .core.problems import Problem, SurveyError, printable
 
 if TYPE_CHECKING:
-    from .checks import Project
+    from .checks.project_checks import Project
 
 
 def _command_data(text: str) -> str:
@@ -64,7 +64,7 @@ def _report(problems: Sequence[Problem]) -> int:
 
 def validate(args: argparse.Namespace) -> int:
     """Run every check the build runs (the same code, the same messages); exit 1 on any problem."""
-    from .checks import check_project
+    from .checks.project_checks import check_project
 
     try:
         checked = check_project(_project(args))

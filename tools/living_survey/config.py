@@ -17,9 +17,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
-from .checks import Project
+from .checks.docs_guard import snippet_options
+from .checks.project_checks import Project
 from .core.problems import Problem, SurveyError
-from .docs_guard import snippet_options
 from .state import Options
 
 

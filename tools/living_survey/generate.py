@@ -39,7 +39,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.yaml import yaml_load
 
-from .checks import check_project
+from .checks.project_checks import check_project
 from .config import LivingSurveyConfig, project_options
 from .core.problems import SurveyError
 

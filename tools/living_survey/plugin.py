@@ -29,9 +29,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .checks.docs_guard import pin_base_paths
 from .config import LivingSurveyConfig, options_from, project_from
 from .core.problems import Problem, SurveyError
-from .docs_guard import pin_base_paths
 from .model.addresses import PageRecord
 from .site.exports import data_files
 from .site.feeds import feed_files

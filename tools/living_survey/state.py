@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import Project, check_project, project_secret
+from .checks.project_checks import Project, check_project, project_secret
 from .core.problems import SurveyError
 from .figure import ensure_figure_files
 from .model.addresses import Router, SitePages

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core.files import DOCS_PAGE_BYTES, read_text, walk
-from .core.problems import Problem, shown
+from ..core.files import DOCS_PAGE_BYTES, read_text, walk
+from ..core.problems import Problem, shown
 
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 """What MkDocs treats as a page (``mkdocs.utils.markdown_extensions``)."""

@@ -16,16 +16,16 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .core.files import exists, metadata_problems
-from .core.keyed import machine_secret
-from .core.problems import Problem, SurveyError
+from ..core.files import exists, metadata_problems
+from ..core.keyed import machine_secret
+from ..core.problems import Problem, SurveyError
+from ..model.bibliography import Library
+from ..model.markdown_citations import unknown_citation, unknown_citations
+from ..model.survey import Survey, entry_citation_problems, load_survey
+from ..site.cite_survey import SiteInfo, load_site_info
+from ..site.kinds import site_pages
+from ..site.permanence import permanence_problems
 from .docs_guard import DocsPage, SnippetOptions, docs_problems
-from .model.bibliography import Library
-from .model.markdown_citations import unknown_citation, unknown_citations
-from .model.survey import Survey, entry_citation_problems, load_survey
-from .site.cite_survey import SiteInfo, load_site_info
-from .site.kinds import site_pages
-from .site.permanence import permanence_problems
 
 
 @dataclass(frozen=True)
