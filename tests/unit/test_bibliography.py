@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from living_survey.model.bibliography import decode, parse_bibliography
-from living_survey.model.formatting import name_list, reference_html, reference_text
+from living_survey.model.bibliography import decode, name_list, parse_bibliography, reference_html, reference_text
 
 from ..conftest import ROOT
 

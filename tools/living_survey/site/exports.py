@@ -16,7 +16,7 @@ from .cite_survey import SiteInfo
 from ..model.addresses import Router, entry_page_id
 from ..model.bibliography import Reference
 from ..model.entries import Entry, entry_schema
-from ..model.formatting import creators_text
+from ..model.bibliography import creators_text
 from ..model.framework import Quadrant
 from ..model.survey import Survey
 from ..model.works import Work, placer_kind

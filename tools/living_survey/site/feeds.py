@@ -19,7 +19,7 @@ from .browse_data import recent_entries, row
 from .cite_survey import SiteInfo
 from ..model.addresses import RECENT, Router, entry_page_id, quadrant_page_id
 from ..model.entries import Entry
-from ..model.formatting import byline
+from ..model.bibliography import byline
 from ..model.survey import Survey
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -21,7 +21,7 @@ from ..model.addresses import BROWSE, CONTESTED_TITLE, LOCATOR, contested_page_i
 from ..model.answers import agreement, answer_rows, differences
 from ..model.bibliography import Reference
 from ..model.entries import Entry, Quote
-from ..model.formatting import byline, reference_html
+from ..model.bibliography import byline, reference_html
 from ..model.framework import Quadrant
 from ..model.markdown_citations import Citation, replace_citations, unknown_citation
 from ..model.survey import Survey

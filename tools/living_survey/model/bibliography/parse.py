@@ -1,8 +1,9 @@
-"""``references.bib`` → :class:`Library`: records, decoded names, author–year labels.
+"""``references.bib`` → :class:`~.records.Library`: records read, checked and labelled.
 
 Parsing is bibtexparser v2's; what is ours is reporting what it drops (failed blocks, duplicate
 keys, records that lost their ``@``), decoding names *after* splitting them so braced corporate
-authors stay whole, resolving ``crossref``, and the a/b disambiguation of labels.
+authors stay whole (:mod:`.decode`), resolving ``crossref``, and the a/b disambiguation of labels
+(the author part from :mod:`.format`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -22,376 +22,28 @@ from bibtexparser import middlewares
 from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.library import Library as BibLibrary
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, String
-from pylatexenc import latex2text, macrospec
-from pylatexenc.latex2text import LatexNodes2Text
 
-from ..core.problems import Problem, shown
+from ...core.problems import Problem, shown
+from .decode import WEB_ADDRESS, LatexError, decode, verbatim_url
+from .format import label_authors
+from .records import Library, Name, Reference
+
+MAX_FIELD = 10_000
+"""Characters in one field: the LaTeX decoder reads some 40,000 a second, so its time stays bounded."""
+
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
+
 # A record whose "@" was lost is parsed as a comment: "article{key," followed by a field.
 _LOST_RECORD = re.compile(r"^[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^\s,={}]+)\s*,\s*\w+\s*=", re.MULTILINE)
+
 _SPACE = re.compile(r"\s+")
-
-MAX_DEPTH = 32
-MAX_FIELD = 10_000
-"""Characters in one field: the LaTeX decoder reads some 40,000 a second, so its time stays bounded."""
-"""Braces nested deeper than this are refused: no real title needs more than a few levels."""
-
-
-_LOGOS = {"LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX"}
-"""Macros the decoder does not know and that name themselves."""
 
 
 def _line(block: Any) -> int:
     """The 1-based line where a bibtexparser block starts (bibtexparser counts from 0, or not at all)."""
     return (block.start_line or 0) + 1
-
-
-def _latex_context() -> macrospec.LatexContextDb:
-    db = latex2text.get_default_latex_context_db()
-    db.add_context_category("living-survey", prepend=True, macros=[latex2text.MacroTextSpec(n, simplify_repl=t) for n, t in _LOGOS.items()])
-    return db
-
-
-_CONTEXT = _latex_context()
-_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", keep_braced_groups=False)
-_MATH_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="text", keep_braced_groups=False)
-_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
-# What the pre-pass handles itself: links (verbatim addresses), math, comments, escapes.
-_SPECIAL = re.compile(r"\\(?:url|href)(?![A-Za-z])|\\[^A-Za-z]|\\[A-Za-z]+|\$|%|&")
-_MACRO = re.compile(r"\\([A-Za-z]+)")
-_BRACES = re.compile(r"\\[{}]|[{}]")
-_URL_ESCAPES = re.compile(r"\\([%#_&$~{}])")
-_PLACEHOLDERS = 0xE000  # Unicode private use: kept as is by the LaTeX decoder
-_PRIVATE = re.compile("[\ue000-\uf8ff]")
-_WEB = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
-
-
-class LatexError(ValueError):
-    """A field that cannot be read as LaTeX; the message says why, for a contributor."""
-
-
-def _check_depth(text: str) -> None:
-    depth = 0
-    for match in _BRACES.finditer(text):
-        brace = match.group(0)
-        if brace == "{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise LatexError(f"braces nested more than {MAX_DEPTH} deep")
-        elif brace == "}":
-            depth -= 1
-
-
-def _braced(text: str, pos: int) -> tuple[str, int]:
-    """The content of the ``{…}`` group at ``pos`` (after spaces) and the position after it."""
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    if pos >= len(text) or text[pos] != "{":
-        raise LatexError("expected a {…} argument")
-    depth = 0
-    for match in _BRACES.finditer(text, pos):
-        if match.group(0) == "{":
-            depth += 1
-        elif match.group(0) == "}":
-            depth -= 1
-            if depth == 0:
-                return text[pos + 1 : match.start()], match.end()
-    raise LatexError("a { is never closed")
-
-
-def verbatim_url(text: str) -> str:
-    """An address as written (``~`` stays ``~``): ``\\url{…}`` unwrapped, ``\\%``, ``\\_`` … unescaped."""
-    text = text.strip()
-    if text.startswith("\\url"):
-        inner, end = _braced(text, 4)
-        if not text[end:].strip():
-            text = inner
-    return _URL_ESCAPES.sub(r"\1", text).strip()
-
-
-class _Complaints(logging.Handler):
-    """pylatexenc logs what it could not convert (``\\frac`` without arguments …) and goes on."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def _latex(text: str, decoder: LatexNodes2Text = _DECODER) -> str:
-    # pylatexenc's failures on contributed text, raised (IndexError, KeyError …) or only logged,
-    # become our error, reported at the field's line
-    logger = logging.getLogger("pylatexenc")
-    complaints, propagate = _Complaints(), logger.propagate
-    logger.addHandler(complaints)
-    logger.propagate = False
-    try:
-        decoded = str(decoder.latex_to_text(text))
-    except Exception as exc:  # noqa: BLE001 (any failure of the third-party parser is reported)
-        raise LatexError(f"cannot be read as LaTeX ({type(exc).__name__}); check its backslashes and braces") from exc
-    finally:
-        logger.removeHandler(complaints)
-        logger.propagate = propagate
-    if complaints.messages:
-        reason = re.sub(r"^(?:WARNING: )?(?:Error in configuration: )?", "", complaints.messages[0])
-        raise LatexError(f"cannot be read as LaTeX: {reason}")
-    return decoded
-
-
-def _math(body: str) -> str:
-    """``$\\alpha$`` → ``α`` when the decoder can write all of it in text; else as written.
-
-    Unknown macros would vanish and ``x^2`` would lose only its dollars, so both stay as typed.
-    """
-    if "^" not in body and "_" not in body and all(_CONTEXT.get_macro_spec(name) is not None for name in _MACRO.findall(body)):
-        try:
-            return _latex(f"${body}$", _MATH_DECODER)
-        except LatexError:
-            pass  # shown as written, below
-    return f"${body}$"
-
-
-def decode(text: str) -> str:
-    """LaTeX → Unicode for display: accents, quotes, dashes, braces, ``\\url``, ``\\href`` and math.
-
-    A ``%`` is a percent sign (BibTeX values hold no comments); ``\\url{…}`` keeps its address as
-    written; ``\\href{url}{text}`` reads ``text (url)``; math is decoded where every macro in it is
-    known and otherwise kept as typed.
-
-    Raises:
-        LatexError: braces nested too deep or unbalanced, a link without its arguments, or text
-            the LaTeX decoder cannot read.
-    """
-    if "\\" not in text and "$" not in text:
-        # no macro and no math: what the LaTeX decoder would do, at a fraction of its cost
-        _check_depth(text)
-        text = text.replace("{", "").replace("}", "").replace("~", " ")
-    elif any(c in text for c in "\\{~$%&"):
-        _check_depth(text)
-        if _PRIVATE.search(text):
-            raise LatexError("contains a private-use character; remove it")
-        pieces: list[str] = []
-        out = []
-        pos = 0
-        for match in _SPECIAL.finditer(text):
-            if match.start() < pos:
-                continue  # inside an argument already consumed
-            token = match.group(0)
-            out.append(text[pos : match.start()])
-            pos = match.end()
-            if token in ("%", "&"):
-                out.append("\\" + token)  # text, not a comment or a table cell
-                continue
-            if token in ("\\url", "\\href"):
-                address, pos = _braced(text, pos)
-                shown = _URL_ESCAPES.sub(r"\1", address).strip()
-                if not _WEB.fullmatch(shown):
-                    raise LatexError(f"{token}{{{address[:80]}}}: a link must be a web address starting with https://")
-                if token == "\\href":
-                    label, pos = _braced(text, pos)
-                    label = _latex(label.replace("%", "\\%")).strip()
-                    shown = f"{label} ({shown})" if label and label != shown else shown
-            elif token == "$":
-                close = text.find("$", pos)
-                while close != -1 and text[close - 1] == "\\":
-                    close = text.find("$", close + 1)
-                if close == -1:
-                    out.append("\\$")  # a lone dollar sign is text
-                    continue
-                shown = _math(text[pos:close]) if close > pos else "$$"
-                pos = close + 1
-            elif token[1:] in _LOGOS:
-                shown = _LOGOS[token[1:]]  # by hand, so that the space after it stays
-            else:
-                out.append(token)
-                continue
-            out.append(chr(_PLACEHOLDERS + len(pieces)))
-            pieces.append(shown)
-        out.append(text[pos:])
-        if len(pieces) > 0x1000:
-            raise LatexError("too many links and formulas in one field")
-        text = _latex("".join(out))
-        for i, piece in enumerate(pieces):
-            text = text.replace(chr(_PLACEHOLDERS + i), piece)
-    for tex, char in _LIGATURES:
-        text = text.replace(tex, char)
-    return _SPACE.sub(" ", text).strip()
-
-
-@dataclass(frozen=True)
-class Name:
-    """A person's or organisation's name, split BibTeX's way and decoded."""
-
-    last: str
-    first: str = ""
-    von: str = ""
-    jr: str = ""
-
-    @property
-    def surname(self) -> str:
-        """The name as cited: ``van der Berg``, ``Röttger``, ``StanfordNLP``."""
-        return f"{self.von} {self.last}".strip()
-
-    @property
-    def initials(self) -> str:
-        """``Hannah Rose`` → ``H. R.``; ``Jean-Paul`` → ``J.-P.``."""
-        parts = []
-        for word in self.first.split():
-            pieces = [p for p in word.split("-") if p]
-            parts.append("-".join(p[0] + "." if not p.endswith(".") or len(p) > 2 else p for p in pieces))
-        return " ".join(parts)
-
-    def sorted_form(self) -> str:
-        """``Surname, F. M., Jr.`` as in an APA reference list."""
-        text = self.surname
-        if self.initials:
-            text += f", {self.initials}"
-        if self.jr:
-            text += f", {self.jr}"
-        return text
-
-    def full_form(self) -> str:
-        """``Surname, First Middle, Jr.``: the full name, family name first (for metadata)."""
-        return ", ".join(p for p in (self.surname, self.first, self.jr) if p)
-
-    @property
-    def is_others(self) -> bool:
-        """BibTeX's ``and others``."""
-        return self.last == "others" and not self.first
-
-
-@dataclass(frozen=True)
-class Creators:
-    """The people (or the body) responsible for a work, and in which role."""
-
-    people: tuple[Name, ...]
-    role: str
-    """``author``, ``editor``, ``organization``, or ``""`` when the record names nobody."""
-    body: str = ""
-    """The organisation or institution, when no person is named."""
-
-    @property
-    def full_names(self) -> list[str]:
-        """Each creator's full name (``Given Family``), or the body's name; ``and others`` left out."""
-        if self.people:
-            return [n.full_form() for n in self.people if not n.is_others]
-        return [self.body] if self.body else []
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One BibTeX record, with its display fields decoded."""
-
-    key: str
-    type: str
-    fields: dict[str, str] = field(hash=False)
-    """Decoded field values by lower-case name (names lists excluded)."""
-    authors: tuple[Name, ...] = ()
-    editors: tuple[Name, ...] = ()
-    raw: str = ""
-    """The record exactly as written in the file."""
-    line: int = 0
-    label: str = ""
-    """``Bai et al., 2022a``: the parenthetical author–year label, disambiguated."""
-
-    def get(self, name: str, default: str = "") -> str:
-        """A decoded field value."""
-        return self.fields.get(name, default)
-
-    @property
-    def year(self) -> str:
-        """The year with its a/b suffix, as used in the label."""
-        return self.label.rsplit(", ", 1)[-1] if ", " in self.label else self.get("year", "n.d.")
-
-    @property
-    def creators(self) -> Creators:
-        """Who made the work: its authors, else its editors, else its organisation or institution.
-
-        The one rule every output follows (label, byline, reference, exports, meta tags, scaffold).
-        """
-        if self.authors:
-            return Creators(self.authors, "author")
-        if self.editors:
-            return Creators(self.editors, "editor")
-        body = self.get("organization") or self.get("institution")
-        return Creators((), "organization" if body else "", body)
-
-    @property
-    def label_authors(self) -> str:
-        """The author part of the label: ``Surname``, ``A and B`` or ``A et al.``."""
-        return self.label.rsplit(", ", 1)[0]
-
-    @property
-    def narrative(self) -> str:
-        """The author-in-text form: ``Stiennon et al. (2020)``."""
-        return f"{self.label_authors} ({self.year})"
-
-    @property
-    def title(self) -> str:
-        """The decoded title."""
-        return self.get("title", self.key)
-
-    @property
-    def doi(self) -> str:
-        """The DOI, without a resolver prefix."""
-        return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.get("doi"), flags=re.I)
-
-    @property
-    def arxiv(self) -> str:
-        """The arXiv identifier, if the record gives one."""
-        if self.get("archiveprefix").lower() == "arxiv" or self.get("eprinttype").lower() == "arxiv":
-            return self.get("eprint")
-        match = re.search(r"arXiv:\s*(\d{4}\.\d{4,5}(v\d+)?)", self.get("journal") + " " + self.get("note"))
-        return match.group(1) if match else ""
-
-    @property
-    def link(self) -> str:
-        """The best web address for the work: DOI, else URL, else arXiv; only http(s)."""
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        url = self.get("url")
-        if url and _WEB.fullmatch(url):
-            return url
-        if self.arxiv:
-            return f"https://arxiv.org/abs/{self.arxiv}"
-        # howpublished = {\url{…}}: an address standing alone
-        published = self.get("howpublished")
-        return published if _WEB.fullmatch(published) else ""
-
-    @property
-    def venue(self) -> str:
-        """Where the work appeared."""
-        for name in ("journal", "booktitle", "howpublished", "publisher", "institution", "school"):
-            if self.get(name):
-                return self.get(name)
-        return f"arXiv:{self.arxiv}" if self.arxiv else ""
-
-
-@dataclass(frozen=True)
-class Library:
-    """Every record of the bibliography, by key, with the problems found reading it."""
-
-    path: str
-    references: dict[str, Reference]
-    problems: tuple[Problem, ...] = ()
-    labels_digest: str = ""
-    """A hash of every record's key, label and title: what a figure of the works shows."""
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.references
-
-    def __getitem__(self, key: str) -> Reference:
-        return self.references[key]
-
-    def __iter__(self) -> Iterator[Reference]:
-        return iter(self.references.values())
-
-    def __len__(self) -> int:
-        return len(self.references)
 
 
 def _names(value: object) -> tuple[Name, ...]:
@@ -407,18 +59,6 @@ def _names(value: object) -> tuple[Name, ...]:
         )
         for n in value
     )
-
-
-def label_authors(names: tuple[Name, ...]) -> str:
-    """``Surname``, ``A and B``, or ``A et al.`` (``and others`` counts as more)."""
-    real = [n for n in names if not n.is_others]
-    if not real:
-        return ""
-    if len(real) == 1 and len(names) == 1:
-        return real[0].surname
-    if len(real) == 2 and len(names) == 2:
-        return f"{real[0].surname} and {real[1].surname}"
-    return f"{real[0].surname} et al."
 
 
 def _normal_title(title: str) -> str:
@@ -588,15 +228,20 @@ def parse_bibliography(text: str, path: str) -> Library:
 
 _VERBATIM = frozenset({"url", "doi", "eprint"})
 """Fields that are addresses or identifiers: read as written, never as LaTeX."""
+
 _FIELD_NAMES = frozenset(
     "address annote archiveprefix author booktitle chapter crossref date doi edition editor eprint "
     "eprintclass eprinttype howpublished institution isbn issn journal journaltitle keywords language "
     "month note number organization pages primaryclass publisher school series title type url urldate "
     "volume year abstract biburl bibsource timestamp issue location shorttitle langid file".split()
 )
+
 _ASSIGNMENT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*([{\"0-9]?)")
+
 _YEAR = re.compile(r"[0-9]{4}")
+
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
+
 _ARXIV = re.compile(r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/[0-9]{7}(?:v[0-9]+)?")
 
 
@@ -658,7 +303,7 @@ def _record_problems(entry: Entry, values: dict[str, str], names: dict[str, tupl
         message = f"{shown(eprint)} is not an arXiv identifier; write e.g. eprint = {{2404.16019}} or {{cs/0112017}}"
         report("eprint", message, lines["eprint"])
     url = values.get("url", "")
-    if "url" in values and "url" not in swallowed and not _WEB.fullmatch(url):
+    if "url" in values and "url" not in swallowed and not WEB_ADDRESS.fullmatch(url):
         report("url", f"{shown(url)} is not a web address; write it in full, starting with https://", lines["url"])
     return problems
 

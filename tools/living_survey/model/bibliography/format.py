@@ -1,4 +1,5 @@
-"""Formatted references (APA-like), as escaped HTML or plain text, from one description.
+"""Formatted references (APA-like), as escaped HTML or plain text, from one description, and the
+author part of the author–year labels.
 
 Hand-written because the display needs per-part escaping and link control that a CSL engine
 would hide; the rules are few: authors, year, title, venue, locators, link.
@@ -10,8 +11,8 @@ import re
 
 from markupsafe import Markup
 
-from ..core.markup import esc
-from .bibliography import Name, Reference
+from ...core.markup import esc
+from .records import Name, Reference
 
 _MAX_AUTHORS = 20  # APA 7 lists up to 20 authors, then an ellipsis and the last one
 _STANDALONE = {"book", "misc", "techreport", "phdthesis", "mastersthesis", "manual", "online", "unpublished", "dataset", "software"}
@@ -158,3 +159,15 @@ def _linked(text: str) -> Markup:
 def reference_text(ref: Reference) -> str:
     """The formatted reference as plain text."""
     return "".join(text for _, text in reference_parts(ref))
+
+
+def label_authors(names: tuple[Name, ...]) -> str:
+    """``Surname``, ``A and B``, or ``A et al.`` (``and others`` counts as more)."""
+    real = [n for n in names if not n.is_others]
+    if not real:
+        return ""
+    if len(real) == 1 and len(names) == 1:
+        return real[0].surname
+    if len(real) == 2 and len(names) == 2:
+        return f"{real[0].surname} and {real[1].surname}"
+    return f"{real[0].surname} et al."
