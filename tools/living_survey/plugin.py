@@ -2,8 +2,8 @@
 
 Every hook delegates. ``on_config`` makes the immutable :class:`~.state.Build` (load, check,
 draw Figure 1 on a cache miss); ``on_files`` adds each generated page (one
-:class:`~.routes.PageRecord` each, from its kind's route) and makes the :class:`~.site.Site`
-(router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.kinds.view`),
+:class:`~.model.addresses.PageRecord` each, from its kind's route) and makes the :class:`~.site.rendering.Site`
+(router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.site.kinds.view`),
 which gives its front matter and Markdown (``on_page_markdown``), what joins after Markdown
 (``on_page_content``), its head and what joins after search indexing (``on_post_page``);
 ``on_post_build`` writes the downloads; ``on_serve`` watches the inputs. This module and
@@ -63,7 +63,7 @@ def _toc(items: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Any:
 
 
 class EntryPage(Page):
-    """A page of a kind rendered from the data (:attr:`.page_kind.PageKind.from_data`, entry pages):
+    """A page of a kind rendered from the data (:attr:`.site.page_kind.PageKind.from_data`, entry pages):
     its HTML never goes through Markdown.
 
     Skipping MkDocs' per-page Markdown converter is most of the cost of a page, which keeps the

@@ -1,7 +1,7 @@
 """State with one home: the :class:`Build` made once its inputs are checked, and the Site.
 
 The plugin makes a :class:`Build` in ``on_config`` (:func:`make_build`) and a
-:class:`~.site.Site` in ``on_files`` (:func:`make_site`); both are immutable and every field is
+:class:`~.site.rendering.Site` in ``on_files`` (:func:`make_site`); both are immutable and every field is
 set, so no hook needs to ask whether something has been loaded yet. Nothing here imports MkDocs:
 the options arrive as plain :class:`Options`, read from ``mkdocs.yml`` by :mod:`.config`.
 """
@@ -32,7 +32,7 @@ from .site.rendering import Site
 
 @dataclass(frozen=True)
 class Options:
-    """The plugin's options a build reads besides where the inputs are (those are in :class:`~.checks.Project`)."""
+    """The plugin's options a build reads besides where the inputs are (those are in :class:`~.checks.project_checks.Project`)."""
 
     inputs: tuple[str, str, str]
     """The framework file, entries folder and bibliography as configured (read again at each release's tag)."""
@@ -107,7 +107,7 @@ def make_site(build: Build, urls: Mapping[str, tuple[str, str]], *, head_script:
 
     Args:
         urls: each documentation page's source path → (URL, file in the site).
-        head_script: a script every page loads in its head (see :class:`~.fragments.Fragments`).
+        head_script: a script every page loads in its head (see :class:`~.site.page_blocks.Fragments`).
         warn: reports what is not the data's fault.
     """
     survey = build.survey

@@ -3,7 +3,7 @@
 MkDocs publishes every file of the docs folder and follows links to folders, and
 ``pymdownx.snippets`` pastes files into pages before Markdown reads them. Both would publish a
 file outside the project that a link in a pull request points at, so every docs file and every
-snippet goes through the guarded reader (:mod:`.files`) and is refused, with its location, unless
+snippet goes through the guarded reader (:mod:`..core.files`) and is refused, with its location, unless
 it is a regular file inside the project.
 
 Python-Markdown is not linear on every page: each ``[`` (and ``(`` after ``]``, and ``<``) without a

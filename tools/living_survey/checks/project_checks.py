@@ -53,7 +53,7 @@ class Project:
     repo_url: str = ""
     build_cache: Path | None = None
     """The folder where builds keep validated entries and the parsed bibliography (see
-    :mod:`.build_cache`); ``None`` (the ``validate`` command): every input is read afresh."""
+    :mod:`..model.inputs_cache`); ``None`` (the ``validate`` command): every input is read afresh."""
     snippets: SnippetOptions | None = None
     """``pymdownx.snippets`` as ``mkdocs.yml`` configures it; ``None``: not enabled."""
     cache_dir: Path | None = None
@@ -180,7 +180,7 @@ class Checked:
 def check_files(project: Project) -> tuple[list[DocsPage], list[Problem]]:
     """The files the build reads besides the survey's data: docs pages and snippets, issue forms, ``.zenodo.json``.
 
-    Each goes through the guarded reader (:mod:`.files`); docs pages are also checked against
+    Each goes through the guarded reader (:mod:`..core.files`); docs pages are also checked against
     Markdown's limits. Returns the docs pages that passed, and every problem.
     """
     pages, problems = docs_problems(project.docs_dir, project.root, project.display, project.snippets)

@@ -35,7 +35,7 @@ def svg_titles(svg: str, inputs: dict[str, Any]) -> str:
 
 
 def compact_svg(svg: bytes) -> str:
-    """The SVG on one line, links still tokens (see :func:`..routes.token`): prepared once per build."""
+    """The SVG on one line, links still tokens (see :func:`..model.addresses.token`): prepared once per build."""
     # one line: blank lines or indentation inside raw HTML would turn into Markdown code blocks
     return re.sub(r">\s+<", "><", svg.decode("utf-8")).replace("\n", " ")
 

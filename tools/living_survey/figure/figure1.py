@@ -2,7 +2,7 @@
 
 Imported only when the figure must be drawn (a cache miss). Labels are placed by
 :func:`.layout.place_texts`, the placer the map and the printables use. Links in the SVG are
-tokens naming page ids (:func:`..routes.token`), which the router resolves for each page that
+tokens naming page ids (:func:`..model.addresses.token`), which the router resolves for each page that
 shows the figure.
 """
 

@@ -75,7 +75,7 @@ def _f(value: float) -> str:
 
 
 def map_svg(inputs: dict[str, Any]) -> str:
-    """The interactive map's SVG (links are :func:`..routes.token` placeholders)."""
+    """The interactive map's SVG (links are :func:`..model.addresses.token` placeholders)."""
     measure = Measure()
     items = _order(inputs)
     colour = quadrant_colours(inputs)

@@ -12,7 +12,7 @@ never kept. Checks across files (BibTeX keys, two placements by one placer, the 
 ids) run on every build, cached inputs or not.
 
 Nothing here trusts the cache folder. Every record is keyed by an HMAC of its file's bytes (or the
-bibliography's text) with this machine's secret (:mod:`.keyed`), and every cache file carries an
+bibliography's text) with this machine's secret (:mod:`..core.keyed`), and every cache file carries an
 HMAC of its content: a cache written elsewhere, copied, committed to the repository or edited is no
 cache. Anything else wrong with it (missing, unreadable, too large, another version, a malformed
 record) makes it an empty cache, never an error. ``living-survey validate`` does not use it: it
@@ -150,7 +150,7 @@ def _checked(record: Any, names: tuple[str, ...], convert: dict[str, Callable[[A
 def _plain(value: Any) -> bool:
     """Whether ``value`` is one the YAML reader could have built: mappings with text keys, lists,
     text without control characters, booleans, integers, finite numbers and nulls, nested at most
-    :data:`~.yamlio.MAX_DEPTH` levels. Walked with a stack of its own, so no record can make it
+    :data:`~..core.yamlio.MAX_DEPTH` levels. Walked with a stack of its own, so no record can make it
     recurse, and checked before any check of an entry walks the value."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:

@@ -35,7 +35,7 @@ class Survey:
     entries: tuple[Entry, ...]
     library: Library
     warnings: tuple[Problem, ...] = ()
-    """Cross-reference problems (unknown keys), with their locations; :func:`.checks.check_project`
+    """Cross-reference problems (unknown keys), with their locations; :func:`..checks.project_checks.check_project`
     reports them with every other problem, as errors that stop the build."""
     _by_id: dict[str, Entry] = field(default_factory=dict, init=False, compare=False, repr=False)
     _by_key: dict[str, tuple[Entry, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -166,8 +166,8 @@ def load_survey(
         entries_dir: the folder of entry files.
         bib_file: the BibTeX file.
         build_cache: a folder keeping validated entries and the parsed bibliography between
-            builds (see :mod:`.build_cache`); ``None``: every input is read afresh.
-        secret: the key of the cache's records (:func:`.keyed.machine_secret`); by default this
+            builds (see :mod:`.inputs_cache`); ``None``: every input is read afresh.
+        secret: the key of the cache's records (:func:`..core.keyed.machine_secret`); by default this
             machine's, unless its place lies inside ``root``.
 
     Raises:

@@ -1,7 +1,7 @@
 """Frozen releases beside the living site: ``living-survey versions``, the store and the release check.
 
 ``build_versions`` builds the current tree as the living site at ``out/`` and places every release
-(the newest ``vX.Y.Z`` tag of each ``X.Y``, by the one tag rule of :mod:`.releases`) at
+(the newest ``vX.Y.Z`` tag of each ``X.Y``, by the one tag rule of :mod:`.history`) at
 ``out/v/X.Y/``, then writes ``out/v/versions.json`` in mike's format (``version``, ``title``,
 ``aliases``; the newest release carries ``latest``) plus each release's checksum and dependency set.
 A release is built once, from ``git archive`` of its tag with that tag's own plugin code, and kept
@@ -249,7 +249,7 @@ class StoredRelease:
     sha256: str
     dependencies: dict[str, str]
     snapshot: dict[str, object] | None = None
-    """The release's history snapshot, as its own code read its data (see :mod:`.releases`)."""
+    """The release's history snapshot, as its own code read its data (see :mod:`.history`)."""
     files: tuple[str, ...] | None = None
     """Every file of its tree, so the living site knows which of its pages the release has."""
 
@@ -551,7 +551,7 @@ def check_release_tag(tag: str, citation_file: Path) -> str | None:
 
 
 def check_release(root: Path, tag: str, citation_file: str = "CITATION.cff") -> str | None:
-    """Why ``tag`` cannot be released, or ``None``: by :func:`.releases.scan_tags`, the rule every
+    """Why ``tag`` cannot be released, or ``None``: by :func:`.history.scan_tags`, the rule every
     publishing step uses, when the repository has the tag (its commit's citation file is read from
     git, whatever is checked out); else by :func:`check_release_tag` against the file on disk."""
     tags = scan_tags(root, citation_file)

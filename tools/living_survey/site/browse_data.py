@@ -3,7 +3,7 @@ and the words a reader types to find an entry (its organisation, datasets, first
 
 :func:`browse_rows` is the one place a row is made: the table, its JSON for the script and the
 tests all read it. A row is one entry (one placement) today; grouping a work's placements into one row
-(:mod:`.works` already groups them) means changing this function alone.
+(:mod:`..model.works` already groups them) means changing this function alone.
 """
 
 from __future__ import annotations

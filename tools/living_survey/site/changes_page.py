@@ -1,4 +1,4 @@
-"""The "What changed" page and each entry's history line, from :class:`~.releases.History`."""
+"""The "What changed" page and each entry's history line, from :class:`~..releases.history.History`."""
 
 from __future__ import annotations
 

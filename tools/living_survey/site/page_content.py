@@ -29,13 +29,13 @@ from ..model.works import PUBLISHED, placer_kind, placer_label
 from ..releases.history import History
 
 Link = Callable[[str], str]
-"""Maps a page id (``entries/x``, from :mod:`.routes`) to its URL relative to the current page."""
+"""Maps a page id (``entries/x``, from :mod:`..model.addresses`) to its URL relative to the current page."""
 
 SHORT_QUOTE = 220
 
 
 anchor = key_anchor
-"""An HTML id for a BibTeX key (see :func:`~.routes.key_anchor`)."""
+"""An HTML id for a BibTeX key (see :func:`~..model.addresses.key_anchor`)."""
 
 
 @dataclass

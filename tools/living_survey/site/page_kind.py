@@ -4,7 +4,7 @@ A kind says everything about its pages, as Material's blog plugin does with a ``
 per view, but without MkDocs:
 
 - **route** (:meth:`PageKind.records`): which pages of the kind a survey has, each as a
-  :class:`~.routes.PageRecord` (permanent id, and so its source path, title, subject);
+  :class:`~..model.addresses.PageRecord` (permanent id, and so its source path, title, subject);
 - **template** (:attr:`PageKind.template`): the file in ``templates/`` that renders it;
 - **meta** (:meth:`PageKind.meta`): the page's front matter (title, search tags);
 - **markdown** (:meth:`PageKind.markdown`): its Markdown source, or for a kind rendered straight
@@ -14,7 +14,7 @@ per view, but without MkDocs:
 - **head** (:meth:`PageKind.head`): its ``<head>`` metadata (feeds, citation tags, JSON-LD);
 - **post** (:meth:`PageKind.post`): what joins the finished page, after search indexing.
 
-An instance is one page of the kind seen in one build's :class:`~.site.Site`. A page of ``docs/``
+An instance is one page of the kind seen in one build's :class:`~.rendering.Site`. A page of ``docs/``
 is a :class:`DocsPage` (the home page a :class:`HomePage`). The survey's own kinds are in
 :mod:`.kinds`; a new kind is one subclass passed to :func:`register`, plus its template.
 """

@@ -1,7 +1,7 @@
 """Permanent URLs: every published page id keeps resolving, as itself or through a redirect.
 
 The list of published ids is a plain text file in the repository (one page id per line, as
-:mod:`.routes` makes them, ``#`` comments). An id that disappears without a redirect, and a
+:mod:`..model.addresses` makes them, ``#`` comments). An id that disappears without a redirect, and a
 page that is not yet listed, are both reported with the line or the text to add.
 """
 
