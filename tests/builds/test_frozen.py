@@ -270,7 +270,7 @@ def test_the_living_citation_names_no_release_and_labels_its_date(tmp_path: Path
 def test_the_build_date_of_an_uncommitted_change_is_today(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from living_survey.site.cite_survey import build_date
+    from living_survey.pages.cite_survey import build_date
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = sample_repo(tmp_path / "repo")

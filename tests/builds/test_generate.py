@@ -101,7 +101,7 @@ def test_generated_sources_are_plain_pages_with_front_matter_and_a_config_withou
     from living_survey.checks.project_checks import check_project
     from living_survey.config import project_options
     from living_survey.generate import source_path
-    from living_survey.site.kinds import site_pages
+    from living_survey.pages.kinds import site_pages
 
     root = write_sample(tmp_path / "p")
     out = tmp_path / "generated"
@@ -281,7 +281,7 @@ def _broken_anchors(site: Path) -> set[tuple[str, str, str]]:
 
 
 def _permanent_ids() -> list[str]:
-    from living_survey.site.permanence import read_ids
+    from living_survey.pages.permanence import read_ids
 
     return [page_id for _, page_id in read_ids((ROOT / "permanent-ids.txt").read_text(encoding="utf-8"))]
 

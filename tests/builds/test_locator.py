@@ -23,7 +23,7 @@ from living_survey.figure import auto_positions, display_positions, figure_input
 from living_survey.figure.style import DODGE
 from living_survey.model.addresses import LOCATOR
 from living_survey.model.framework import load_framework
-from living_survey.site.kinds import site_pages
+from living_survey.pages.kinds import site_pages
 
 from ..conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 
@@ -295,7 +295,7 @@ def test_hostile_framework_text_stays_text(tmp_path: Path, build_site: Callable[
 
 
 def test_the_proposal_form_is_found_on_github_only(tmp_path: Path) -> None:
-    from living_survey.site.locator import proposal_form
+    from living_survey.pages.locator import proposal_form
 
     form = proposal_form(ROOT, "https://github.com/alignment-coordinates/alignment-coordinates")
     assert form == {
@@ -379,7 +379,7 @@ def test_the_page_does_not_grow_with_the_survey_and_the_works_file_lists_every_e
     tmp_path: Path, build_site: Callable[..., Path]
 ) -> None:
     """The page holds no work; ``data/locator.json`` holds each entry once, with a link on the site."""
-    from living_survey.site.locator import EXCERPT
+    from living_survey.pages.locator import EXCERPT
 
     from ..conftest import write_synthetic
 
@@ -412,7 +412,7 @@ def test_the_page_does_not_grow_with_the_survey_and_the_works_file_lists_every_e
 
 
 def test_an_excerpt_is_cut_between_words() -> None:
-    from living_survey.site.locator import EXCERPT, _plain
+    from living_survey.pages.locator import EXCERPT, _plain
 
     survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
     text = " ".join(f"word{i}" for i in range(EXCERPT))

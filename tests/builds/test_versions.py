@@ -16,6 +16,8 @@ import yaml
 
 from living_survey import load_survey
 from living_survey.cli import main
+from living_survey.pages.changes_page import changes_markdown, entry_history
+from living_survey.pages.cite_survey import SiteInfo, load_site_info, version_citation
 from living_survey.releases.frozen import check_release_tag, versions_json
 from living_survey.releases.history import (
     EntryHistory,
@@ -30,8 +32,6 @@ from living_survey.releases.history import (
     load_history,
     parse_tag,
 )
-from living_survey.site.changes_page import changes_markdown, entry_history
-from living_survey.site.cite_survey import SiteInfo, load_site_info, version_citation
 
 from ..conftest import HOSTILE, ROOT, Versioned, write_sample
 from .test_contributing import runs, tool, uses, workflow

@@ -171,7 +171,7 @@ def test_keys_differing_only_in_case_are_one_key() -> None:
 
 
 def test_anchors_differ_for_keys_that_differ() -> None:
-    from living_survey.site.page_content import anchor
+    from living_survey.pages.page_content import anchor
 
     keys = ["a:b", "a-b", "a/b", "a_b", "a.b", "a+b", "a_3a_b", "ab", "a__b"]
     anchors = [anchor(k) for k in keys]

@@ -242,7 +242,7 @@ def test_hedge_notes_follow_the_source(survey) -> None:
 
 
 def test_cards_lead_with_evidence_for_the_placement(survey) -> None:
-    from living_survey.site.page_content import card_quote
+    from living_survey.pages.page_content import card_quote
 
     for entry in survey.entries:
         cited = {a.quote for a in entry.answers if a.quote is not None}

@@ -18,7 +18,7 @@ PACKAGE = ROOT / "tools" / "living_survey"
 KNOWN: set[frozenset[str]] = set()
 """Import circles still allowed: none (the figure package became a one-way pipeline, issue #27)."""
 
-LAYERS: tuple[str, ...] = ("core", "model", "figure", "releases", "site", "checks", "")
+LAYERS: tuple[str, ...] = ("core", "model", "figure", "releases", "pages", "checks", "")
 """The engine's layers, first to last: each is a folder of the package, and a module imports only from
 its own layer or an earlier one. ``""`` is the adapters at the package's top (the MkDocs plugin, the
 command line, their options and state, ``generate``, ``scaffold``), listed in :data:`ADAPTERS`.

@@ -186,7 +186,7 @@ def new(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     from .model.addresses import entry_page_id
-    from .site.permanence import append_id
+    from .pages.permanence import append_id
 
     page_id = entry_page_id(free[0])
     ledger = project.permanent_ids
@@ -199,8 +199,8 @@ def new(args: argparse.Namespace) -> int:
 def ids(args: argparse.Namespace) -> int:
     """Print every page id, or with --write add the ones missing from the permanent list."""
     from .model.survey import load_survey
-    from .site.kinds import site_pages
-    from .site.permanence import append_id
+    from .pages.kinds import site_pages
+    from .pages.permanence import append_id
 
     try:
         project = _project(args)

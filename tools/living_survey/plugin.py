@@ -2,8 +2,8 @@
 
 Every hook delegates. ``on_config`` makes the immutable :class:`~.state.Build` (load, check,
 draw Figure 1 on a cache miss); ``on_files`` adds each generated page (one
-:class:`~.model.addresses.PageRecord` each, from its kind's route) and makes the :class:`~.site.rendering.Site`
-(router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.site.kinds.view`),
+:class:`~.model.addresses.PageRecord` each, from its kind's route) and makes the :class:`~.pages.rendering.Site`
+(router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.pages.kinds.view`),
 which gives its front matter and Markdown (``on_page_markdown``), what joins after Markdown
 (``on_page_content``), its head and what joins after search indexing (``on_post_page``);
 ``on_post_build`` writes the downloads; ``on_serve`` watches the inputs. This module and
@@ -33,13 +33,13 @@ from .checks.docs_guard import pin_base_paths
 from .config import LivingSurveyConfig, options_from, project_from
 from .core.problems import Problem, SurveyError
 from .model.addresses import PageRecord
-from .site.exports import data_files
-from .site.feeds import feed_files
-from .site.htmlspace import squeeze
-from .site.icons import ICONS_CSS, IconSheet
-from .site.kinds import view
-from .site.page_kind import FIGURE_MARK, KINDS, PageKind, page_title
-from .site.rendering import Site
+from .pages.exports import data_files
+from .pages.feeds import feed_files
+from .pages.htmlspace import squeeze
+from .pages.icons import ICONS_CSS, IconSheet
+from .pages.kinds import view
+from .pages.page_kind import FIGURE_MARK, KINDS, PageKind, page_title
+from .pages.rendering import Site
 from .state import Build, make_build, make_site
 
 log = get_plugin_logger(__name__)
@@ -63,7 +63,7 @@ def _toc(items: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Any:
 
 
 class EntryPage(Page):
-    """A page of a kind rendered from the data (:attr:`.site.page_kind.PageKind.from_data`, entry pages):
+    """A page of a kind rendered from the data (:attr:`.pages.page_kind.PageKind.from_data`, entry pages):
     its HTML never goes through Markdown.
 
     Skipping MkDocs' per-page Markdown converter is most of the cost of a page, which keeps the

@@ -1,7 +1,7 @@
 """State with one home: the :class:`Build` made once its inputs are checked, and the Site.
 
 The plugin makes a :class:`Build` in ``on_config`` (:func:`make_build`) and a
-:class:`~.site.rendering.Site` in ``on_files`` (:func:`make_site`); both are immutable and every field is
+:class:`~.pages.rendering.Site` in ``on_files`` (:func:`make_site`); both are immutable and every field is
 set, so no hook needs to ask whether something has been loaded yet. Nothing here imports MkDocs:
 the options arrive as plain :class:`Options`, read from ``mkdocs.yml`` by :mod:`.config`.
 """
@@ -19,15 +19,15 @@ from .figure import ensure_figure_files
 from .model.addresses import Router, SitePages
 from .model.entries import Entry
 from .model.survey import Survey
+from .pages.browse_content import BrowsePages
+from .pages.cite_survey import SiteInfo
+from .pages.kinds import site_pages
+from .pages.locator import proposal_form
+from .pages.page_blocks import Fragments
+from .pages.page_content import PageBuilder
+from .pages.rendering import Site
 from .releases.frozen import BuildContext, load_build
 from .releases.history import History
-from .site.browse_content import BrowsePages
-from .site.cite_survey import SiteInfo
-from .site.kinds import site_pages
-from .site.locator import proposal_form
-from .site.page_blocks import Fragments
-from .site.page_content import PageBuilder
-from .site.rendering import Site
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def make_site(build: Build, urls: Mapping[str, tuple[str, str]], *, head_script:
 
     Args:
         urls: each documentation page's source path → (URL, file in the site).
-        head_script: a script every page loads in its head (see :class:`~.site.page_blocks.Fragments`).
+        head_script: a script every page loads in its head (see :class:`~.pages.page_blocks.Fragments`).
         warn: reports what is not the data's fault.
     """
     survey = build.survey

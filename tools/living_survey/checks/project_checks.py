@@ -22,9 +22,9 @@ from ..core.problems import Problem, SurveyError
 from ..model.bibliography import Library
 from ..model.markdown_citations import unknown_citation, unknown_citations
 from ..model.survey import Survey, entry_citation_problems, load_survey
-from ..site.cite_survey import SiteInfo, load_site_info
-from ..site.kinds import site_pages
-from ..site.permanence import permanence_problems
+from ..pages.cite_survey import SiteInfo, load_site_info
+from ..pages.kinds import site_pages
+from ..pages.permanence import permanence_problems
 from .docs_guard import DocsPage, SnippetOptions, docs_problems
 
 

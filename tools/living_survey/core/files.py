@@ -162,7 +162,7 @@ def walk(folder: Path, root: Path, display: str) -> tuple[list[Path], list[Probl
 def metadata_problems(root: Path) -> list[Problem]:
     """The files GitHub and Zenodo read beside the build: the issue forms and ``.zenodo.json``.
 
-    The locator reads the issue forms (:func:`..site.locator.proposal_form`); ``validate`` must refuse
+    The locator reads the issue forms (:func:`..pages.locator.proposal_form`); ``validate`` must refuse
     the same links, pipes and devices the build would meet there.
     """
     problems: list[Problem] = []

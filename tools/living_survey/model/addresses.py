@@ -1,7 +1,7 @@
 """Every generated page's identity and address, in one place.
 
 A :class:`PageRecord` (kind, id, title, subject) is made once per generated page from the Survey
-by its page kind's route (:func:`living_survey.site.kinds.site_pages`); its id is also its permanent id
+by its page kind's route (:func:`living_survey.pages.kinds.site_pages`); its id is also its permanent id
 and, plus ``.md``, its virtual source path. The :class:`Router`, built from the URLs MkDocs assigned (so ``use_directory_urls`` is
 MkDocs' business, not ours), answers "the URL of page P seen from page Q", "its absolute URL"
 and "its file in the site". Nothing else in the engine formats a page path: the figure, the
@@ -94,7 +94,7 @@ class PageRecord:
     """One generated page: what it is, its permanent id and the title it shows."""
 
     kind: str
-    """The name of its page kind (``quadrant``, ``entry``, …): :data:`living_survey.site.page_kind.KINDS` renders it."""
+    """The name of its page kind (``quadrant``, ``entry``, …): :data:`living_survey.pages.page_kind.KINDS` renders it."""
     id: str
     """The permanent id, e.g. ``entries/stiennon-2020``; the source path is the id plus ``.md``."""
     title: str

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from .cite_survey import json_for_html
 from ..core.files import read_file
 from ..core.markup import template_env
 from ..core.yamlio import load_yaml
@@ -32,6 +31,7 @@ from ..model.addresses import entry_page_id, quadrant_page_id
 from ..model.framework import Axis
 from ..model.markdown_citations import Citation, replace_citations
 from ..model.survey import Survey
+from .cite_survey import json_for_html
 from .page_content import Link
 
 SCRIPT = "assets/locator.js"

@@ -1,7 +1,7 @@
 """The "Browse all works" and "Recently added" pages, rendered from autoescaped templates.
 
 Every address comes from the :class:`~living_survey.model.addresses.Router`; the rows come from
-:func:`~living_survey.site.browse_data.browse_rows`.
+:func:`~living_survey.pages.browse_data.browse_rows`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Any, TextIO
 
 from markupsafe import Markup
 
-from . import browse_data
-from .browse_data import PLACERS, browse_json, browse_rows, recent_entries, row, row_json
 from ..core.markup import template_env
-from .feeds import feed_specs
 from ..model.addresses import HOME, Router, entry_page_id, quadrant_page_id, root_from
 from ..model.survey import Survey
+from . import browse_data
+from .browse_data import PLACERS, browse_json, browse_rows, recent_entries, row, row_json
+from .feeds import feed_specs
 
 SCRIPT = "assets/living-survey-browse.js"
 """The browse page's script, shipped by the plugin (no CDN)."""

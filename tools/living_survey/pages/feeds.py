@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ..model.addresses import RECENT, Router, entry_page_id, quadrant_page_id
+from ..model.bibliography import byline
+from ..model.entries import Entry
+from ..model.survey import Survey
 from .browse_data import recent_entries, row
 from .cite_survey import SiteInfo
-from ..model.addresses import RECENT, Router, entry_page_id, quadrant_page_id
-from ..model.entries import Entry
-from ..model.bibliography import byline
-from ..model.survey import Survey
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from ..model.addresses import Router, SitePages
+from ..model.survey import Survey
+from ..releases.history import History
 from .browse_content import BrowsePages
 from .cite_survey import SiteInfo
 from .page_blocks import Fragments
-from ..model.addresses import Router, SitePages
-from ..model.survey import Survey
 from .page_content import PageBuilder
-from ..releases.history import History
 
 
 def asset_text(path: str) -> str:

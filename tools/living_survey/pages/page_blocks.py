@@ -11,16 +11,16 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .cite_survey import PageCitation, SiteInfo, dataset_jsonld, page_citation, scholar_meta, version_citation
 from ..core.markup import template_env
-from .exports import DOWNLOADS, quadrant_download
-from .feeds import ATOM_TYPE, JSON_FEED_TYPE, feed_specs
 from ..figure import MAP
 from ..figure import downloads as figure_downloads
 from ..model.addresses import HOME, PageRecord, Router, quadrant_page_id, release_path, root_from, up_from_release, versions_file
 from ..model.survey import Survey
 from ..releases.frozen import BuildContext
 from ..releases.history import History
+from .cite_survey import PageCitation, SiteInfo, dataset_jsonld, page_citation, scholar_meta, version_citation
+from .exports import DOWNLOADS, quadrant_download
+from .feeds import ATOM_TYPE, JSON_FEED_TYPE, feed_specs
 
 
 @dataclass(frozen=True)

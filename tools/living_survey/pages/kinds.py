@@ -13,14 +13,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .browse_data import search_tags
-from .browse_content import BROWSE_MARK, browse_files
-from .browse_content import SCRIPT as BROWSE_JS
-from .changes_page import changes_markdown
-from .htmlspace import squeeze
-from .locator import SCRIPT as LOCATOR_JS
-from .locator import WORKS as LOCATOR_WORKS
-from .locator import fill_data, locator_markdown, works_json
 from ..model.addresses import (
     BROWSE,
     CHANGES,
@@ -36,6 +28,14 @@ from ..model.addresses import (
     quadrant_page_id,
 )
 from ..model.survey import Survey
+from .browse_content import BROWSE_MARK, browse_files
+from .browse_content import SCRIPT as BROWSE_JS
+from .browse_data import search_tags
+from .changes_page import changes_markdown
+from .htmlspace import squeeze
+from .locator import SCRIPT as LOCATOR_JS
+from .locator import WORKS as LOCATOR_WORKS
+from .locator import fill_data, locator_markdown, works_json
 from .page_kind import (
     CITE_SLOT,
     FIGURE_MARK,

@@ -13,20 +13,19 @@ from urllib.parse import quote_plus
 
 from markupsafe import Markup
 
-from .changes_page import entry_history
 from ..core.markup import SafeMarkdown, esc, md_escape, template_env
 from ..core.problems import Problem
-from .minimap import minimap
 from ..model.addresses import BROWSE, CONTESTED_TITLE, LOCATOR, contested_page_id, entry_page_id, has_locator, key_anchor, quadrant_page_id
 from ..model.answers import agreement, answer_rows, differences
-from ..model.bibliography import Reference
+from ..model.bibliography import Reference, byline, reference_html
 from ..model.entries import Entry, Quote
-from ..model.bibliography import byline, reference_html
 from ..model.framework import Quadrant
 from ..model.markdown_citations import Citation, replace_citations, unknown_citation
 from ..model.survey import Survey
 from ..model.works import PUBLISHED, placer_kind, placer_label
 from ..releases.history import History
+from .changes_page import entry_history
+from .minimap import minimap
 
 Link = Callable[[str], str]
 """Maps a page id (``entries/x``, from :mod:`..model.addresses`) to its URL relative to the current page."""

@@ -12,14 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any, TextIO
 
-from .cite_survey import SiteInfo
 from ..model.addresses import Router, entry_page_id
-from ..model.bibliography import Reference
+from ..model.bibliography import Reference, creators_text
 from ..model.entries import Entry, entry_schema
-from ..model.bibliography import creators_text
 from ..model.framework import Quadrant
 from ..model.survey import Survey
 from ..model.works import Work, placer_kind
+from .cite_survey import SiteInfo
 
 CSV_COLUMNS = (
     "id",
