@@ -195,7 +195,7 @@ HOSTILE = " ".join(HOSTILE_TEXTS)
 
 def _bib_text(text: str) -> str:
     # BibTeX needs balanced braces and escaped specials; the decoded value is the hostile text
-    from living_survey.citing import bibtex_escape
+    from living_survey.pages.cite_survey import bibtex_escape
 
     return bibtex_escape(text)
 

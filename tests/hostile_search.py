@@ -42,7 +42,7 @@ signal shows; ``placed_by``: the label of the published work named by an entry's
 
 
 def _bib(text: str) -> str:
-    from living_survey.citing import bibtex_escape
+    from living_survey.pages.cite_survey import bibtex_escape
 
     return bibtex_escape(text)
 

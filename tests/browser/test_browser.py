@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from living_survey.bibliography import parse_bibliography
+from living_survey.model.bibliography import parse_bibliography
 
 from ..conftest import PWN, ROOT, SCREENSHOTS
 

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from living_survey.browse import browse_rows
-from living_survey.survey import load_survey
+from living_survey.model.survey import load_survey
+from living_survey.pages.browse_data import browse_rows
 
 from ..conftest import PWN, ROOT, _Quiet, write_sample
 from .test_browser import Watched, context, offline, shot, watched  # noqa: F401 (fixtures)
@@ -155,9 +155,9 @@ def test_a_large_survey_loads_its_rows_from_the_data_file(tmp_path: Path, browse
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import living_survey.browse
+    import living_survey.pages.browse_data
 
-    monkeypatch.setattr(living_survey.browse, "FULL_TABLE_LIMIT", 1)
+    monkeypatch.setattr(living_survey.pages.browse_data, "FULL_TABLE_LIMIT", 1)
     root = write_sample(tmp_path / "p")
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
     server = _Quiet(root / "site")

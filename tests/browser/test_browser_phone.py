@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from living_survey.routes import BROWSE, CHANGES, CONTESTED, LOCATOR, RECENT, REFERENCES, entry_page_id, quadrant_page_id
+from living_survey.model.addresses import BROWSE, CHANGES, CONTESTED, LOCATOR, RECENT, REFERENCES, entry_page_id, quadrant_page_id
 
 from ..conftest import ROOT, SECOND_KEY
 from .test_browser import Watched, offline_context, shot

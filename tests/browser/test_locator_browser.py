@@ -21,8 +21,8 @@ from mkdocs.config import load_config
 
 from living_survey import load_survey
 from living_survey.figure import auto_positions, figure_inputs
-from living_survey.framework import Framework, Quadrant
-from living_survey.locator import proposal_choices
+from living_survey.model.framework import Framework, Quadrant
+from living_survey.pages.locator import proposal_choices
 
 from ..builds.test_locator import write_other
 from ..conftest import ROOT, _Quiet, write_sample
@@ -164,7 +164,7 @@ def fill_and_validate(text: str, root: Path, key: str) -> subprocess.CompletedPr
     """Fill in the key and the quote (its text and page) of a copied entry, add it to the project,
     validate: the template's handle and rationale line are refused at their lines; once the
     contributor has replaced them too, validate again and return that result."""
-    from living_survey import placeholders
+    from living_survey.model import placeholders
 
     assert "key:   #" in text and 'text: ""' in text and 'page: ""' in text
     filled = text.replace("key:   #", f"key: {key}   #", 1).replace('text: ""', 'text: "a passage copied verbatim"', 1)

@@ -11,8 +11,8 @@ import pytest
 from markupsafe import Markup
 
 from living_survey import load_survey
-from living_survey.answers import agreement, differences, evidence_html, evidence_text, nominal_alpha
-from living_survey.problems import SurveyError
+from living_survey.core.problems import SurveyError
+from living_survey.model.answers import agreement, differences, evidence_html, evidence_text, nominal_alpha
 
 from ..conftest import SAMPLE_ENTRY, write_sample
 
@@ -165,7 +165,7 @@ def test_pages_show_answers_evidence_and_differences(tmp_path: Path, build_site:
 def test_a_placement_without_position_builds_at_its_answers_point(tmp_path: Path, build_site: Callable[..., Path]) -> None:
     import json
 
-    from living_survey.scoring import point
+    from living_survey.model.scoring import point
 
     root = _project(tmp_path)
     site = build_site(root)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from living_survey import load_survey
-from living_survey.works import PUBLISHED, placer_kind
+from living_survey.model.works import PUBLISHED, placer_kind
 
 from ..conftest import ROOT, write_sample
 

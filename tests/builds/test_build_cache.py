@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from living_survey import build_cache, entries, survey
-from living_survey.keyed import machine_secret, signed
+from living_survey.core.keyed import machine_secret, signed
+from living_survey.model import entries, survey
+from living_survey.model import inputs_cache as build_cache
 
 from ..conftest import living_survey
 
@@ -314,7 +315,7 @@ def test_a_cache_that_cannot_be_written_is_no_cache(sample: Path, build_site: Ca
 @pytest.fixture
 def fresh_secrets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """The secret module with nothing read yet, and a user cache folder of this test's own."""
-    from living_survey import keyed
+    from living_survey.core import keyed
 
     monkeypatch.setattr(keyed, "_KNOWN", {})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -360,7 +361,7 @@ def test_a_cache_made_with_another_secret_is_no_cache(
     sample: Path, build_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same project, the same bytes, built by another user (or machine): every file is read again."""
-    from living_survey import keyed
+    from living_survey.core import keyed
 
     build_site(sample)
     monkeypatch.setattr(keyed, "_KNOWN", {})

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from living_survey.checks import check_project
+from living_survey.checks.project_checks import check_project
 from living_survey.config import project_options
 
 from ..conftest import ROOT, living_survey, write_sample

@@ -20,9 +20,9 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from living_survey.checks import check_project
+from living_survey.checks.project_checks import check_project
 from living_survey.config import project_options
-from living_survey.routes import entry_page_id
+from living_survey.model.addresses import entry_page_id
 
 from ..conftest import copy_project, living_survey
 from ..unit.test_content import SOURCE_KEY, check_launch_content, check_quotes_are_verbatim

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from living_survey import load_survey
-from living_survey.citing import json_for_html
-from living_survey.routes import entry_page_id, quadrant_page_id
+from living_survey.model.addresses import entry_page_id, quadrant_page_id
+from living_survey.pages.cite_survey import json_for_html
 
 from ..conftest import MKDOCS_YML, ROOT, SAMPLE_ENTRY, living_survey, write_sample
 

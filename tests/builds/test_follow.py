@@ -14,9 +14,9 @@ import feedparser
 import jsonfeed
 import pytest
 
-from living_survey.browse import browse_rows, recent_entries, search_terms
-from living_survey.feeds import feed_specs
-from living_survey.survey import load_survey
+from living_survey.model.survey import load_survey
+from living_survey.pages.browse_data import browse_rows, recent_entries, search_terms
+from living_survey.pages.feeds import feed_specs
 
 from ..conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, build_project, write_sample
 
@@ -188,9 +188,9 @@ def test_the_browse_table_is_complete_without_javascript(dated_built: tuple[Path
 
 
 def test_above_the_limit_the_page_stays_small_and_points_to_the_data(dated_sample: Path, build_site, monkeypatch) -> None:
-    import living_survey.browse
+    import living_survey.pages.browse_data
 
-    monkeypatch.setattr(living_survey.browse, "FULL_TABLE_LIMIT", 1)
+    monkeypatch.setattr(living_survey.pages.browse_data, "FULL_TABLE_LIMIT", 1)
     site = build_site(dated_sample)
     html = (site / "browse" / "index.html").read_text(encoding="utf-8")
     assert "<tr data-quadrants=" not in html
@@ -256,7 +256,7 @@ def test_recent_entries_break_ties_by_id(dated_sample: Path) -> None:
 
 
 def test_the_streamed_browse_file_equals_the_whole_document(dated_built: tuple[Path, Path]) -> None:
-    from living_survey.browse import browse_json
+    from living_survey.pages.browse_data import browse_json
 
     dated_sample, site = dated_built
     survey = survey_of(dated_sample)

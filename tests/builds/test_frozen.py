@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from living_survey.cli import main
-from living_survey.releases import TAG_RULE, parse_tag, scan_tags, tag_problem
+from living_survey.releases.history import TAG_RULE, parse_tag, scan_tags, tag_problem
 
 from ..conftest import ROOT, SAMPLE_ENTRY, _git, set_field, write_sample
 
@@ -212,7 +212,7 @@ def test_a_cache_filled_by_other_code_gives_the_same_site(tightened: Tightened, 
 
 
 def test_an_unreleased_placement_is_in_no_release() -> None:
-    from living_survey.releases import History, Placement, Release, Snapshot, compare
+    from living_survey.releases.history import History, Placement, Release, Snapshot, compare
 
     r1 = Release((1, 0, 0), "v1.0.0", "c1", "2026-01-01")
     a = Placement("a", "ka", "A", "q1", "Q1", (0.5, 0.5), ("quote", "3", "why"))
@@ -225,7 +225,7 @@ def test_an_unreleased_placement_is_in_no_release() -> None:
 
 
 def test_a_corrected_text_is_a_change_and_a_first_format_snapshot_is_still_read() -> None:
-    from living_survey.releases import Placement, Snapshot, compare
+    from living_survey.releases.history import Placement, Snapshot, compare
 
     a = Placement("a", "ka", "A", "q1", "Q1", (0.5, 0.5), ("a quote", "3", "why"))
     fixed = Placement("a", "ka", "A", "q1", "Q1", (0.5, 0.5), ("a quote, corrected", "3", "why"))
@@ -270,7 +270,7 @@ def test_the_living_citation_names_no_release_and_labels_its_date(tmp_path: Path
 def test_the_build_date_of_an_uncommitted_change_is_today(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from living_survey.citing import build_date
+    from living_survey.pages.cite_survey import build_date
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = sample_repo(tmp_path / "repo")
@@ -388,7 +388,7 @@ def test_rebuilding_a_release_is_explicit_and_reports_what_changed(
 def test_assembling_ten_stored_releases_costs_less_than_one_living_build(tmp_path: Path) -> None:
     """Deploy time no longer grows with the number of releases: ten are placed from the store in
     less time than the living site takes to build (each would otherwise be a build of its own)."""
-    from living_survey.versions import build_versions
+    from living_survey.releases.frozen import build_versions
 
     root = sample_repo(tmp_path / "repo", version="0.1.0")
     _git(root, "tag", "v0.1.0")

@@ -98,10 +98,10 @@ def test_an_output_folder_inside_docs_or_holding_the_project_is_refused(tmp_path
 
 
 def test_generated_sources_are_plain_pages_with_front_matter_and_a_config_without_the_plugin(tmp_path: Path) -> None:
-    from living_survey.checks import check_project
+    from living_survey.checks.project_checks import check_project
     from living_survey.config import project_options
     from living_survey.generate import source_path
-    from living_survey.kinds import site_pages
+    from living_survey.pages.kinds import site_pages
 
     root = write_sample(tmp_path / "p")
     out = tmp_path / "generated"
@@ -281,7 +281,7 @@ def _broken_anchors(site: Path) -> set[tuple[str, str, str]]:
 
 
 def _permanent_ids() -> list[str]:
-    from living_survey.permanence import read_ids
+    from living_survey.pages.permanence import read_ids
 
     return [page_id for _, page_id in read_ids((ROOT / "permanent-ids.txt").read_text(encoding="utf-8"))]
 

@@ -29,11 +29,11 @@ from typing import Any
 import pytest
 from mkdocs.exceptions import Abort
 
-from living_survey import build_cache
-from living_survey.build_cache import EntryCache
-from living_survey.framework import load_framework
-from living_survey.survey import load_survey
-from living_survey.yamlio import load_yaml
+from living_survey.core.yamlio import load_yaml
+from living_survey.model import inputs_cache as build_cache
+from living_survey.model.framework import load_framework
+from living_survey.model.inputs_cache import EntryCache
+from living_survey.model.survey import load_survey
 
 from ..conftest import _git, copy_project, living_survey
 
@@ -89,7 +89,7 @@ def plant_public(root: Path, entry_changes: dict[str, dict[str, Any]], title: st
 
 def machine_secret() -> bytes:
     # imported when used, so that the public-salt cases also run against code that has no secret
-    from living_survey.keyed import machine_secret
+    from living_survey.core.keyed import machine_secret
 
     return machine_secret()
 

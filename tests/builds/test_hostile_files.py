@@ -16,8 +16,8 @@ import markdown
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from living_survey.docs_guard import MAX_BRACKET_WORK, MAX_NESTING, MAX_PARAGRAPH, bracket_work, page_problems, snippet_options
-from living_survey.files import DOCS_PAGE_BYTES
+from living_survey.checks.docs_guard import MAX_BRACKET_WORK, MAX_NESTING, MAX_PARAGRAPH, bracket_work, page_problems, snippet_options
+from living_survey.core.files import DOCS_PAGE_BYTES
 
 from ..conftest import ROOT, write_sample
 
@@ -376,7 +376,7 @@ def f(x: list[int]) -> dict[str, list[int]]:
 
 
 def test_ordinary_markdown_and_the_projects_own_docs_pass(tmp_path: Path, build_site) -> None:
-    from living_survey.checks import Project, check_files
+    from living_survey.checks.project_checks import Project, check_files
 
     assert page_problems(NORMAL * 20, "docs/n.md") == []
     root = write_sample(tmp_path / "p")

@@ -172,7 +172,7 @@ def test_quotes_csv_has_one_row_per_quote_that_round_trips(awkward_site: Path) -
 
 
 def test_the_entries_csv_quote_columns_split_back_into_the_quotes_as_written(awkward_site: Path) -> None:
-    from living_survey.exports import split_cell
+    from living_survey.pages.exports import split_cell
 
     row = next(r for r in read_csv(awkward_site / "data" / "entries.csv") if r["id"] == "alpha-2020")
     quotes = split_cell(row["quotes"])
@@ -186,7 +186,7 @@ def test_the_entries_csv_quote_columns_split_back_into_the_quotes_as_written(awk
 
 
 def test_entries_csv_has_organisation_datasets_and_added(awkward_site: Path) -> None:
-    from living_survey.exports import split_cell
+    from living_survey.pages.exports import split_cell
 
     row = next(r for r in read_csv(awkward_site / "data" / "entries.csv") if r["id"] == "alpha-2020")
     assert row["organisation"] == '\'=Acme | Labs, "Inc"'
@@ -199,7 +199,7 @@ def test_entries_csv_has_organisation_datasets_and_added(awkward_site: Path) -> 
 
 @pytest.mark.parametrize("items", [[], ["a"], ["a | b", "c"], ["x\\", "|", ""], ["\\|", "\\\\ | \\"], ["line\nbreak", '"quoted", comma']])
 def test_join_and_split_round_trip(items: list[str]) -> None:
-    from living_survey.exports import join_cell, split_cell
+    from living_survey.pages.exports import join_cell, split_cell
 
     joined = join_cell(items)
     assert split_cell(joined) == items
@@ -272,7 +272,7 @@ def test_one_account_spelt_three_ways_places_a_work_once(tmp_path: Path, build_s
 
 def test_one_account_in_two_quadrants_contests_nothing_and_is_shown_as_written(tmp_path: Path) -> None:
     from living_survey import load_survey
-    from living_survey.pages import PageBuilder
+    from living_survey.pages.page_content import PageBuilder
 
     root = write_one_voice(tmp_path / "p")
     (root / "entries" / "alpha-2020-octo-cat-2.yaml").unlink()
@@ -288,7 +288,7 @@ def test_one_account_in_two_quadrants_contests_nothing_and_is_shown_as_written(t
 
 def test_a_second_account_still_contests_and_every_spelling_is_shown(tmp_path: Path) -> None:
     from living_survey import load_survey
-    from living_survey.pages import PageBuilder
+    from living_survey.pages.page_content import PageBuilder
 
     root = write_one_voice(tmp_path / "p")
     (root / "entries" / "alpha-2020-octo-cat-2.yaml").unlink()

@@ -16,10 +16,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from living_survey.config import project_options
-from living_survey.kinds import site_pages, view
-from living_survey.page_kind import CITE_SLOT, FIGURE_MARK, KINDS, DocsPage, HomePage, PageKind, page_title
+from living_survey.model.survey import load_survey
+from living_survey.pages.kinds import site_pages, view
+from living_survey.pages.page_kind import CITE_SLOT, FIGURE_MARK, KINDS, DocsPage, HomePage, PageKind, page_title
 from living_survey.state import Options, make_build, make_site
-from living_survey.survey import load_survey
 
 from ..conftest import ROOT, SAMPLE_BIB, write_sample
 

@@ -19,12 +19,12 @@ import yaml
 from mkdocs.exceptions import Abort
 
 from living_survey import load_survey
+from living_survey.core.problems import SurveyError
 from living_survey.figure import auto_positions, display_positions, figure_inputs
 from living_survey.figure.style import DODGE
-from living_survey.framework import load_framework
-from living_survey.kinds import site_pages
-from living_survey.problems import SurveyError
-from living_survey.routes import LOCATOR
+from living_survey.model.addresses import LOCATOR
+from living_survey.model.framework import load_framework
+from living_survey.pages.kinds import site_pages
 
 from ..conftest import ROOT, SAMPLE_BIB, SAMPLE_ENTRY, write_sample
 
@@ -296,7 +296,7 @@ def test_hostile_framework_text_stays_text(tmp_path: Path, build_site: Callable[
 
 
 def test_the_proposal_form_is_found_on_github_only(tmp_path: Path) -> None:
-    from living_survey.locator import proposal_form
+    from living_survey.pages.locator import proposal_form
 
     form = proposal_form(ROOT, "https://github.com/alignment-coordinates/alignment-coordinates")
     assert form == {
@@ -329,7 +329,7 @@ def test_the_proposal_form_is_found_on_github_only(tmp_path: Path) -> None:
 
 
 def test_the_form_dropdowns_that_ask_the_framework_questions_are_prefilled(tmp_path: Path) -> None:
-    from living_survey.locator import proposal_choices
+    from living_survey.pages.locator import proposal_choices
 
     framework = load_framework(ROOT / "framework.yml", "framework.yml", ROOT)
     questions = {q.id: q for axis in framework.axes for q in axis.questions}
@@ -410,7 +410,7 @@ def test_the_page_does_not_grow_with_the_survey_and_the_works_file_lists_every_e
     tmp_path: Path, build_site: Callable[..., Path]
 ) -> None:
     """The page holds no work; ``data/locator.json`` holds each entry once, with a link on the site."""
-    from living_survey.locator import EXCERPT
+    from living_survey.pages.locator import EXCERPT
 
     from ..conftest import write_synthetic
 
@@ -443,7 +443,7 @@ def test_the_page_does_not_grow_with_the_survey_and_the_works_file_lists_every_e
 
 
 def test_an_excerpt_is_cut_between_words() -> None:
-    from living_survey.locator import EXCERPT, _plain
+    from living_survey.pages.locator import EXCERPT, _plain
 
     survey = load_survey(ROOT, ROOT / "framework.yml", ROOT / "entries", ROOT / "references.bib")
     text = " ".join(f"word{i}" for i in range(EXCERPT))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
-from living_survey import placeholders
+from living_survey.model import placeholders
 from living_survey.scaffold import scaffold
 
 from ..conftest import ROOT, living_survey, write_sample
@@ -105,8 +105,8 @@ def test_the_templates_take_their_placeholder_texts_from_one_place() -> None:
     assert "data.placeholders.handle" in script and "data.placeholders.rationale" in script
     template = (ROOT / "tools" / "living_survey" / "templates" / "locator.md").read_text(encoding="utf-8")
     assert "your-handle" not in template and "{{ placeholders.HANDLE }}" in template
-    from living_survey.bibliography import parse_bibliography
-    from living_survey.framework import load_framework
+    from living_survey.model.bibliography import parse_bibliography
+    from living_survey.model.framework import load_framework
 
     library = parse_bibliography("@misc{k, author = {A, B}, title = {T}, year = {2020}}", "r.bib")
     text = scaffold(library["k"], load_framework(ROOT / "framework.yml", "framework.yml"), "@h")

@@ -11,8 +11,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from mkdocs.utils import get_relative_url
 
-from living_survey.kinds import site_pages
-from living_survey.routes import Router, SitePages, relative_url, root_from, token
+from living_survey.model.addresses import Router, SitePages, relative_url, root_from, token
+from living_survey.pages.kinds import site_pages
 
 from ..conftest import SAMPLE_ENTRY, write_sample
 
@@ -70,7 +70,7 @@ def test_every_generated_link_reaches_a_file_with_either_url_style(tmp_path: Pat
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + f"use_directory_urls: {str(directory_urls).lower()}\n", encoding="utf-8")
     site = build_site(root)
-    from living_survey.survey import load_survey
+    from living_survey.model.survey import load_survey
 
     survey = load_survey(root, root / "framework.yml", root / "entries", root / "references.bib")
     pages = site_pages(survey)
@@ -173,9 +173,9 @@ def test_every_link_of_a_versioned_contested_site_reaches_a_file(tmp_path: Path,
 def test_a_crowded_quadrant_page_shows_its_first_works_and_links_the_browse_page_for_the_rest(
     tmp_path: Path, build_site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import living_survey.pages
+    import living_survey.pages.page_content
 
-    monkeypatch.setattr(living_survey.pages, "CARD_LIMIT", 1)
+    monkeypatch.setattr(living_survey.pages.page_content, "CARD_LIMIT", 1)
     entries = {
         name: SAMPLE_ENTRY.format(key=key, quadrant="broad-descriptive", position=pos, quote="a quoted phrase")
         for name, key, pos in (("alpha-2020", "alpha2020open", "[-0.5, -0.5]"), ("delta-2021", "delta2021named", "[-0.3, -0.6]"))

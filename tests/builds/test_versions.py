@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from living_survey import load_survey
-from living_survey.changes import changes_markdown, entry_history
-from living_survey.citing import SiteInfo, load_site_info, version_citation
 from living_survey.cli import main
-from living_survey.releases import (
+from living_survey.pages.changes_page import changes_markdown, entry_history
+from living_survey.pages.cite_survey import SiteInfo, load_site_info, version_citation
+from living_survey.releases.frozen import check_release_tag, versions_json
+from living_survey.releases.history import (
     EntryHistory,
     History,
     Move,
@@ -31,7 +32,6 @@ from living_survey.releases import (
     load_history,
     parse_tag,
 )
-from living_survey.versions import check_release_tag, versions_json
 
 from ..conftest import HOSTILE, ROOT, Versioned, write_sample
 from .test_contributing import runs, tool, uses, workflow
@@ -164,7 +164,7 @@ def test_every_page_carries_the_version_selector(versioned: Versioned) -> None:
 
 
 def test_release_history_is_cached_by_tag_commit(versioned: Versioned, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from living_survey import releases
+    from living_survey.releases import history as releases
 
     releases_ = list_releases(versioned.root)
     assert [r.tag for r in releases_] == ["v0.1.0", "v0.2.0"]
@@ -209,7 +209,7 @@ def test_a_failing_release_build_writes_nothing(versioned: Versioned, tmp_path: 
 
 
 def test_every_build_is_strict(tmp_path: Path) -> None:
-    from living_survey.versions import VersionsError, _mkdocs
+    from living_survey.releases.frozen import VersionsError, _mkdocs
 
     root = write_sample(tmp_path / "p")
     (root / "docs" / "extra.md").write_text("# Extra\n\nSee [@nobody1999].\n", encoding="utf-8")

@@ -269,7 +269,7 @@ def test_every_link_on_the_contested_site_pages_reaches_a_file(contested_site: P
 def test_a_work_placed_many_times_keeps_each_entry_page_short(tmp_path: Path, build_site) -> None:
     """Each entry page lists at most SHOWN other placements (the rest counted, with links to the
     quadrant pages that name every placer), so pages do not grow with the number of placements."""
-    from living_survey.works import SHOWN
+    from living_survey.model.works import SHOWN
 
     from ..conftest import SAMPLE_ENTRY
 

@@ -16,8 +16,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from living_survey.htmlspace import squeeze
-from living_survey.icons import ICONS_CSS
+from living_survey.pages.htmlspace import squeeze
+from living_survey.pages.icons import ICONS_CSS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.size
@@ -96,7 +96,7 @@ def test_squeezing_keeps_what_holds_its_white_space_and_every_word_apart() -> No
 
 
 def test_only_the_theme_icons_are_taken_into_the_sheet() -> None:
-    from living_survey.icons import IconSheet
+    from living_survey.pages.icons import IconSheet
 
     icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M3 6h18v2H3z"/></svg>'
     page = (

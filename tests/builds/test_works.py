@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from living_survey import load_survey
-from living_survey.entries import Entry
-from living_survey.works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
+from living_survey.model.entries import Entry
+from living_survey.model.works import CONTRIBUTOR, PUBLISHED, placer_kind, placer_label
 
 from ..conftest import SAMPLE_ENTRY, write_sample
 
@@ -106,7 +106,7 @@ def _brute_diameter(points: list[tuple[float, float]]) -> float:
 def test_diameter_is_the_largest_distance_between_two_placements() -> None:
     import random
 
-    from living_survey.works import diameter
+    from living_survey.model.works import diameter
 
     rng = random.Random(17)
     shapes = (
@@ -125,8 +125,8 @@ def test_a_work_placed_thousands_of_times_is_summarised_in_about_linear_time(tmp
     as 4,000 works with one placement each; comparing every pair took seconds."""
     import time
 
-    from living_survey.bibliography import parse_bibliography
-    from living_survey.works import Works
+    from living_survey.model.bibliography import parse_bibliography
+    from living_survey.model.works import Works
 
     from ..unit.test_entries import framework
 

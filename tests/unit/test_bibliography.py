@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from living_survey.bibliography import decode, parse_bibliography
-from living_survey.formatting import name_list, reference_html, reference_text
+from living_survey.model.bibliography import decode, name_list, parse_bibliography, reference_html, reference_text
 
 from ..conftest import ROOT
 
@@ -172,7 +171,7 @@ def test_keys_differing_only_in_case_are_one_key() -> None:
 
 
 def test_anchors_differ_for_keys_that_differ() -> None:
-    from living_survey.pages import anchor
+    from living_survey.pages.page_content import anchor
 
     keys = ["a:b", "a-b", "a/b", "a_b", "a.b", "a+b", "a_3a_b", "ab", "a__b"]
     anchors = [anchor(k) for k in keys]
@@ -192,7 +191,7 @@ def test_an_abbreviated_venue_ends_with_one_full_stop() -> None:
 
 BIB_TIMING = r"""
 import time
-from living_survey.bibliography import parse_bibliography
+from living_survey.model.bibliography import parse_bibliography
 
 N = 1 << 18
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from living_survey.citations import replace_citations
+from living_survey.model.markdown_citations import replace_citations
 
 
 def render(group, narrative):
@@ -43,7 +43,7 @@ def test_bracket_citation_before_punctuation() -> None:
 
 TIMING = r"""
 import sys, time
-from living_survey.citations import replace_citations
+from living_survey.model.markdown_citations import replace_citations
 
 N = 1 << 20
 

@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from living_survey import load_survey
-from living_survey.bibliography import parse_bibliography
-from living_survey.formatting import name_list
+from living_survey.model.bibliography import name_list, parse_bibliography
 
 from ..conftest import ROOT, source_text
 

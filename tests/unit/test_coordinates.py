@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from living_survey import load_survey
-from living_survey.scoring import point
+from living_survey.model.scoring import point
 
 from ..conftest import ROOT, SEED
 from .test_content import SOURCE_KEY, normalise
@@ -242,7 +242,7 @@ def test_hedge_notes_follow_the_source(survey) -> None:
 
 
 def test_cards_lead_with_evidence_for_the_placement(survey) -> None:
-    from living_survey.pages import card_quote
+    from living_survey.pages.page_content import card_quote
 
     for entry in survey.entries:
         cited = {a.quote for a in entry.answers if a.quote is not None}

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from living_survey import SurveyError, load_framework, load_survey
-from living_survey.entries import load_entries
-from living_survey.yamlio import load_yaml
+from living_survey.core.yamlio import load_yaml
+from living_survey.model.entries import load_entries
 
 from ..conftest import ROOT, SAMPLE_ENTRY, write_sample
 
@@ -178,8 +178,8 @@ def test_every_nested_field_keeps_its_own_line(tmp_path: Path) -> None:
 def test_added_may_be_today_but_not_tomorrow(tmp_path: Path) -> None:
     import datetime
 
-    from living_survey.entries import entry_schema, load_entry
-    from living_survey.schema import make_validator
+    from living_survey.core.schema import make_validator
+    from living_survey.model.entries import entry_schema, load_entry
 
     today = datetime.date(2024, 3, 1)
     validator = make_validator(entry_schema(framework()))

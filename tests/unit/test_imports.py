@@ -1,4 +1,5 @@
-"""No import circle inside the engine: each module of ``living_survey`` can be read after the ones it imports.
+"""No import circle inside the engine, and no import from a later layer: each module of
+``living_survey`` can be read after the ones it imports, folder by folder.
 
 The imports are read with ``ast``, not by importing: every ``import`` and ``from … import``
 counts, inside functions and ``if TYPE_CHECKING:`` blocks too, since a circle hidden in a function
@@ -16,6 +17,15 @@ PACKAGE = ROOT / "tools" / "living_survey"
 
 KNOWN: set[frozenset[str]] = set()
 """Import circles still allowed: none (the figure package became a one-way pipeline, issue #27)."""
+
+LAYERS: tuple[str, ...] = ("core", "model", "figure", "releases", "pages", "checks", "")
+"""The engine's layers, first to last: each is a folder of the package, and a module imports only from
+its own layer or an earlier one. ``""`` is the adapters at the package's top (the MkDocs plugin, the
+command line, their options and state, ``generate``, ``scaffold``), listed in :data:`ADAPTERS`.
+``docs/design.md`` ("Layers") says what each folder owns."""
+
+ADAPTERS = frozenset({"", "plugin", "cli", "config", "state", "generate", "scaffold"})
+"""The modules allowed at the package's top (``""`` is its ``__init__``): a new module belongs in a layer."""
 
 
 def _modules(package: Path) -> dict[str, Path]:
@@ -96,6 +106,66 @@ def cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
                 if len(component) > 1:
                     found.append(frozenset(component))
     return found
+
+
+def layer_of(module: str, layers: tuple[str, ...] = LAYERS, adapters: frozenset[str] = ADAPTERS) -> int | None:
+    """The index in ``layers`` of a module's layer (its first folder), or ``None`` outside every layer."""
+    parts = module.split(".")[1:]  # below the package
+    if parts and parts[0] and parts[0] in layers:
+        return layers.index(parts[0])
+    if len(parts) <= 1 and ".".join(parts) in adapters and "" in layers:
+        return layers.index("")
+    return None
+
+
+def layer_problems(graph: dict[str, set[str]], layers: tuple[str, ...] = LAYERS, adapters: frozenset[str] = ADAPTERS) -> list[str]:
+    """Every module outside the layers, and every import of a later layer, as ``a -> b`` lines."""
+    out = [f"{m}: outside every layer {layers}" for m in sorted(graph) if layer_of(m, layers, adapters) is None]
+    for module in sorted(graph):
+        here = layer_of(module, layers, adapters)
+        for target in sorted(graph[module]):
+            there = layer_of(target, layers, adapters)
+            if here is not None and there is not None and there > here:
+                out.append(f"{module} ({layers[here] or 'top'}) -> {target} (later layer {layers[there] or 'top'})")
+    return out
+
+
+def test_the_layer_check_finds_an_import_of_a_later_layer_and_a_module_outside_the_layers(tmp_path: Path) -> None:
+    package = tmp_path / "living_survey"
+    for folder in ("low", "high"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__init__.py").write_text("from .high.b import B\n", encoding="utf-8")
+    (package / "low" / "a.py").write_text("A = 1\n", encoding="utf-8")
+    (package / "high" / "b.py").write_text("from ..low.a import A\nB = A\n", encoding="utf-8")
+    (package / "top.py").write_text("from .high import b\n", encoding="utf-8")
+    layers, adapters = ("low", "high", ""), frozenset({"", "top"})
+    assert layer_problems(import_graph(package), layers, adapters) == []
+    # the low layer reaching up, even inside a function
+    (package / "low" / "a.py").write_text("A = 1\ndef f():\n    from ..high.b import B\n    return B\n", encoding="utf-8")
+    assert layer_problems(import_graph(package), layers, adapters) == [
+        "living_survey.low.a (low) -> living_survey.high.b (later layer high)"
+    ]
+    (package / "low" / "a.py").write_text("A = 1\n", encoding="utf-8")
+    # a layer importing the adapters at the top
+    (package / "high" / "b.py").write_text("from ..low.a import A\nfrom .. import top\nB = A\n", encoding="utf-8")
+    assert layer_problems(import_graph(package), layers, adapters) == ["living_survey.high.b (high) -> living_survey.top (later layer top)"]
+    (package / "high" / "b.py").write_text("from ..low.a import A\nB = A\n", encoding="utf-8")
+    # a module at the top that is not an adapter, and a folder that is not a layer
+    (package / "stray.py").write_text("X = 1\n", encoding="utf-8")
+    (package / "misc").mkdir()
+    (package / "misc" / "__init__.py").write_text("", encoding="utf-8")
+    assert layer_problems(import_graph(package), layers, adapters) == [
+        f"living_survey.misc: outside every layer {layers}",
+        f"living_survey.stray: outside every layer {layers}",
+    ]
+
+
+def test_every_module_sits_in_a_layer_and_imports_only_its_own_or_earlier_layers() -> None:
+    graph = import_graph(PACKAGE)
+    problems = layer_problems(graph)
+    assert not problems, "\n".join(problems)
+    assert {layer_of(m) for m in graph} == set(range(len(LAYERS))), "a layer without modules: drop it from LAYERS"
 
 
 def test_the_cycle_finder_finds_a_circle_and_only_a_circle(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from living_survey import SurveyError, load_framework, load_survey
-from living_survey.framework import Axis, Framework, Option, Question, Scoring
-from living_survey.scoring import axis_value, point, rounded
+from living_survey.model.framework import Axis, Framework, Option, Question, Scoring
+from living_survey.model.scoring import axis_value, point, rounded
 
 from ..conftest import ROOT, SAMPLE_ENTRY, write_sample
 
@@ -105,7 +105,7 @@ def test_python_and_script_agree_on_awkward_scores_and_precisions() -> None:
 
 
 def _pole() -> Any:
-    from living_survey.framework import Pole
+    from living_survey.model.framework import Pole
 
     return Pole("P", "a pole")
 

@@ -163,7 +163,7 @@ def test_site_link_takes_only_paths_relative_to_the_site_root(run: Runner) -> No
 
 
 def test_round_half_up_is_the_rule_python_uses(run: Runner) -> None:
-    from living_survey.scoring import rounded as python_rounded
+    from living_survey.model.scoring import rounded as python_rounded
 
     samples = [k / 1000 for k in range(-1000, 1001, 5)] + [0.125, -0.125, 0.005, -0.005, 2 / 3, -2 / 3, 1 / 3, -1 / 3, 0.0]
     cases = {f"{d}:{v!r}": f"m.locator.roundHalfUp({v!r}, {d})" for v in samples for d in (1, 2, 3)}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .bibliography import Library, Name, Reference, parse_bibliography
-from .entries import Entry, Quote, entry_schema
-from .framework import Framework, Quadrant, load_framework
-from .problems import Problem, SurveyError
-from .survey import Survey, load_survey
+from .core.problems import Problem, SurveyError
+from .model.bibliography import Library, Name, Reference, parse_bibliography
+from .model.entries import Entry, Quote, entry_schema
+from .model.framework import Framework, Quadrant, load_framework
+from .model.survey import Survey, load_survey
 
 __all__ = [
     "Entry",

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .problems import Problem, SurveyError, printable
+from .core.problems import Problem, SurveyError, printable
 
 if TYPE_CHECKING:
-    from .checks import Project
+    from .checks.project_checks import Project
 
 
 def _command_data(text: str) -> str:
@@ -64,7 +64,7 @@ def _report(problems: Sequence[Problem]) -> int:
 
 def validate(args: argparse.Namespace) -> int:
     """Run every check the build runs (the same code, the same messages); exit 1 on any problem."""
-    from .checks import check_project
+    from .checks.project_checks import check_project
 
     try:
         checked = check_project(_project(args))
@@ -86,7 +86,7 @@ def validate(args: argparse.Namespace) -> int:
 
 def _entries_with_key(folder: Path, key: str) -> list[tuple[str, str]]:
     """(file name, placed_by) of the entry files whose ``key`` is ``key`` (files that do not parse are skipped)."""
-    from .yamlio import load_yaml, read_file
+    from .core.yamlio import load_yaml, read_file
 
     found = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -101,17 +101,17 @@ def _entries_with_key(folder: Path, key: str) -> list[tuple[str, str]]:
 
 def new(args: argparse.Namespace) -> int:
     """Write a commented entry file for a work already in the bibliography."""
-    from .bibliography import parse_bibliography
-    from .framework import load_framework
+    from .model.bibliography import parse_bibliography
+    from .model.framework import load_framework
+    from .model.works import placer_id
     from .scaffold import as_handle, close_keys, placer_slug, scaffold, suggested_ids
-    from .works import placer_id
 
     try:
         project = _project(args)
         bib_name = project.display(project.bibliography)
         framework = load_framework(project.framework, project.display(project.framework), project.root)
-        from .survey import BIB_MAX_BYTES
-        from .yamlio import read_file
+        from .core.yamlio import read_file
+        from .model.survey import BIB_MAX_BYTES
 
         data, unread = read_file(project.bibliography, bib_name, project.root, max_bytes=BIB_MAX_BYTES)  # bounded, like validate
         if data is None:
@@ -155,7 +155,7 @@ def new(args: argparse.Namespace) -> int:
             return 1
         base = min((name.removesuffix(".yaml") for name, _ in existing), key=lambda n: (len(n), n))
     if args.id:
-        from .entries import id_problem
+        from .model.entries import id_problem
 
         if id_problem(args.id):
             print(f"--id {id_problem(args.id)}", file=sys.stderr)
@@ -185,8 +185,8 @@ def new(args: argparse.Namespace) -> int:
             f"with the derived id {free[0]!r}. Both will be shown, side by side.",
             file=sys.stderr,
         )
-    from .permanence import append_id
-    from .routes import entry_page_id
+    from .model.addresses import entry_page_id
+    from .pages.permanence import append_id
 
     page_id = entry_page_id(free[0])
     ledger = project.permanent_ids
@@ -198,9 +198,9 @@ def new(args: argparse.Namespace) -> int:
 
 def ids(args: argparse.Namespace) -> int:
     """Print every page id, or with --write add the ones missing from the permanent list."""
-    from .kinds import site_pages
-    from .permanence import append_id
-    from .survey import load_survey
+    from .model.survey import load_survey
+    from .pages.kinds import site_pages
+    from .pages.permanence import append_id
 
     try:
         project = _project(args)
@@ -232,7 +232,7 @@ def ids(args: argparse.Namespace) -> int:
 
 def versions(args: argparse.Namespace) -> int:
     """Build the living site and every release tag into one folder, as the publishing workflow does."""
-    from .versions import VersionsError, build_versions
+    from .releases.frozen import VersionsError, build_versions
 
     try:
         built = build_versions(
@@ -265,8 +265,8 @@ def snapshot(args: argparse.Namespace) -> int:
     """
     import json
 
-    from .releases import snapshot_of
-    from .survey import load_survey
+    from .model.survey import load_survey
+    from .releases.history import snapshot_of
 
     project = _project(args)
     try:
@@ -299,7 +299,7 @@ def generate(args: argparse.Namespace) -> int:
 
 def check_release(args: argparse.Namespace) -> int:
     """Exit 1 with a message naming both when the tag is not CITATION.cff's version."""
-    from .versions import check_release as check
+    from .releases.frozen import check_release as check
 
     problem = check(Path(args.root), args.tag, args.citation_file)
     if problem:

@@ -1,7 +1,7 @@
 """The plugin's options in ``mkdocs.yml``, and reading them as a build would.
 
 :class:`LivingSurveyConfig` is the option schema MkDocs validates. :func:`project_from` and
-:func:`options_from` turn MkDocs' configuration into the engine's plain :class:`~.checks.Project`
+:func:`options_from` turn MkDocs' configuration into the engine's plain :class:`~.checks.project_checks.Project`
 and :class:`~.state.Options`; :func:`project_options` loads a ``mkdocs.yml`` for the command line,
 which therefore needs MkDocs' configuration loading but never the plugin's hooks (:mod:`.plugin`).
 """
@@ -17,9 +17,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
-from .checks import Project
-from .docs_guard import snippet_options
-from .problems import Problem, SurveyError
+from .checks.docs_guard import snippet_options
+from .checks.project_checks import Project
+from .core.problems import Problem, SurveyError
 from .state import Options
 
 

@@ -39,9 +39,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.yaml import yaml_load
 
-from .checks import check_project
+from .checks.project_checks import check_project
 from .config import LivingSurveyConfig, project_options
-from .problems import SurveyError
+from .core.problems import SurveyError
 
 PLUGIN = "living-survey"
 HEAD_KEY = "living_survey_head"

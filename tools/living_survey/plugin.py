@@ -2,8 +2,8 @@
 
 Every hook delegates. ``on_config`` makes the immutable :class:`~.state.Build` (load, check,
 draw Figure 1 on a cache miss); ``on_files`` adds each generated page (one
-:class:`~.routes.PageRecord` each, from its kind's route) and makes the :class:`~.site.Site`
-(router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.kinds.view`),
+:class:`~.model.addresses.PageRecord` each, from its kind's route) and makes the :class:`~.pages.rendering.Site`
+(router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.pages.kinds.view`),
 which gives its front matter and Markdown (``on_page_markdown``), what joins after Markdown
 (``on_page_content``), its head and what joins after search indexing (``on_post_page``);
 ``on_post_build`` writes the downloads; ``on_serve`` watches the inputs. This module and
@@ -29,17 +29,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .checks.docs_guard import pin_base_paths
 from .config import LivingSurveyConfig, options_from, project_from
-from .docs_guard import pin_base_paths
-from .exports import data_files
-from .feeds import feed_files
-from .htmlspace import squeeze
-from .icons import ICONS_CSS, IconSheet
-from .kinds import view
-from .page_kind import FIGURE_MARK, KINDS, PageKind, page_title
-from .problems import Problem, SurveyError
-from .routes import PageRecord
-from .site import Site
+from .core.problems import Problem, SurveyError
+from .model.addresses import PageRecord
+from .pages.exports import data_files
+from .pages.feeds import feed_files
+from .pages.htmlspace import squeeze
+from .pages.icons import ICONS_CSS, IconSheet
+from .pages.kinds import view
+from .pages.page_kind import FIGURE_MARK, KINDS, PageKind, page_title
+from .pages.rendering import Site
 from .state import Build, make_build, make_site
 
 log = get_plugin_logger(__name__)
@@ -63,7 +63,7 @@ def _toc(items: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Any:
 
 
 class EntryPage(Page):
-    """A page of a kind rendered from the data (:attr:`.page_kind.PageKind.from_data`, entry pages):
+    """A page of a kind rendered from the data (:attr:`.pages.page_kind.PageKind.from_data`, entry pages):
     its HTML never goes through Markdown.
 
     Skipping MkDocs' per-page Markdown converter is most of the cost of a page, which keeps the

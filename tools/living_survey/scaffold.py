@@ -11,10 +11,10 @@ import json
 import re
 import unicodedata
 
-from .bibliography import Library, Reference
-from .entries import id_problem
-from .framework import Framework
-from .placeholders import TODO
+from .model.bibliography import Library, Reference
+from .model.entries import id_problem
+from .model.framework import Framework
+from .model.placeholders import TODO
 
 
 def _one_line(text: str) -> str:

@@ -1,7 +1,7 @@
 """State with one home: the :class:`Build` made once its inputs are checked, and the Site.
 
 The plugin makes a :class:`Build` in ``on_config`` (:func:`make_build`) and a
-:class:`~.site.Site` in ``on_files`` (:func:`make_site`); both are immutable and every field is
+:class:`~.pages.rendering.Site` in ``on_files`` (:func:`make_site`); both are immutable and every field is
 set, so no hook needs to ask whether something has been loaded yet. Nothing here imports MkDocs:
 the options arrive as plain :class:`Options`, read from ``mkdocs.yml`` by :mod:`.config`.
 """
@@ -13,26 +13,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .browse_pages import BrowsePages
-from .checks import Project, check_project, project_secret
-from .citing import SiteInfo
-from .entries import Entry
+from .checks.project_checks import Project, check_project, project_secret
+from .core.problems import SurveyError
 from .figure import ensure_figure_files
-from .fragments import Fragments
-from .kinds import site_pages
-from .locator import proposal_choices, proposal_form
-from .pages import PageBuilder
-from .problems import SurveyError
-from .releases import History
-from .routes import Router, SitePages
-from .site import Site
-from .survey import Survey
-from .versions import BuildContext, load_build
+from .model.addresses import Router, SitePages
+from .model.entries import Entry
+from .model.survey import Survey
+from .pages.browse_content import BrowsePages
+from .pages.cite_survey import SiteInfo
+from .pages.kinds import site_pages
+from .pages.locator import proposal_choices, proposal_form
+from .pages.page_blocks import Fragments
+from .pages.page_content import PageBuilder
+from .pages.rendering import Site
+from .releases.frozen import BuildContext, load_build
+from .releases.history import History
 
 
 @dataclass(frozen=True)
 class Options:
-    """The plugin's options a build reads besides where the inputs are (those are in :class:`~.checks.Project`)."""
+    """The plugin's options a build reads besides where the inputs are (those are in :class:`~.checks.project_checks.Project`)."""
 
     inputs: tuple[str, str, str]
     """The framework file, entries folder and bibliography as configured (read again at each release's tag)."""
@@ -110,7 +110,7 @@ def make_site(build: Build, urls: Mapping[str, tuple[str, str]], *, head_script:
 
     Args:
         urls: each documentation page's source path → (URL, file in the site).
-        head_script: a script every page loads in its head (see :class:`~.fragments.Fragments`).
+        head_script: a script every page loads in its head (see :class:`~.pages.page_blocks.Fragments`).
         warn: reports what is not the data's fault.
     """
     survey = build.survey

@@ -11,7 +11,7 @@
   var LS = typeof module === "object" && module && module.exports ? require("./living-survey-common.js") : window.LivingSurvey;
 
   // -- the scoring rule: pure, shared with the build --------------------------------------------------
-  // The rule is the framework's (data.scoring); tools/living_survey/scoring.py is its Python twin,
+  // The rule is the framework's (data.scoring); tools/living_survey/model/scoring.py is its Python twin,
   // written to do the same float operations in the same order, so both give the same bits. Under
   // Node (module.exports) the script only exports these functions, for the test that compares them.
 

@@ -14,8 +14,8 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from ..keyed import data_digest, file_digest, machine_secret, read_signed, same, signed
-from ..survey import Survey
+from ..core.keyed import data_digest, file_digest, machine_secret, read_signed, same, signed
+from ..model.survey import Survey
 from .fonts import font_families_key
 from .model import FIGURE_VERSION, all_names, figure_inputs
 
@@ -68,7 +68,7 @@ def cache_key(survey: Survey) -> str:
 
 
 MANIFEST = "manifest.json"
-"""The cache folder's list of files, each with its keyed digest, signed as a whole (:mod:`..keyed`)."""
+"""The cache folder's list of files, each with its keyed digest, signed as a whole (:mod:`..core.keyed`)."""
 
 
 def _file_label(key: str, name: str) -> str:
@@ -112,7 +112,7 @@ def ensure_figure_files(survey: Survey, cache_dir: Path, secret: bytes | None = 
     holds anything this machine did not write.
 
     Args:
-        secret: the key of the cache (:func:`..checks.project_secret`); by default this machine's.
+        secret: the key of the cache (:func:`..checks.project_checks.project_secret`); by default this machine's.
 
     Raises:
         SurveyError: a label holds characters no installed font can draw (located at its record).

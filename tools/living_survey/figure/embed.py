@@ -8,8 +8,8 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from ..routes import entry_page_id, quadrant_page_id, token
-from ..survey import Survey
+from ..model.addresses import entry_page_id, quadrant_page_id, token
+from ..model.survey import Survey
 from .model import LABEL_LIMIT, figure_inputs, numbering
 from .style import HOLLOW, INK
 
@@ -35,7 +35,7 @@ def svg_titles(svg: str, inputs: dict[str, Any]) -> str:
 
 
 def compact_svg(svg: bytes) -> str:
-    """The SVG on one line, links still tokens (see :func:`..routes.token`): prepared once per build."""
+    """The SVG on one line, links still tokens (see :func:`..model.addresses.token`): prepared once per build."""
     # one line: blank lines or indentation inside raw HTML would turn into Markdown code blocks
     return re.sub(r">\s+<", "><", svg.decode("utf-8")).replace("\n", " ")
 

@@ -2,7 +2,7 @@
 
 Imported only when the figure must be drawn (a cache miss). Labels are placed by
 :func:`.layout.place_texts`, the placer the map and the printables use. Links in the SVG are
-tokens naming page ids (:func:`..routes.token`), which the router resolves for each page that
+tokens naming page ids (:func:`..model.addresses.token`), which the router resolves for each page that
 shows the figure.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..routes import entry_page_id, key_anchor, quadrant_page_id, token
-from ..works import CONTRIBUTOR
+from ..model.addresses import entry_page_id, key_anchor, quadrant_page_id, token
+from ..model.works import CONTRIBUTOR
 from .embed import svg_titles
 from .layout import collisions, place_texts
 from .model import LABEL_LIMIT, display_positions, numbering

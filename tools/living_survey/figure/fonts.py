@@ -12,8 +12,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from ..problems import Problem, SurveyError
-from ..survey import Survey
+from ..core.problems import Problem, SurveyError
+from ..model.survey import Survey
 
 FAMILIES = (
     "DejaVu Sans",

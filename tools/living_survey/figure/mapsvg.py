@@ -21,8 +21,8 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from ..routes import entry_page_id, quadrant_page_id, token
-from ..works import CONTRIBUTOR
+from ..model.addresses import entry_page_id, quadrant_page_id, token
+from ..model.works import CONTRIBUTOR
 from .layout import ASCENT, DESCENT, MARKER, TITLE_SIZE, Measure, leader_segment, place_layer
 from .model import display_positions
 from .style import INK, LIMIT, quadrant_colours
@@ -75,7 +75,7 @@ def _f(value: float) -> str:
 
 
 def map_svg(inputs: dict[str, Any]) -> str:
-    """The interactive map's SVG (links are :func:`..routes.token` placeholders)."""
+    """The interactive map's SVG (links are :func:`..model.addresses.token` placeholders)."""
     measure = Measure()
     items = _order(inputs)
     colour = quadrant_colours(inputs)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..survey import Survey
-from ..works import SHOWN, placer_kind, placer_label
+from ..model.survey import Survey
+from ..model.works import SHOWN, placer_kind, placer_label
 from .style import APART, DODGE, PALETTE
 
 __all__ = ["PALETTE"]  # re-exported: the page's minimap colours its quadrants alike
