@@ -427,6 +427,15 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def search_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The survey of hostile search fields (tests/hostile_search.py), built strictly once per run:
+    the search index tests read it and the browser tests serve it."""
+    from .hostile_search import build_search_hostile
+
+    return made_once(tmp_path_factory, "search-hostile", lambda folder: build_search_hostile(folder / "p")) / "p" / "site"
+
+
+@pytest.fixture(scope="session")
 def served_hostile(hostile_site: Path):
     server = _Quiet(hostile_site)
     yield server.url
