@@ -69,10 +69,15 @@ versions: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/living-survey validate
 
+# pytest-xdist: one worker per core; loadscope keeps a test module (and its module-scoped builds) on
+# one worker. `make test TEST_WORKERS=0` runs the suite in this process, one test after another.
+TEST_WORKERS ?= auto
+TEST_FLAGS ?= -n $(TEST_WORKERS) --dist loadscope
+
 ## test: install the test dependencies and Zensical (into .venv-zensical/), and run the whole suite,
-## the Zensical builds of the generated sources included
+## the Zensical builds of the generated sources included, spread over the machine's cores
 test: $(TEST_STAMP) $(ZENSICAL)
-	PATH="$$PATH:$(CURDIR)/$(ZVENV)/bin" $(BIN)/python -m pytest
+	PATH="$$PATH:$(CURDIR)/$(ZVENV)/bin" $(BIN)/python -m pytest $(TEST_FLAGS)
 
 ## bench: build synthetic surveys of 20, 1,000 and 10,000 entries with the plugin, as plain
 ## MkDocs + Material pages, and with generate + Zensical, and load the home page in Chromium

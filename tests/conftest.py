@@ -173,10 +173,37 @@ def build_site(caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest)
     return run
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of the whole run: the session's own, or under pytest-xdist (``-n``) the
+    one its workers' folders sit in, so what is made there is made once for all of them."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make`` a folder once per run, whichever worker asks first; the others wait and share it.
+
+    A session fixture runs once in each pytest-xdist worker; a real build of the repository takes
+    tens of seconds, so the builds that tests only read are made once, under a file lock. A worker
+    that fails half-way leaves no ``.done`` mark, and the next one to ask starts again from nothing.
+    """
+    from filelock import FileLock
+
+    folder = run_folder(tmp_path_factory) / "made-once" / name
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder) + ".lock"):
+        if not (folder / ".done").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own site, built once per test session with the real, strict MkDocs build."""
-    return build_project(ROOT, site_dir=tmp_path_factory.mktemp("real") / "site")
+    """The repository's own site, built once per test run with the real, strict MkDocs build."""
+    return made_once(tmp_path_factory, "real", lambda folder: build_project(ROOT, site_dir=folder / "site")) / "site"
 
 
 # -- a survey whose every text field is hostile, yet valid: it must build and render as text --
@@ -396,9 +423,16 @@ def served(real_site: Path):
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile sample survey, built strictly."""
-    root = write_hostile(tmp_path_factory.mktemp("hostile") / "p")
-    build_project(root)
-    return root / "site"
+    return made_once(tmp_path_factory, "hostile", lambda folder: build_project(write_hostile(folder / "p"))) / "p" / "site"
+
+
+@pytest.fixture(scope="session")
+def search_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The survey of hostile search fields (tests/hostile_search.py), built strictly once per run:
+    the search index tests read it and the browser tests serve it."""
+    from .hostile_search import build_search_hostile
+
+    return made_once(tmp_path_factory, "search-hostile", lambda folder: build_search_hostile(folder / "p")) / "p" / "site"
 
 
 @pytest.fixture(scope="session")
@@ -509,14 +543,21 @@ def make_versioned_repo(root: Path) -> tuple[str, tuple[str, list[float]], tuple
 @pytest.fixture(scope="session")
 def versioned(tmp_path_factory: pytest.TempPathFactory) -> Versioned:
     """The project in a throwaway repository with two releases, built by the versions CLI."""
+    import json
+
     from living_survey.cli import main
 
-    root = tmp_path_factory.mktemp("versioned") / "repo"
-    root.mkdir()
-    moved, before, after = make_versioned_repo(root)
-    out = root.parent / "out"
-    assert main(["versions", "--root", str(root), "--out", str(out)]) == 0
-    return Versioned(root, out, moved, before, after)
+    def make(folder: Path) -> None:
+        root = folder / "repo"
+        root.mkdir()
+        moved, before, after = make_versioned_repo(root)
+        assert main(["versions", "--root", str(root), "--out", str(folder / "out")]) == 0
+        # what the other workers of a parallel run read back instead of building it again
+        (folder / "moved.json").write_text(json.dumps([moved, before, after]), encoding="utf-8")
+
+    folder = made_once(tmp_path_factory, "versioned", make)
+    moved, before, after = json.loads((folder / "moved.json").read_text(encoding="utf-8"))
+    return Versioned(folder / "repo", folder / "out", moved, (before[0], before[1]), (after[0], after[1]))
 
 
 @pytest.fixture(scope="session")
@@ -567,9 +608,7 @@ def write_contested(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def contested_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The contested copy of the repository's survey, built strictly."""
-    root = write_contested(tmp_path_factory.mktemp("contested") / "p")
-    build_project(root)
-    return root / "site"
+    return made_once(tmp_path_factory, "contested", lambda folder: build_project(write_contested(folder / "p"))) / "p" / "site"
 
 
 @pytest.fixture(scope="session")
@@ -628,9 +667,8 @@ def write_synthetic(root: Path, count: int, seed: int = 11) -> Path:
 @pytest.fixture(scope="session")
 def served_synthetic(tmp_path_factory: pytest.TempPathFactory):
     """A synthetic survey of 120 works, built strictly and served over HTTP."""
-    root = write_synthetic(tmp_path_factory.mktemp("synthetic") / "p", 120)
-    build_project(root)
-    server = _Quiet(root / "site")
+    site = made_once(tmp_path_factory, "synthetic", lambda folder: build_project(write_synthetic(folder / "p", 120))) / "p" / "site"
+    server = _Quiet(site)
     yield server.url
     server.close()
 
@@ -639,12 +677,19 @@ def served_synthetic(tmp_path_factory: pytest.TempPathFactory):
 def machine_cache_home(tmp_path_factory: pytest.TempPathFactory):
     """The user cache folder, where the caches' machine secret lives: the tests' own, never the
     real one (set before any other session fixture builds a site; subprocesses inherit it)."""
-    folder = tmp_path_factory.mktemp("xdg-cache")
+    # one folder for the whole run, shared by pytest-xdist's workers: the secret is created
+    # atomically (keyed.py: of two processes, one secret wins) and cache files are replaced
+    # atomically (build_cache.py), so workers drawing the same figure at once each write a whole file
+    run = run_folder(tmp_path_factory)
+    folder = run / "xdg-cache"
+    folder.mkdir(exist_ok=True)
     before = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(folder)
-    # the plugin cache every sample build shares (see build_project): valid all session, since
-    # the secret that signs it stays in this folder until the session ends
-    _shared_cache.append(tmp_path_factory.mktemp("plugin-cache"))
+    # the plugin cache every sample build shares (see build_project): valid all run, since
+    # the secret that signs it stays in this folder until the run ends
+    cache = run / "plugin-cache"
+    cache.mkdir(exist_ok=True)
+    _shared_cache.append(cache)
     yield folder
     _shared_cache.clear()
     if before is None:

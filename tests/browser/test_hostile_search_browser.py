@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ..conftest import _Quiet, write_sample
-from ..hostile_search import FIELDS, FLAG, build_search_hostile
+from ..hostile_search import FIELDS, FLAG
 from .test_browser import MAP, Watched, offline_context
 
 pytestmark = pytest.mark.browser
@@ -21,9 +22,9 @@ RESULTS = ".md-search-result"
 
 
 @pytest.fixture(scope="module")
-def served_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = build_search_hostile(tmp_path_factory.mktemp("search-hostile-browser") / "p")
-    server = _Quiet(site)
+def served_search(search_hostile_site: Path) -> Iterator[str]:
+    # the session's one build, which the search index tests read too
+    server = _Quiet(search_hostile_site)
     yield server.url
     server.close()
 

@@ -11,15 +11,16 @@ from typing import Any
 
 import pytest
 
-from ..hostile_search import FIELDS, build_search_hostile
+from ..hostile_search import FIELDS
 
 KEPT = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}
 """The only elements Material's own indexer keeps in a section's text, never with attributes."""
 
 
 @pytest.fixture(scope="module")
-def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_search_hostile(tmp_path_factory.mktemp("search-hostile") / "p")
+def search_site(search_hostile_site: Path) -> Path:
+    # the session's one build, which the browser tests serve too
+    return search_hostile_site
 
 
 class Elements(HTMLParser):

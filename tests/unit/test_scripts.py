@@ -437,20 +437,4 @@ def test_the_browse_filter(run: Runner) -> None:
     assert got["map ids"] == ["alpha", "beta", "gamma"]
 
 
-# -- the other path: the same cases in a browser page ---------------------------------------------
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(NODE is None, reason="Node is not installed: nothing to compare the browser page with")
-def test_a_browser_page_gives_what_node_gives(chromium_runner: Runner) -> None:
-    """The fallback without Node runs the same harness: it gives the same results."""
-    cases = {
-        "rounding": "[0.125, -0.125, 2 / 3].map((v) => m.locator.roundHalfUp(v, 2))",
-        "link": f"m.common.siteLink('entries/a/', '../', {js(PAGE_URL)}, {js(ORIGIN)})",
-        "answers": f"m.locator.answersFromQuery('?q1=2&q2=5', m.locator.questionsOf({js(FRAMEWORK_AXES)}))",
-        "filter": f"m.browse.filterRows(m.browse.prepare(m.browse.fromJson({js(BROWSE)}, '')), {js({**BLANK, 'q': 'feedback', 'sort': 'year'})}).map((r) => r.id)",
-    }
-    assert chromium_runner(cases) == _node(cases)
-
-
 # -- the pages load the shared helpers first ------------------------------------------------------
