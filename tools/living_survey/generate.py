@@ -25,11 +25,11 @@ import itertools
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import markdown
@@ -229,6 +229,8 @@ class _Headings:
     def __init__(self, extensions: list[Any], configs: dict[str, Any]) -> None:
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.escaped = frozenset(self.md.ESCAPED_CHARS)
+        self._proofs: dict[tuple[str, str, str, str], bool] = {}
+        """Each proof once: thousands of entry pages share the same few headings."""
 
     def _line(self, level: int, inner: str, heading_id: str) -> str:
         # the permalink the build added: the builder's own Markdown adds it again
@@ -238,6 +240,12 @@ class _Headings:
         return "#" * level + " " + text + " {#" + heading_id + "}"
 
     def _proved(self, line: str, element: str, heading_id: str, title: str) -> bool:
+        key = (line, element, heading_id, title)
+        if key not in self._proofs:
+            self._proofs[key] = self._prove(line, element, heading_id, title)
+        return self._proofs[key]
+
+    def _prove(self, line: str, element: str, heading_id: str, title: str) -> bool:
         html = self.md.reset().convert(line)
         tokens: list[dict[str, Any]] = getattr(self.md, "toc_tokens", [])
         # a heading the plugin wrote as HTML has no permalink; the builder's Markdown gives it one
@@ -271,11 +279,18 @@ class _Headings:
 def _front_matter(meta: dict[str, Any]) -> str:
     if not meta:
         return ""
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n\n"
+    # libyaml's emitter where PyYAML has it (the same YAML, several times faster: one per page)
+    text = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return "---\n" + text + "---\n\n"
 
 
-SNIPPETS = "pymdownx.snippets"
+_DUMPER: type[yaml.SafeDumper] | type[yaml.CSafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 ATTR_LIST = "attr_list"
+TOC = "toc"
+MARKDOWN = (TOC, ATTR_LIST)
+"""The Markdown extensions of the generated configuration (see _config_text)."""
 
 
 def _extension_name(item: Any) -> str:
@@ -342,6 +357,26 @@ def _redirects_moved(item: Any, moves: dict[str, str]) -> Any:
     return item
 
 
+def hidden_patterns(hidden: Iterable[str], pages: Iterable[str]) -> list[str]:
+    """``not_in_nav`` lines that hide exactly the ``hidden`` pages among ``pages``: a folder when every page in it is hidden.
+
+    One line per entry page would cost every builder a match of each page against each line
+    (MkDocs and Zensical read the lines as .gitignore patterns): quadratic in the survey's size.
+    """
+    hidden = set(hidden)
+    shown_in: set[str] = set()  # every folder holding a page that stays in the navigation
+    for page in pages:
+        if page not in hidden:
+            shown_in.update(parent.as_posix() for parent in PurePosixPath(page).parents)
+    lines = set()
+    for page in hidden:
+        # the outermost folder that holds no shown page, else the page itself
+        folders = [p.as_posix() for p in reversed(PurePosixPath(page).parents) if p.as_posix() != "."]
+        outer = next((folder for folder in folders if folder not in shown_in), None)
+        lines.add(f"/{outer}/" if outer is not None else f"/{page}")
+    return sorted(lines)
+
+
 def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], moves: dict[str, str]) -> str:
     """The project's own configuration, for plain sources: no living-survey plugin, its assets listed, pages where generate put them."""
     out = dict(raw)
@@ -355,11 +390,12 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], mo
     else:
         out["plugins"] = _plugin_entries(plugins)
     out["plugins"] = [_redirects_moved(item, moves) for item in out["plugins"]] if isinstance(out["plugins"], list) else out["plugins"]
-    # the pages are finished HTML: snippets were included by the build, and their marks must not be read again
+    # The pages are finished HTML, which every extension of the project has already made; what the
+    # builder's Markdown still reads is the headings generate writes back (see _Headings): toc, with
+    # the project's options (permalinks, slugs), and attr_list for their ids. Any other extension
+    # would only cost time on every page (snippets would even read their marks again).
     extensions = raw.get("markdown_extensions") or []
-    kept = [x for x in extensions if _extension_name(x) != SNIPPETS]
-    # the headings generate writes back as Markdown keep their ids with attr_list's `{#id}`
-    out["markdown_extensions"] = kept if ATTR_LIST in {_extension_name(x) for x in kept} else [*kept, ATTR_LIST]
+    out["markdown_extensions"] = [*[x for x in extensions if _extension_name(x) == TOC], ATTR_LIST]
     theme = raw.get("theme", {})
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     theme["custom_dir"] = OVERRIDES
@@ -377,7 +413,7 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], mo
         for line in str(raw.get("not_in_nav") or "").splitlines()
         if line.strip()
     ]
-    out["not_in_nav"] = "\n".join(lines + [f"/{moves.get(src, src)}" for src in hidden]) + "\n"
+    out["not_in_nav"] = "\n".join(lines + hidden_patterns([moves.get(src, src) for src in hidden], moves.values())) + "\n"
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1_000_000)
 
 
@@ -464,9 +500,8 @@ def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) 
             path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site / dest, path)
         moves = {src: source_path(src, config.use_directory_urls) for src in observer.pages}
-        # the builders read the sources with the project's extensions, snippets excepted (see _config_text)
-        extensions = [x for x in config.markdown_extensions if x != SNIPPETS]
-        headings = _Headings([*extensions, *([ATTR_LIST] if ATTR_LIST not in extensions else [])], config.mdx_configs)
+        # the builders read the sources with the generated configuration's extensions: the headings are proved with them
+        headings = _Headings(list(MARKDOWN), {name: config.mdx_configs[name] for name in MARKDOWN if name in config.mdx_configs})
         written = []
         for src, page in observer.pages.items():
             path = docs / moves[src]

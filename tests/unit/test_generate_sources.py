@@ -1,17 +1,19 @@
-"""generate writes the finished HTML's headings back as Markdown headings, so that builders make the contents.
+"""What generate writes besides the finished HTML: Markdown headings for the contents, and the not_in_nav lines.
 
-No build here: the heading writer with Python-Markdown and the extensions the project uses. The
-builds tests (tests/builds/test_generate.py) compare each builder's contents with the plugin build's.
+No build here: the heading writer with Python-Markdown and the extensions the project uses, and
+the lines with the .gitignore reading every builder gives them. The builds tests
+(tests/builds/test_generate.py) compare each builder's contents with the plugin build's.
 """
 
 from __future__ import annotations
 
 import markdown
 import pytest
+from mkdocs.config.config_options import PathSpec
 
-from living_survey.generate import _Headings
+from living_survey.generate import MARKDOWN, _Headings, hidden_patterns
 
-EXTENSIONS = ["toc", "attr_list", "md_in_html", "tables", "admonition"]
+EXTENSIONS = list(MARKDOWN)  # the generated configuration's extensions
 CONFIGS = {"toc": {"permalink": True}}
 HOSTILE = r"*x* <script>alert(1)</script> {#evil} [a](javascript:alert(1)) back\slash _u_ `c` <b>bold</b> # ! + - ."
 
@@ -87,3 +89,21 @@ def test_a_level_one_heading_left_as_html_keeps_every_heading_of_the_page_as_htm
     body = '<h1 id="t">Title</h1>\n<h2 id="a">A</h2>'
     assert headings.body(body, {"t": "Another title", "a": "A"}) == body
     assert headings.body(body, {"t": "Title", "a": "A"}) == "# Title {#t}\n\n## A {#a}"
+
+
+def test_not_in_nav_hides_exactly_the_hidden_pages_with_a_folder_where_every_page_in_it_is_hidden() -> None:
+    pages = ["index.md", "a/index.md", "a/b/index.md", "a/b/c/index.md", "entries/x/index.md", "entries/y/index.md", "top.md"]
+    for hidden in (
+        set(),
+        {"entries/x/index.md", "entries/y/index.md"},
+        {"a/b/index.md", "a/b/c/index.md", "top.md"},
+        {"entries/x/index.md"},
+        set(pages),
+    ):
+        lines = hidden_patterns(hidden, pages)
+        spec = PathSpec().run_validation("\n".join(lines))  # as MkDocs reads not_in_nav
+        assert {page for page in pages if spec.match_file(page)} == hidden, lines
+    assert hidden_patterns({"entries/x/index.md", "entries/y/index.md"}, pages) == ["/entries/"]
+    assert hidden_patterns({"entries/x/index.md"}, pages) == ["/entries/x/"]
+    many = [f"entries/e{n}/index.md" for n in range(5000)]
+    assert hidden_patterns(many, ["index.md", *many]) == ["/entries/"]
