@@ -507,7 +507,7 @@ def test_every_page_has_the_plugin_builds_table_of_contents(sites: dict[str, Pat
     found = {str(rel): _toc(site / rel) for rel in pages}
     assert sum(len(items) for items in expected.values()) > 2 * len(pages)
     assert {rel: items for rel, items in found.items() if items != expected[rel]} == {}
-    assert len(_toc(site / "design" / "index.html")) > 10
+    assert _toc(site / "design" / "index.html")  # the hand-written pages keep theirs too
 
 
 @pytest.mark.builders
