@@ -11,7 +11,8 @@ build through MkDocs' public plugin API, records what the plugin produced:
   downloads and feeds the plugin's own ``on_post_build`` writes.
 
 Each page is written as a Markdown file holding front matter and that finished HTML, which every
-Markdown builder passes through as it is. The head goes into front matter (``living_survey_head``)
+Markdown builder passes through as it is, but for its headings, written back as Markdown headings
+so that each builder makes the page's table of contents (see :class:`_Headings`). The head goes into front matter (``living_survey_head``)
 and is printed by a one-block theme override (``main.html``, block ``extrahead``) that MkDocs with
 Material and Zensical both read.
 
@@ -219,9 +220,10 @@ class _Headings:
     the plugin's build did; the HTML between them stays raw HTML blocks, passed through as they are.
     Heading text is the finished HTML's (contributed text in it is already escaped for HTML): each
     Markdown character in its text is backslash-escaped, its tags (``<code>``, links) stay inline
-    HTML, and its id is kept (``{#id}``, attr_list). Every heading is proved before it is used: the
-    project's own Markdown, with its extensions, must turn the line back into exactly the heading
-    the build made, with the same title in the table of contents. A heading that does not is left
+    HTML, and its id is kept (``{#id}``, attr_list). Every heading is proved before it is used:
+    Markdown with the generated configuration's extensions (toc with the project's options, and
+    attr_list) must turn the line back into exactly the heading the build made, less a permalink
+    the build did not give it, with the same title in the table of contents. A heading that does not is left
     as HTML (no entry in the table of contents, as before), and so is every heading of a page whose
     level-1 heading is left so (Material would take the first heading's children as the contents).
     """
