@@ -6,6 +6,8 @@ it twice, each build in its own process:
 - **plugin**: entries/*.yaml + references.bib + the `living-survey` plugin;
 - **plain**: the same pages written out by hand as Markdown (same page count, same text),
   built by MkDocs + Material with no plugin but search.
+- **plugin with ProperDocs**: the plugin's project again, built by ``properdocs build`` (ProperDocs
+  1.6, the maintained fork of MkDocs 1.x), reported as not measured when it is not installed;
 - **generate + Zensical**: ``living-survey generate`` (the survey as plain sources), then a
   strict ``zensical build`` of them, each in its own process; measured when Zensical is installed
   (``make zensical`` puts it in ``.venv-zensical/``), reported as not measured otherwise.
@@ -286,6 +288,26 @@ def _run_timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return wall, _cpu_of_last_child()
 
 
+def properdocs_command() -> str | None:
+    """ProperDocs beside this Python (the test extras install it), else from PATH; None when it is not installed."""
+    return shutil.which("properdocs", path=str(Path(sys.executable).parent)) or shutil.which("properdocs")
+
+
+def timed_properdocs(project: Path, properdocs: str) -> tuple[float, float]:
+    """(wall, CPU seconds) of the plugin's build of ``project`` by ProperDocs, into ``site-properdocs/``."""
+    site = project / "site-properdocs"
+    shutil.rmtree(site, ignore_errors=True)
+    return _run_timed([properdocs, "build", "--quiet", "-f", str(project / "mkdocs.yml"), "-d", str(site)], project)
+
+
+def properdocs_columns(runs: list[tuple[float, float]]) -> dict[str, float | None]:
+    """The ProperDocs figures of one size: the fastest run; None when ProperDocs was not there."""
+    if not runs:
+        return {"properdocs_s": None, "properdocs_cpu": None}
+    wall, cpu = min(runs)
+    return {"properdocs_s": wall, "properdocs_cpu": cpu}
+
+
 def timed_generate_zensical(project: Path, zensical: str) -> tuple[float, float, float, float]:
     """(generate wall, generate CPU, Zensical wall, Zensical CPU) for one survey, as ``make build-zensical`` does it.
 
@@ -416,12 +438,15 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
     # the plugin's inputs cache too (validated entries, parsed bibliography): one build fills it
     timed_build(plugin_dir)
     plugin, plain = [], []
-    zensical = zensical_command()
+    zensical, properdocs = zensical_command(), properdocs_command()
     generated: list[tuple[float, float, float, float]] = []
+    proper: list[tuple[float, float]] = []
     _cpu_of_last_child()
     for _ in range(repeats):
         plugin.append(timed_build(plugin_dir))
         plain.append(timed_build(plain_dir))
+        if properdocs is not None:
+            proper.append(timed_properdocs(plugin_dir, properdocs))
         if zensical is not None:
             generated.append(timed_generate_zensical(plugin_dir, zensical))
     site = plugin_dir / "site"
@@ -452,6 +477,8 @@ def measure(n: int, repeats: int, work_dir: Path) -> dict:
         "plain_cpu": min(c for _, c, _ in plain),
         # generate + Zensical: the fastest sum of the two steps, and its parts; None without Zensical
         **generate_columns(generated),
+        # the plugin's build by ProperDocs: the fastest run; None without ProperDocs
+        **properdocs_columns(proper),
         "plugin_mb": max(m for _, _, m in plugin),
         "plain_mb": max(m for _, _, m in plain),
         "entry_kb_mean": statistics.mean(pages) / 1024,
@@ -474,24 +501,42 @@ def generate_columns(runs: list[tuple[float, float, float, float]]) -> dict[str,
     return {"gen_s": gen, "zensical_s": built, "gen_zensical_s": gen + built, "gen_zensical_cpu": gen_cpu + built_cpu}
 
 
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def generate_report(rows: list[dict]) -> str:
-    """Three builders side by side: the plugin build, plain MkDocs + Material, generate + Zensical."""
+    """The builders side by side: the plugin build with MkDocs and with ProperDocs, generate + Zensical, plain MkDocs + Material.
+
+    Each time is the fastest run's wall time, with its ratio to plain MkDocs + Material on the same
+    pages; generate + Zensical is also given against the plugin build (the issue's target), and
+    every builder's CPU time (user + system) follows, which a busy machine inflates less.
+    """
     head = (
-        "| entries | plugin build (MkDocs) | plain MkDocs + Material | generate + Zensical (generate / Zensical) "
-        "| generate + Zensical / plugin | CPU time (plugin / generate + Zensical) |\n"
-        "|---:|---:|---:|---:|---:|---:|\n"
+        f"| entries | plugin build (MkDocs {_version('mkdocs')}) | plugin build (ProperDocs {_version('properdocs')}) "
+        "| generate + Zensical (generate / Zensical) | plain MkDocs + Material "
+        "| generate + Zensical / plugin | CPU time (plugin / ProperDocs / generate + Zensical / plain) |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     body = ""
     for r in rows:
-        if r.get("gen_zensical_s") is None:
-            zensical = ("not measured (no Zensical: `make zensical`)", "—", f"{r['plugin_cpu']:.2f} / —")
+        plain = r["plain_s"]
+        plugin = f"{r['plugin_s']:.2f} s ({r['plugin_s'] / plain:.2f}×)"
+        if r.get("properdocs_s") is None:
+            proper, proper_cpu = "not measured (no ProperDocs: `pip install -e '.[test]'`)", "—"
         else:
-            zensical = (
-                f"{r['gen_zensical_s']:.2f} s ({r['gen_s']:.2f} / {r['zensical_s']:.2f} s)",
-                f"{r['gen_zensical_s'] / r['plugin_s']:.2f}×",
-                f"{r['plugin_cpu']:.2f} / {r['gen_zensical_cpu']:.2f} s",
-            )
-        body += f"| {r['n']:,} | {r['plugin_s']:.2f} s | {r['plain_s']:.2f} s | {' | '.join(zensical)} |\n"
+            proper, proper_cpu = f"{r['properdocs_s']:.2f} s ({r['properdocs_s'] / plain:.2f}×)", f"{r['properdocs_cpu']:.2f}"
+        if r.get("gen_zensical_s") is None:
+            zensical, against, zensical_cpu = "not measured (no Zensical: `make zensical`)", "—", "—"
+        else:
+            zensical = f"{r['gen_zensical_s']:.2f} s ({r['gen_zensical_s'] / plain:.2f}×; {r['gen_s']:.2f} / {r['zensical_s']:.2f} s)"
+            against, zensical_cpu = f"{r['gen_zensical_s'] / r['plugin_s']:.2f}×", f"{r['gen_zensical_cpu']:.2f}"
+        plain_cpu = f"{r['plain_cpu']:.2f}" if r.get("plain_cpu") is not None else "—"
+        cpu = f"{r['plugin_cpu']:.2f} / {proper_cpu} / {zensical_cpu} / {plain_cpu} s"
+        body += f"| {r['n']:,} | {plugin} | {proper} | {zensical} | {plain:.2f} s (1.00×) | {against} | {cpu} |\n"
     return head + body
 
 
@@ -804,9 +849,10 @@ def main(argv: list[str] | None = None) -> int:
         "a cost the validate column bounds from above.\n\n"
         f"Machine: {machine()}.\n\n"
         f"{table}\n"
-        "### Three builders\n\n"
-        "The same survey built by the plugin, as plain Markdown by MkDocs + Material, and as "
-        "`living-survey generate` writes it, then built by Zensical (see docs/builders.md).\n\n"
+        "### Builders\n\n"
+        "The same survey built by the plugin with MkDocs and with ProperDocs, as "
+        "`living-survey generate` writes it, then built by Zensical (see docs/builders.md), and as "
+        "plain Markdown by MkDocs + Material; each time's ratio to plain MkDocs + Material is in brackets.\n\n"
         f"{generate_report(rows)}\n"
         "### Browse all works\n\n"
         f"{browse_report(rows)}\n"

@@ -113,11 +113,13 @@ def test_generated_sources_are_plain_pages_with_front_matter_and_a_config_withou
     survey = check_project(project_options(root / "mkdocs.yml")).survey
     assert survey is not None
     pages = site_pages(survey)
-    hidden = set(config["not_in_nav"].split())
+    # the lines as every builder reads them: .gitignore patterns (a folder hides every page in it)
+    hidden = load_config(str(out / "mkdocs.yml")).not_in_nav
+    assert len(config["not_in_nav"].split()) < len(list(pages))
     for record in pages:
         src = source_path(record.src, directory_urls=True)
         assert (out / "docs" / src).is_file(), src
-        assert (f"/{src}" in hidden) == (not record.in_nav)
+        assert hidden.match_file(src) == (not record.in_nav)
     assert source_path("entries/alpha-2020.md", directory_urls=True) == "entries/alpha-2020/index.md"
     assert source_path("index.md", directory_urls=True) == "index.md"
     assert source_path("entries/alpha-2020.md", directory_urls=False) == "entries/alpha-2020.md"
@@ -369,13 +371,26 @@ _THEME_ONLY = (
 )
 
 
-def _content(page: Path) -> str:
-    """A page's article, less the theme's own additions, with whitespace between tags ignored."""
+_PERMALINK = re.compile(r'<a class="headerlink" href="#([^"]*)" title="[^"]*">[^<]*</a>')
+
+
+def _content(page: Path, plugin: Path | None = None) -> str:
+    """A page's article, less the theme's own additions, with whitespace between tags ignored.
+
+    Given the plugin build's page, the permalinks of headings that have none there are left out: a
+    heading the plugin wrote as HTML gets one from the builder's Markdown when generate writes it
+    back as a Markdown heading (docs/builders.md).
+    """
     found = _ARTICLE.search(page.read_text(encoding="utf-8"))
     assert found, page
     html = found.group(1)
     for pattern in _THEME_ONLY:
         html = pattern.sub("", html)
+    if plugin is not None:
+        theirs = _ARTICLE.search(plugin.read_text(encoding="utf-8"))
+        assert theirs, plugin
+        kept = set(_PERMALINK.findall(theirs.group(1)))
+        html = _PERMALINK.sub(lambda link: link.group(0) if link.group(1) in kept else "", html)
     return re.sub(r">\s+<", "><", html).strip()
 
 
@@ -384,14 +399,125 @@ def _content(page: Path) -> str:
 def test_every_page_shows_the_plugin_builds_content(sites: dict[str, Path], builder: str) -> None:
     plugin, site = sites["plugin"], sites[builder]
     # a redirect's stub (a renamed entry's old address) has no article: test_every_permanent_id_answers follows it
-    pages = [
+    pages = _article_pages(plugin)
+    assert len(pages) > 20
+    differ = [str(rel) for rel in pages if not (site / rel).is_file() or _content(site / rel, plugin / rel) != _content(plugin / rel)]
+    assert differ == []
+
+
+class _Toc(HTMLParser):
+    """A page's table of contents as the theme shows it: (nesting, href, text) of each link in ``nav.md-nav--secondary``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.navs = 0
+        self.inside: int | None = None
+        self.done = False
+        self.lists = 0
+        self.link: list[object] | None = None
+        self.items: list[tuple[int, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "nav":
+            self.navs += 1
+            if self.inside is None and not self.done and "md-nav--secondary" in (found.get("class") or "").split():
+                self.inside = self.navs
+        if self.inside is None:
+            return
+        if tag == "ul":
+            self.lists += 1
+        elif tag == "a" and (found.get("href") or "").startswith("#"):
+            self.link = [self.lists, found["href"], ""]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            if self.inside == self.navs:
+                self.inside, self.done = None, True
+            self.navs -= 1
+        if self.inside is None:
+            return
+        if tag == "ul":
+            self.lists -= 1
+        elif tag == "a" and self.link is not None:
+            depth, href, text = self.link
+            self.items.append((int(str(depth)), str(href), " ".join(str(text).split())))
+            self.link = None
+
+    def handle_data(self, data: str) -> None:
+        if self.link is not None:
+            self.link[2] = str(self.link[2]) + data
+
+
+def _toc(page: Path) -> list[tuple[int, str, str]]:
+    parser = _Toc()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.items
+
+
+class _NestedHeadings(HTMLParser):
+    """Ids of the headings inside another element of an article (a heading that is not a top-level element)."""
+
+    VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        if self.depth > 0 and re.fullmatch(r"h[1-6]", tag):
+            self.ids.update(value for name, value in attrs if name == "id" and value)
+        self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.depth -= 1
+
+
+def _nested_heading_ids(page: Path) -> set[str]:
+    found = _ARTICLE.search(page.read_text(encoding="utf-8"))
+    assert found, page
+    parser = _NestedHeadings()
+    parser.feed(found.group(1))
+    return parser.ids
+
+
+def _article_pages(plugin: Path) -> list[Path]:
+    return [
         p.relative_to(plugin)
         for p in plugin.rglob("index.html")
         if not p.relative_to(plugin).as_posix().startswith("v/") and _ARTICLE.search(p.read_text(encoding="utf-8"))
     ]
-    assert len(pages) > 20
-    differ = [str(rel) for rel in pages if not (site / rel).is_file() or _content(site / rel) != _content(plugin / rel)]
-    assert differ == []
+
+
+@pytest.mark.builders
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_every_page_has_the_plugin_builds_table_of_contents(sites: dict[str, Path], builder: str) -> None:
+    # generate writes each top-level heading of the finished HTML back as a Markdown heading, so that the
+    # builder makes the contents; a heading inside another element (the cite box's) stays HTML: no entry
+    plugin, site = sites["plugin"], sites[builder]
+    pages = _article_pages(plugin)
+    expected = {}
+    for rel in pages:
+        nested = {f"#{i}" for i in _nested_heading_ids(plugin / rel)}
+        expected[str(rel)] = [item for item in _toc(plugin / rel) if item[1] not in nested]
+    found = {str(rel): _toc(site / rel) for rel in pages}
+    assert sum(len(items) for items in expected.values()) > 2 * len(pages)
+    assert {rel: items for rel, items in found.items() if items != expected[rel]} == {}
+    assert _toc(site / "design" / "index.html")  # the hand-written pages keep theirs too
+
+
+@pytest.mark.builders
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_search_indexes_the_plugin_builds_sections(sites: dict[str, Path], builder: str) -> None:
+    # each heading in the contents is a section of the search index, as in the plugin's build
+    expected = {str(i["location"]) for i in _search_items(sites["plugin"]) if "#" in str(i["location"])}
+    found = {str(i["location"]) for i in _search_items(sites[builder]) if "#" in str(i["location"])}
+    assert any(location.startswith("design/#") for location in expected)
+    assert sorted(expected - found) == []
 
 
 def _search_items(site: Path) -> list[dict[str, object]]:
@@ -433,7 +559,9 @@ def test_hostile_text_stays_text_in_every_builders_site(tmp_path: Path, hostile_
         assert not [link for link in parser.links if re.sub(r"[\x00-\x20]", "", link).lower().startswith("javascript:")], page
         assert not [body for body in parser.scripts if PWN in body and "ld+json" not in body and not body.lstrip().startswith("{")], page
     for rel in ("entries/hostile/index.html", "entries/hostile-links/index.html", "references/index.html"):
-        assert _content(site / rel) == _content(hostile_site / rel), rel
+        assert _content(site / rel, hostile_site / rel) == _content(hostile_site / rel), rel
+        nested = {f"#{i}" for i in _nested_heading_ids(hostile_site / rel)}
+        assert _toc(site / rel) == [item for item in _toc(hostile_site / rel) if item[1] not in nested], rel
     head = (site / "entries" / "hostile" / "index.html").read_text(encoding="utf-8").split("</head>", 1)[0]
     plugin_head = (hostile_site / "entries" / "hostile" / "index.html").read_text(encoding="utf-8").split("</head>", 1)[0]
     assert _CITATION_META.findall(head) == _CITATION_META.findall(plugin_head) != []

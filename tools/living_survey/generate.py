@@ -11,7 +11,8 @@ build through MkDocs' public plugin API, records what the plugin produced:
   downloads and feeds the plugin's own ``on_post_build`` writes.
 
 Each page is written as a Markdown file holding front matter and that finished HTML, which every
-Markdown builder passes through as it is. The head goes into front matter (``living_survey_head``)
+Markdown builder passes through as it is, but for its headings, written back as Markdown headings
+so that each builder makes the page's table of contents (see :class:`_Headings`). The head goes into front matter (``living_survey_head``)
 and is printed by a one-block theme override (``main.html``, block ``extrahead``) that MkDocs with
 Material and Zensical both read.
 
@@ -21,14 +22,18 @@ The output folder holds ``mkdocs.yml`` (the project's own, without the plugin), 
 
 from __future__ import annotations
 
+import itertools
+import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+import markdown
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -37,6 +42,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.yaml import yaml_load
 
 from .checks.project_checks import check_project
@@ -62,6 +68,8 @@ class _Captured:
     """The finished HTML body, after every hook."""
     head: str
     """What the plugins wrote into the page's ``<head>``."""
+    toc: dict[str, str]
+    """The page's table of contents as the build made it: each heading's id and title."""
 
 
 class _Observer(BasePlugin):
@@ -110,7 +118,8 @@ class _Observer(BasePlugin):
             raise PluginError(f"{page.file.src_uri}: the theme dropped the page's head or body; generate needs both")
         head = output[head_at + len(_HEAD_MARK) : head_end]
         body = output[start + len(_BODY_START) : end]
-        self.pages[page.file.src_uri] = _Captured(dict(page.meta), page.title, body, head)
+        toc = {link.id: link.title for link in _toc_links(page.toc)}
+        self.pages[page.file.src_uri] = _Captured(dict(page.meta), page.title, body, head, toc)
         return output.replace(_HEAD_MARK, "", 1).replace(_BODY_START, "", 1).replace(_BODY_END, "", 1)
 
 
@@ -134,13 +143,160 @@ def _observe(config: MkDocsConfig) -> _Observer:
     return observer
 
 
+def _toc_links(toc: TableOfContents) -> Iterator[AnchorLink]:
+    """Every link of a table of contents, its children's too (a stack: no recursion)."""
+    stack = list(reversed(list(toc)))
+    while stack:
+        link = stack.pop()
+        yield link
+        stack.extend(reversed(link.children))
+
+
+# -- headings: the finished HTML's headings written back as Markdown, so that each builder makes the
+# -- table of contents and the search sections from them, as the plugin build did
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+_SAFE_ID = re.compile(r"[\w.:-]+")
+_HEADERLINK = '<a class="headerlink"'
+
+
+def _without_permalink(html: str) -> str:
+    """HTML less the permalink (``toc``'s ``permalink`` option) that ends it, if it does."""
+    at = html.rfind(_HEADERLINK)
+    if at >= 0 and html.endswith("</a>") and "<" not in html[at + 1 : -4].split(">", 1)[-1]:
+        return html[:at]
+    return html
+
+
+class _TopLevelHeadings(HTMLParser):
+    """Where each heading that is a top-level element of a page's body starts and ends, with its attributes.
+
+    ``balanced`` is false when an element is left open or closed twice (then no heading is moved:
+    the body stays as it is).
+    """
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.html = html
+        self._lines = [0, *itertools.accumulate(len(line) for line in html.splitlines(keepends=True))]
+        self.depth = 0
+        self.balanced = True
+        self.found: list[tuple[int, int, str, list[tuple[str, str | None]]]] = []
+        """(start, end, tag, attributes) of each top-level heading."""
+        self._open: tuple[int, str, list[tuple[str, str | None]]] | None = None
+        self.feed(html)
+        self.close()
+        self.balanced = self.balanced and self.depth == 0
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        if self.depth == 0 and tag in _HEADINGS:
+            self._open = (self._offset(), tag, attrs)
+        self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth -= 1
+        if self.depth < 0:
+            self.balanced, self.depth = False, 0
+        if self.depth == 0 and self._open is not None:
+            start, opened, attrs = self._open
+            self._open = None
+            if tag == opened:
+                self.found.append((start, self.html.index(">", self._offset()) + 1, tag, attrs))
+
+
+class _Headings:
+    """Writes a page's top-level headings that are in its table of contents as Markdown headings.
+
+    The builder's Markdown then makes the table of contents and the search sections from them, as
+    the plugin's build did; the HTML between them stays raw HTML blocks, passed through as they are.
+    Heading text is the finished HTML's (contributed text in it is already escaped for HTML): each
+    Markdown character in its text is backslash-escaped, its tags (``<code>``, links) stay inline
+    HTML, and its id is kept (``{#id}``, attr_list). Every heading is proved before it is used:
+    Markdown with the generated configuration's extensions (toc with the project's options, and
+    attr_list) must turn the line back into exactly the heading the build made, less a permalink
+    the build did not give it, with the same title in the table of contents. A heading that does not is left
+    as HTML (no entry in the table of contents, as before), and so is every heading of a page whose
+    level-1 heading is left so (Material would take the first heading's children as the contents).
+    """
+
+    def __init__(self, extensions: list[Any], configs: dict[str, Any]) -> None:
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.escaped = frozenset(self.md.ESCAPED_CHARS)
+        self._proofs: dict[tuple[str, str, str, str], bool] = {}
+        """Each proof once: thousands of entry pages share the same few headings."""
+
+    def _line(self, level: int, inner: str, heading_id: str) -> str:
+        # the permalink the build added: the builder's own Markdown adds it again
+        inner = _without_permalink(inner)
+        parts = re.split(r"(<[^<>]*>)", inner)
+        text = "".join(part if n % 2 else "".join("\\" + c if c in self.escaped else c for c in part) for n, part in enumerate(parts))
+        return "#" * level + " " + text + " {#" + heading_id + "}"
+
+    def _proved(self, line: str, element: str, heading_id: str, title: str) -> bool:
+        key = (line, element, heading_id, title)
+        if key not in self._proofs:
+            self._proofs[key] = self._prove(line, element, heading_id, title)
+        return self._proofs[key]
+
+    def _prove(self, line: str, element: str, heading_id: str, title: str) -> bool:
+        html = self.md.reset().convert(line)
+        tokens: list[dict[str, Any]] = getattr(self.md, "toc_tokens", [])
+        # a heading the plugin wrote as HTML has no permalink; the builder's Markdown gives it one
+        same = html == element or (_without_permalink(element) == element and _without_permalink(html[:-5]) + html[-5:] == element)
+        return same and len(tokens) == 1 and tokens[0].get("id") == heading_id and tokens[0].get("name") == title
+
+    def body(self, html: str, toc: dict[str, str]) -> str:
+        """The page's body: raw HTML blocks, and a Markdown heading for each heading it could prove."""
+        found = _TopLevelHeadings(html) if toc else None
+        if found is None or not found.balanced:
+            return html.strip()
+        lines: list[tuple[int, int, str]] = []
+        for start, end, tag, attrs in found.found:
+            heading_id = attrs[0][1] if len(attrs) == 1 and attrs[0][0] == "id" else None
+            if heading_id is None or heading_id not in toc or not _SAFE_ID.fullmatch(heading_id) or "\n" in html[start:end]:
+                continue
+            line = self._line(int(tag[1]), html[html.index(">", start) + 1 : end - len(tag) - 3], heading_id)
+            if self._proved(line, html[start:end], heading_id, toc[heading_id]):
+                lines.append((start, end, line))
+            elif tag == "h1":
+                return html.strip()
+        chunks, last = [], 0
+        for start, end, line in lines:
+            chunks += [html[last:start].strip(), line]
+            last = end
+        chunks.append(html[last:].strip())
+        # blank lines around each heading and each HTML block: every builder's Markdown reads them apart
+        return "\n\n".join(chunk for chunk in chunks if chunk)
+
+
 def _front_matter(meta: dict[str, Any]) -> str:
     if not meta:
         return ""
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n\n"
+    # libyaml's emitter where PyYAML has it (the same YAML, several times faster: one per page)
+    text = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return "---\n" + text + "---\n\n"
 
 
-SNIPPETS = "pymdownx.snippets"
+_DUMPER: type[yaml.SafeDumper] | type[yaml.CSafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+ATTR_LIST = "attr_list"
+TOC = "toc"
+MARKDOWN = (TOC, ATTR_LIST)
+"""The Markdown extensions of the generated configuration (see _config_text)."""
+
+
+def _extension_name(item: Any) -> str:
+    return item if isinstance(item, str) else str(next(iter(item), "")) if isinstance(item, dict) else ""
 
 
 def source_path(src: str, directory_urls: bool) -> str:
@@ -157,7 +313,7 @@ def source_path(src: str, directory_urls: bool) -> str:
     return (path.with_suffix("") / "index.md").as_posix()
 
 
-def _page_source(page: _Captured) -> str:
+def _page_source(page: _Captured, headings: _Headings) -> str:
     """A page's generated source: front matter, then its finished HTML as every hook left it.
 
     The HTML, not the Markdown: MkDocs has already turned the page's links into URLs relative to
@@ -171,7 +327,7 @@ def _page_source(page: _Captured) -> str:
     if page.head.strip():
         meta[HEAD_KEY] = page.head
     # a blank line before and after keeps every builder's Markdown from reading into the HTML
-    return _front_matter(meta) + "\n" + page.body.strip() + "\n"
+    return _front_matter(meta) + "\n" + headings.body(page.body, page.toc) + "\n"
 
 
 def _moved(value: Any, moves: dict[str, str]) -> Any:
@@ -203,6 +359,26 @@ def _redirects_moved(item: Any, moves: dict[str, str]) -> Any:
     return item
 
 
+def hidden_patterns(hidden: Iterable[str], pages: Iterable[str]) -> list[str]:
+    """``not_in_nav`` lines that hide exactly the ``hidden`` pages among ``pages``: a folder when every page in it is hidden.
+
+    One line per entry page would cost every builder a match of each page against each line
+    (MkDocs and Zensical read the lines as .gitignore patterns): quadratic in the survey's size.
+    """
+    hidden = set(hidden)
+    shown_in: set[str] = set()  # every folder holding a page that stays in the navigation
+    for page in pages:
+        if page not in hidden:
+            shown_in.update(parent.as_posix() for parent in PurePosixPath(page).parents)
+    lines = set()
+    for page in hidden:
+        # the outermost folder that holds no shown page, else the page itself
+        folders = [p.as_posix() for p in reversed(PurePosixPath(page).parents) if p.as_posix() != "."]
+        outer = next((folder for folder in folders if folder not in shown_in), None)
+        lines.add(f"/{outer}/" if outer is not None else f"/{page}")
+    return sorted(lines)
+
+
 def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], moves: dict[str, str]) -> str:
     """The project's own configuration, for plain sources: no living-survey plugin, its assets listed, pages where generate put them."""
     out = dict(raw)
@@ -216,9 +392,12 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], mo
     else:
         out["plugins"] = _plugin_entries(plugins)
     out["plugins"] = [_redirects_moved(item, moves) for item in out["plugins"]] if isinstance(out["plugins"], list) else out["plugins"]
-    # the pages are finished HTML: snippets were included by the build, and their marks must not be read again
+    # The pages are finished HTML, which every extension of the project has already made; what the
+    # builder's Markdown still reads is the headings generate writes back (see _Headings): toc, with
+    # the project's options (permalinks, slugs), and attr_list for their ids. Any other extension
+    # would only cost time on every page (snippets would even read their marks again).
     extensions = raw.get("markdown_extensions") or []
-    out["markdown_extensions"] = [x for x in extensions if (x if isinstance(x, str) else next(iter(x), "")) != SNIPPETS]
+    out["markdown_extensions"] = [*[x for x in extensions if _extension_name(x) == TOC], ATTR_LIST]
     theme = raw.get("theme", {})
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     theme["custom_dir"] = OVERRIDES
@@ -236,7 +415,7 @@ def _config_text(raw: dict[str, Any], observer: _Observer, hidden: list[str], mo
         for line in str(raw.get("not_in_nav") or "").splitlines()
         if line.strip()
     ]
-    out["not_in_nav"] = "\n".join(lines + [f"/{moves.get(src, src)}" for src in hidden]) + "\n"
+    out["not_in_nav"] = "\n".join(lines + hidden_patterns([moves.get(src, src) for src in hidden], moves.values())) + "\n"
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1_000_000)
 
 
@@ -323,13 +502,15 @@ def _generate_into(config_file: Path, target: Path, log: Callable[[str], None]) 
             path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site / dest, path)
         moves = {src: source_path(src, config.use_directory_urls) for src in observer.pages}
+        # the builders read the sources with the generated configuration's extensions: the headings are proved with them
+        headings = _Headings(list(MARKDOWN), {name: config.mdx_configs[name] for name in MARKDOWN if name in config.mdx_configs})
         written = []
         for src, page in observer.pages.items():
             path = docs / moves[src]
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.exists():
                 raise GenerateError(f"{src}: two pages would be written to {moves[src]}")
-            path.write_text(_page_source(page), encoding="utf-8")
+            path.write_text(_page_source(page, headings), encoding="utf-8")
             written.append(moves[src])
         # the downloads and feeds: the plugin's own on_post_build, writing into the sources instead of a site
         config.site_dir = str(docs)
