@@ -113,3 +113,49 @@ def test_only_the_theme_icons_are_taken_into_the_sheet() -> None:
     css = sheet.css()
     (name,) = sheet.icons
     assert f".{name} {{" in css and "M3 6h18v2H3z" in css and "<" not in css.split("*/", 1)[1]
+
+
+def test_the_theme_scripts_are_loaded_from_cached_files_where_they_stood() -> None:
+    from living_survey.scriptfiles import LEAST, ScriptFiles
+
+    long = "var palette=__md_get('__palette');" + "x" * LEAST
+    page = (
+        f"<head><script>{long}</script></head><body>"
+        f"<script>{long}</script>"  # the same script again: one file
+        '<script id="__config" type="application/json">{"a": "' + "y" * LEAST + '"}</script>'  # not a plain script: kept
+        "<script>short()</script>"  # shorter than its tag and request would cost: kept
+        f"<article><script>{long}</script></article>"  # the survey's own content: never touched
+        "</body>"
+    )
+    scripts = ScriptFiles()
+    out = scripts.take(page, lambda path: "../../" + path)
+    (path, body), *more = scripts.files.items()
+    assert more == [] and body == long and path.endswith(".js")
+    assert out.count(f'<script src="../../{path}"></script>') == 2
+    assert out.count(long) == 1 and f"<article><script>{long}</script></article>" in out
+    assert '<script id="__config" type="application/json">' in out and "<script>short()</script>" in out
+
+
+def test_the_second_icon_of_one_holder_is_taken_too() -> None:
+    from living_survey.icons import IconSheet
+
+    first = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M1 1h2z"/></svg>'
+    second = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M2 2h3z"/></svg>'
+    page = f'<label class="md-search__icon md-icon" for="s">\n{first}\n{second}\n</label><p>{second}</p>'
+    out = IconSheet().take(page)
+    # both of the label's icons (the theme's CSS shows one or the other); the paragraph's stays
+    assert out.count('class="ls-i-') == 2 and out.endswith(f"<p>{second}</p>")
+
+
+def test_every_page_loads_the_theme_scripts_it_names_and_keeps_none_inline(spread: Path) -> None:
+    from living_survey.scriptfiles import FOLDER, LEAST
+
+    entry = bench.page_weights(spread)["entry"]
+    for page in ("index.html", f"entries/{entry}/index.html", "browse/index.html", "404.html"):
+        html = (spread / page).read_text(encoding="utf-8")
+        named = re.findall(rf'<script src="([^"]*{FOLDER}/[0-9a-f]+\.js)"></script>', html)
+        assert named or page == "404.html", page  # the error page is no page event's: left as the theme wrote it
+        assert all((spread / page).parent.joinpath(src).is_file() for src in named), page
+        if page != "404.html":
+            inline = re.findall(r"<script>([^<]*)</script>", html.split("<article", 1)[0])
+            assert all(len(body) < LEAST for body in inline), page
