@@ -94,7 +94,7 @@ def test_every_quadrant_page_is_within_the_bound_however_the_works_are_spread(na
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #27: a work with about 60 authors placed three times weighs about 25 KB; what is left "
+    reason="issue #27: a work with 60 authors placed three times weighs 24.9 KB; what is left "
     "to take out to reach 24 KB is something a reader sees (docs/benchmarks.md, page weight)",
 )
 def test_the_work_with_the_most_authors_placed_three_times_stays_within_the_bound(voiced: Path) -> None:
