@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -35,8 +36,13 @@ def _bench():
 bench = _bench()
 
 
-def _built(root: Path, *, crowded: bool) -> Path:
-    bench.write_site_project(root, 1000, crowded=crowded)
+VOICES = bench.VOICES
+"""More placements of the work with the most authors, by new contributors: growth as contributors
+bring it (each may place any surveyed work), on the work whose entry pages weigh most."""
+
+
+def _built(root: Path, *, crowded: bool | str, voices: int = 0) -> Path:
+    bench.write_site_project(root, 1000, crowded=crowded, voices=voices)
     build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
     return root / "site"
 
@@ -49,6 +55,21 @@ def spread(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _built(tmp_path_factory.mktemp("weight-crowded"), crowded=True)
+
+
+@pytest.fixture(scope="module")
+def voiced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """All 1,000 crowded into the quadrant of the work with the most authors, which has :data:`VOICES`
+    more placements: its entry pages and that quadrant's page as heavy as growth makes them."""
+    return _built(tmp_path_factory.mktemp("weight-voiced"), crowded=bench.HEAVIEST, voices=VOICES)
+
+
+def _heaviest(site: Path) -> tuple[str, str, list[Path]]:
+    """The work with the most authors in the built project's data, its quadrant, and its entry pages."""
+    project = site.parent
+    key, quadrant = bench.heaviest_work(project)
+    ids = [p.stem for p in sorted((project / "entries").glob("*.yaml")) if yaml.safe_load(p.read_text(encoding="utf-8"))["key"] == key]
+    return key, quadrant, [site / "entries" / i / "index.html" for i in ids]
 
 
 @pytest.mark.parametrize("name", ["spread", "crowded"])
@@ -69,6 +90,34 @@ def test_every_quadrant_page_is_within_the_bound_however_the_works_are_spread(na
         page = (site / "quadrants" / weights["quadrant"] / "index.html").read_text(encoding="utf-8")
         assert "?quadrant=" + weights["quadrant"] in page
         assert 0 < page.count('class="ls-entry-card"') < 1000
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #27: a work with 60 authors placed three times weighs 24.9 KB; what is left "
+    "to take out to reach 24 KB is something a reader sees (docs/benchmarks.md, page weight)",
+)
+def test_the_work_with_the_most_authors_placed_three_times_stays_within_the_bound(voiced: Path) -> None:
+    key, _quadrant, pages = _heaviest(voiced)
+    # the shipped work with the most authors, found from the data, with its first placement and the new voices
+    assert len(pages) == 1 + VOICES and all(p.is_file() for p in pages), key
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert html.count('class="ls-minimap-marker') == 1 + VOICES, page  # every voice is on each page's map
+        assert page.stat().st_size / 1024 <= bench.ENTRY_KB_LIMIT, (page.parent.name, page.stat().st_size)
+    weights = bench.page_weights(voiced)
+    assert weights["entry_kb"] <= bench.ENTRY_KB_LIMIT, weights
+
+
+def test_the_quadrant_of_the_heaviest_work_stays_within_the_bound_when_every_work_crowds_into_it(voiced: Path) -> None:
+    key, quadrant, pages = _heaviest(voiced)
+    assert len(pages) == 1 + VOICES
+    page = voiced / "quadrants" / quadrant / "index.html"
+    html = page.read_text(encoding="utf-8")
+    # the crowded quadrant shows its first cards and links the browse page filtered to it
+    assert "?quadrant=" + quadrant in html and 0 < html.count('class="ls-entry-card"') < 1000
+    weights = bench.page_weights(voiced)
+    assert weights["quadrant"] == quadrant and weights["quadrant_kb"] <= bench.QUADRANT_KB_LIMIT, weights
 
 
 def test_the_theme_icons_are_drawn_from_one_cached_stylesheet(spread: Path) -> None:
@@ -113,3 +162,49 @@ def test_only_the_theme_icons_are_taken_into_the_sheet() -> None:
     css = sheet.css()
     (name,) = sheet.icons
     assert f".{name} {{" in css and "M3 6h18v2H3z" in css and "<" not in css.split("*/", 1)[1]
+
+
+def test_the_theme_scripts_are_loaded_from_cached_files_where_they_stood() -> None:
+    from living_survey.pages.scriptfiles import LEAST, ScriptFiles
+
+    long = "var palette=__md_get('__palette');" + "x" * LEAST
+    page = (
+        f"<head><script>{long}</script></head><body>"
+        f"<script>{long}</script>"  # the same script again: one file
+        '<script id="__config" type="application/json">{"a": "' + "y" * LEAST + '"}</script>'  # not a plain script: kept
+        "<script>short()</script>"  # shorter than its tag and request would cost: kept
+        f"<article><script>{long}</script></article>"  # the survey's own content: never touched
+        "</body>"
+    )
+    scripts = ScriptFiles()
+    out = scripts.take(page, lambda path: "../../" + path)
+    (path, body), *more = scripts.files.items()
+    assert more == [] and body == long and path.endswith(".js")
+    assert out.count(f'<script src="../../{path}"></script>') == 2
+    assert out.count(long) == 1 and f"<article><script>{long}</script></article>" in out
+    assert '<script id="__config" type="application/json">' in out and "<script>short()</script>" in out
+
+
+def test_the_second_icon_of_one_holder_is_taken_too() -> None:
+    from living_survey.pages.icons import IconSheet
+
+    first = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M1 1h2z"/></svg>'
+    second = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M2 2h3z"/></svg>'
+    page = f'<label class="md-search__icon md-icon" for="s">\n{first}\n{second}\n</label><p>{second}</p>'
+    out = IconSheet().take(page)
+    # both of the label's icons (the theme's CSS shows one or the other); the paragraph's stays
+    assert out.count('class="ls-i-') == 2 and out.endswith(f"<p>{second}</p>")
+
+
+def test_every_page_loads_the_theme_scripts_it_names_and_keeps_none_inline(spread: Path) -> None:
+    from living_survey.pages.scriptfiles import FOLDER, LEAST
+
+    entry = bench.page_weights(spread)["entry"]
+    for page in ("index.html", f"entries/{entry}/index.html", "browse/index.html", "404.html"):
+        html = (spread / page).read_text(encoding="utf-8")
+        named = re.findall(rf'<script src="([^"]*{FOLDER}/[0-9a-f]+\.js)"></script>', html)
+        assert named or page == "404.html", page  # the error page is no page event's: left as the theme wrote it
+        assert all((spread / page).parent.joinpath(src).is_file() for src in named), page
+        if page != "404.html":
+            inline = re.findall(r"<script>([^<]*)</script>", html.split("<article", 1)[0])
+            assert all(len(body) < LEAST for body in inline), page

@@ -40,6 +40,7 @@ from .pages.icons import ICONS_CSS, IconSheet
 from .pages.kinds import view
 from .pages.page_kind import FIGURE_MARK, KINDS, PageKind, page_title
 from .pages.rendering import Site
+from .pages.scriptfiles import ScriptFiles
 from .state import Build, make_build, make_site
 
 log = get_plugin_logger(__name__)
@@ -96,6 +97,8 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
     site: Site
     icons: IconSheet
     """The theme's icons taken out of this build's pages, written to one stylesheet at the end."""
+    scripts: ScriptFiles
+    """The theme's inline scripts taken out of this build's pages, each written to its file at the end."""
 
     def warn(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
         for problem in problems:
@@ -118,6 +121,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if self.build.context.release:  # frozen pages link no "edit" of main, which has moved on
             config["edit_uri"] = ""
         self.icons = IconSheet()
+        self.scripts = ScriptFiles()
         for problem in self.build.history.problems:  # an old release's data are not today's fault: shown on the Changes page
             log.info(str(problem))
         if CSS_SRC not in config.extra_css:
@@ -213,6 +217,7 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if lighter != output and "</head>" in lighter:
             sheet = self.site.router.asset(ICONS_CSS, from_url=page.url)
             output = lighter.replace("</head>", f'<link rel="stylesheet" href="{escape(sheet)}">\n</head>', 1)
+        output = self.scripts.take(output, lambda path: escape(self.site.router.asset(path, from_url=page.url)))
         if page.meta.pop(FIGURE_PENDING, False):
             if FIGURE_SLOT not in output:
                 log.warning(f"{page.file.src_uri}: the figure's placeholder was removed by another plugin or the theme; no figure shown")
@@ -245,6 +250,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         if self.icons.icons:
             (target_dir / ICONS_CSS).parent.mkdir(parents=True, exist_ok=True)
             (target_dir / ICONS_CSS).write_text(self.icons.css(), encoding="utf-8")
+        for path, body in self.scripts.files.items():
+            (target_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (target_dir / path).write_text(body, encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         project = self.build.project

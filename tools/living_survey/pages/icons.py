@@ -8,7 +8,8 @@ icon's path in the text colour, in a stylesheet the pages share and the browser 
 
 Only the theme's icons are taken: an SVG whose whole content is one ``<path>`` (and, for Font
 Awesome's, its licence comment, which moves into the stylesheet), written right inside an element
-of the theme's ``md-icon`` or ``md-logo`` class, which colour their icon with the text colour.
+of the theme's ``md-icon`` or ``md-logo`` class, which colour their icon with the text colour, or
+right after such an icon (the search field's label holds two, shown in turn by the theme's CSS).
 Every other SVG (Figure 1, the minimaps, a drawing in a docs page) is left as it is.
 """
 
@@ -51,9 +52,14 @@ class IconSheet:
     def take(self, html: str) -> str:
         """The page with each theme icon emptied and named by a class of the sheet."""
 
+        taken_until = -1  # where the last icon taken ends: the theme writes two icons in one holder (search's)
+
         def one(match: re.Match[str]) -> str:
-            if not _held(html, match.start()):
+            nonlocal taken_until
+            follows = taken_until >= 0 and not html[taken_until : match.start()].strip()
+            if not (follows or _held(html, match.start())):
                 return match.group(0)
+            taken_until = match.end()
             box, d, note = match.group("box"), match.group("d"), (match.group("note") or "").strip()
             name = "ls-i-" + hashlib.sha256(f"{box} {d}".encode()).hexdigest()[:10]
             self.icons.setdefault(name, (box, d, note))

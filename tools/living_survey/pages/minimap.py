@@ -27,6 +27,12 @@ def _xy(x: float, y: float) -> tuple[float, float]:
     return (round(SIZE / 2 + x * half, 2), round(SIZE / 2 - y * half, 2))
 
 
+def _n(value: float) -> str:
+    """A coordinate as few characters as it needs (``216``, not ``216.0``): every entry page of a
+    work placed twice carries its map."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def minimap(
     work: Work, current: Entry, framework: Framework, library: Library, label: str, shown: tuple[Entry, ...] | None = None
 ) -> Markup:
@@ -45,15 +51,15 @@ def minimap(
     for q in framework.quadrants:
         x0, y0 = _xy(min(q.x, 0), max(q.y, 0))
         x1, y1 = _xy(max(q.x, 0), min(q.y, 0))
-        quadrants.append({"x": x0, "y": y0, "w": round(x1 - x0, 2), "h": round(y1 - y0, 2), "colour": colour[q.id]})
+        quadrants.append({"x": _n(x0), "y": _n(y0), "w": _n(x1 - x0), "h": _n(y1 - y0), "colour": colour[q.id]})
     markers = []
     drawn = work.placements if shown is None else (current, *shown)
     for entry in drawn:
         cx, cy = _xy(*point(entry, framework))
         markers.append(
             {
-                "cx": cx,
-                "cy": cy,
+                "cx": _n(cx),
+                "cy": _n(cy),
                 "colour": colour[entry.quadrant],
                 "published": placer_kind(entry.placed_by, library) == PUBLISHED,
                 "current": entry.id == current.id,
@@ -66,9 +72,11 @@ def minimap(
         .get_template("minimap.svg")
         .render(
             size=SIZE,
-            lo=lo,
-            mid=mid,
-            hi=hi,
+            lo=_n(lo),
+            mid=_n(mid),
+            hi=_n(hi),
+            # where the poles' names stand: above the horizontal axis, beside the vertical one
+            at={"beside_x": _n(mid - 4), "beside_y": _n(mid + 4), "top": _n(lo - 8), "bottom": _n(hi + 16)},
             x=framework.x,
             y=framework.y,
             quadrants=quadrants,
