@@ -168,7 +168,9 @@ class EntryKind(PageKind):
         entry = self.site.survey.entry(self.subject)
         rendered = builder.entry_page(entry, self.link)
         # squeezed as the written page is (the build squeezes every page): the same HTML either way
-        return Rendered(squeeze(rendered.html) + CITE_SLOT, (*rendered.toc, SECTIONS[1]), rendered.problems, builder.edit_url(entry))
+        # Page weight (issue #27): no edit URL for the theme's edit button, since the page's own
+        # "Edit this entry" link already opens the entry file and the button repeated it
+        return Rendered(squeeze(rendered.html) + CITE_SLOT, (*rendered.toc, SECTIONS[1]), rendered.problems, None)
 
     def citation_meta(self) -> list[tuple[str, str]]:
         return self.site.fragments.citation_meta(self.subject)
