@@ -145,9 +145,9 @@ def test_a_work_placed_thousands_of_times_is_summarised_in_about_linear_time(tmp
     apart = [Entry(**{**e.__dict__, "key": f"k{i}"}) for i, e in enumerate(placements)]
 
     def cost(entries: list[Entry]) -> float:
-        start = time.perf_counter()
+        start = time.thread_time()
         Works(entries, fw, library)
-        return time.perf_counter() - start
+        return time.thread_time() - start
 
     plain = min(cost(apart) for _ in range(3))
     one = min(cost(placements) for _ in range(3))

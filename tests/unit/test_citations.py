@@ -75,9 +75,9 @@ def render(group, narrative):
 
 
 for name, text in CASES.items():
-    start = time.perf_counter()
+    start = time.thread_time()
     replace_citations(text, render)
-    print(f"{name}\t{time.perf_counter() - start}")
+    print(f"{name}\t{time.thread_time() - start}")
 """
 
 
