@@ -6,8 +6,9 @@ draw Figure 1 on a cache miss); ``on_files`` adds each generated page (one
 (router, fragments, renderers); the page hooks hand each page to its kind (:func:`~.pages.kinds.view`),
 which gives its front matter and Markdown (``on_page_markdown``), what joins after Markdown
 (``on_page_content``), its head and what joins after search indexing (``on_post_page``);
-``on_post_build`` writes the downloads; ``on_serve`` watches the inputs. This module and
-:mod:`.config` (the options) are the only ones that import MkDocs; no hook tests a kind's name.
+``on_env`` lets the theme's compiled templates outlive the build; ``on_post_build`` writes the
+downloads; ``on_serve`` watches the inputs. This module and :mod:`.config` (the options) are the
+only ones that import MkDocs; no hook tests a kind's name.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -31,6 +33,7 @@ from mkdocs.structure.toc import get_toc
 
 from .checks.docs_guard import pin_base_paths
 from .config import LivingSurveyConfig, options_from, project_from
+from .core.compiled import share_compiled
 from .core.problems import Problem, SurveyError
 from .model.addresses import PageRecord
 from .pages.exports import data_files
@@ -137,6 +140,10 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
         return config
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """The theme's templates compiled once per process, not once per build (``mkdocs serve``)."""
+        return share_compiled(env)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         build = self.build

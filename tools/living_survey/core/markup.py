@@ -16,6 +16,8 @@ import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .compiled import share_compiled
+
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -129,7 +131,7 @@ def template_env() -> Environment:
     def finalize(value: Any) -> Any:
         return value if isinstance(value, Markup) else esc(value)
 
-    return Environment(
+    env = Environment(
         loader=PackageLoader("living_survey", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -138,3 +140,4 @@ def template_env() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    return share_compiled(env)  # each renderer makes its own environment: the templates compile once
