@@ -15,7 +15,7 @@ import pytest
 from living_survey.cli import main
 from living_survey.releases.history import TAG_RULE, parse_tag, scan_tags, tag_problem
 
-from ..conftest import ROOT, SAMPLE_ENTRY, _git, set_field, write_sample
+from ..conftest import ROOT, SAMPLE_ENTRY, _git, made_once, set_field, write_sample
 
 ODD_TAGS = ["v1.00.0", "v01.0.0", "v1.0.0-rc1", "v1.0", "v1.0.00", "v\u0661.\u0660.\u0660", "v\uff11.\uff11.\uff10", "release-1"]
 """Tags that are not releases: leading zeros, suffixes, two parts, Arabic-Indic and full-width digits."""
@@ -161,12 +161,19 @@ def make_tightened(root: Path) -> Path:
     return root
 
 
+def _released(folder: Path) -> None:
+    root = make_tightened(folder / "repo")
+    assert main(["versions", "--root", str(root), "--out", str(folder / "out")]) == 0
+
+
 @pytest.fixture(scope="module")
 def tightened(tmp_path_factory: pytest.TempPathFactory) -> Tightened:
-    root = make_tightened(tmp_path_factory.mktemp("tightened") / "repo")
-    out = root.parent / "out"
-    assert main(["versions", "--root", str(root), "--out", str(out)]) == 0
-    return Tightened(root, out)
+    """Made once per run (its three releases take the longest build of the suite), then copied for
+    each module that asks: a test may change its copy (the store, ``versions.json``) for a while."""
+    made = made_once(tmp_path_factory, "tightened", _released)
+    copy = tmp_path_factory.mktemp("tightened")
+    shutil.copytree(made, copy, symlinks=True, dirs_exist_ok=True)
+    return Tightened(copy / "repo", copy / "out")
 
 
 def test_the_history_survives_a_loader_that_tightens(tightened: Tightened) -> None:
