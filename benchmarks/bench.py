@@ -943,7 +943,8 @@ NOTES = """## Reading the table
   346.8 s wall and 416.4 s of CPU (load average 1.1 at the start). Per test the suite is about a
   third faster (0.49 s against 0.34 s of wall time), but the whole run, with half as many tests
   again, is not yet faster than the old one: 4% slower.
-  Measured again on 5 December 2026, both back to back on one quiet machine (load average 1.0 at
+
+- The suite measured again on 5 December 2026, both back to back on one quiet machine (load average 1.0 at
   the start), each with its own installed environment: `make test` at 5814ee9 (687 tests, serial)
   took 291.7 s wall and 214.1 s of CPU; `make test` at main (1,038 tests, two workers, with the
   templates compiled once per process and the three-release survey made once per run) took
