@@ -17,7 +17,6 @@ environments with different settings keep separate caches.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from jinja2 import BytecodeCache, Environment
@@ -39,7 +38,8 @@ _SETTINGS = (
     "optimized",
     "is_async",
 )
-"""The environment's settings that the compiled code depends on, besides autoescaping, ``finalize``, the undefined type and extensions."""
+"""The environment's settings that the compiled code depends on, besides autoescaping, ``finalize``,
+the undefined type and extensions."""
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -47,29 +47,17 @@ class MemoryBytecodeCache(BytecodeCache):
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
-        self._lock = threading.Lock()
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        with self._lock:
-            code = self._code.get(bucket.key)
+        code = self._code.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)  # checks Jinja's magic and the source's checksum
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        code = bucket.bytecode_to_string()
-        with self._lock:
-            self._code[bucket.key] = code
-
-    def clear(self) -> None:
-        with self._lock:
-            self._code.clear()
-
-    def __len__(self) -> int:
-        return len(self._code)
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 _caches: dict[tuple[Any, ...], MemoryBytecodeCache] = {}
-_caches_lock = threading.Lock()
 
 
 def _named(value: Any) -> Any:
@@ -90,8 +78,5 @@ def share_compiled(env: Environment) -> Environment:
     An environment that already has a bytecode cache of its own (set by a theme or another plugin)
     keeps it."""
     if env.bytecode_cache is None:
-        key = _signature(env)
-        with _caches_lock:
-            cache = _caches.setdefault(key, MemoryBytecodeCache())
-        env.bytecode_cache = cache
+        env.bytecode_cache = _caches.setdefault(_signature(env), MemoryBytecodeCache())
     return env
