@@ -8,6 +8,7 @@ built strictly with the real MkDocs. The bounds are the bench's (``benchmarks/be
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from mkdocs.commands.build import build
+from jinja2.utils import htmlsafe_json_dumps
 from mkdocs.config import load_config
 
 from living_survey.pages.htmlspace import squeeze
@@ -209,3 +211,25 @@ def test_every_page_loads_the_theme_scripts_it_names_and_keeps_none_inline(sprea
         if page != "404.html":
             inline = re.findall(r"<script>([^<]*)</script>", html.split("<article", 1)[0])
             assert all(len(body) < LEAST for body in inline), page
+
+
+def test_the_theme_config_is_compact_json_with_the_same_values(spread: Path) -> None:
+    """Every page's ``__config`` (the theme's ``tojson``) is written without spaces after separators,
+    and reads back as JSON the theme's script can use: its search worker and translations are there."""
+    entry = bench.page_weights(spread)["entry"]
+    for page in ("index.html", f"entries/{entry}/index.html"):
+        html = (spread / page).read_text(encoding="utf-8")
+        (raw,) = re.findall(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)
+        config = json.loads(raw)
+        assert raw == str(htmlsafe_json_dumps(config, sort_keys=True, separators=(",", ":"))), page
+        assert not re.search(r'[,:] "', raw), page
+        assert config["search"].endswith(".min.js") and config["translations"]["search.result.none"], page
+
+
+def test_the_theme_is_credited_once_on_about_and_not_in_every_footer(spread: Path) -> None:
+    about = (spread / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://squidfunk.github.io/mkdocs-material/"' in about.split('<article', 1)[1]
+    entry = bench.page_weights(spread)["entry"]
+    for page in ("index.html", f"entries/{entry}/index.html", "about/index.html"):
+        footer = (spread / page).read_text(encoding="utf-8").split('<footer', 1)[1]
+        assert "Made with" not in footer and "squidfunk" not in footer, page

@@ -38,7 +38,7 @@ from .core.problems import Problem, SurveyError
 from .model.addresses import PageRecord
 from .pages.exports import data_files
 from .pages.feeds import feed_files
-from .pages.htmlspace import squeeze
+from .pages.htmlspace import compact_json, squeeze
 from .pages.icons import ICONS_CSS, IconSheet
 from .pages.kinds import view
 from .pages.page_kind import FIGURE_MARK, KINDS, PageKind, page_title
@@ -142,8 +142,9 @@ class LivingSurveyPlugin(BasePlugin[LivingSurveyConfig]):
         return config
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        """The theme's templates compiled once per process, not once per build (``mkdocs serve``)."""
-        return share_compiled(env)
+        """The theme's templates compiled once per process, not once per build (``mkdocs serve``), and
+        its ``tojson`` output without spaces after separators (the ``__config`` of every page)."""
+        return share_compiled(compact_json(env))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         build = self.build

@@ -18,6 +18,7 @@ the page, whatever its text (contributed text reaches a page escaped, so it neve
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _KEEP = (
     # an element that keeps its white space, or raw text, whole (the name must end there: <code>, not <codex>)
@@ -74,3 +75,15 @@ def _fold(html: str) -> str:
         last = match.end()
     pieces.append(html[last:])
     return "".join(pieces)
+
+
+COMPACT_JSON = (",", ":")
+"""Separators for the JSON the theme's templates write with ``tojson`` (its ``__config`` block on
+every page): the same values, without a space after each comma and colon."""
+
+
+def compact_json(env: Any) -> Any:
+    """Make ``env``'s ``tojson`` filter write JSON without the spaces after separators, through
+    Jinja's documented ``json.dumps_kwargs`` policy (the other keyword arguments are kept)."""
+    env.policies["json.dumps_kwargs"] = {**env.policies.get("json.dumps_kwargs", {}), "separators": COMPACT_JSON}
+    return env
