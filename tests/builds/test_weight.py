@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mkdocs.commands.build import build
 from jinja2.utils import htmlsafe_json_dumps
+from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from living_survey.pages.htmlspace import squeeze
@@ -228,8 +228,8 @@ def test_the_theme_config_is_compact_json_with_the_same_values(spread: Path) -> 
 
 def test_the_theme_is_credited_once_on_about_and_not_in_every_footer(spread: Path) -> None:
     about = (spread / "about" / "index.html").read_text(encoding="utf-8")
-    assert 'href="https://squidfunk.github.io/mkdocs-material/"' in about.split('<article', 1)[1]
+    assert 'href="https://squidfunk.github.io/mkdocs-material/"' in about.split("<article", 1)[1]
     entry = bench.page_weights(spread)["entry"]
     for page in ("index.html", f"entries/{entry}/index.html", "about/index.html"):
-        footer = (spread / page).read_text(encoding="utf-8").split('<footer', 1)[1]
+        footer = (spread / page).read_text(encoding="utf-8").split("<footer", 1)[1]
         assert "Made with" not in footer and "squidfunk" not in footer, page
