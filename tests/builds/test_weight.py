@@ -96,7 +96,7 @@ def test_every_quadrant_page_is_within_the_bound_however_the_works_are_spread(na
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #27, open: a work with 60 authors placed three times with long content weighs 24.7 KB "
+    reason="issue #27, open: a work with 60 authors placed three times with long content weighs 24.4 KB "
     "at 1,000 entries; what is left to take out to reach 24 KB is something a reader sees or a "
     "citation manager reads (docs/benchmarks.md, page weight). Strict: it reports when the page fits.",
 )
