@@ -132,9 +132,26 @@ def write_sample(root: Path, entries: dict[str, str] | None = None, bib: str = S
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A sample survey project in a temporary folder."""
-    return write_sample(tmp_path / "project")
+def sample(tmp_path: Path, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A sample survey project in a temporary folder.
+
+    In a module marked ``own_cache`` (its builds keep the project's own cache folder), the project
+    starts with the figure cache a first build of the sample on this machine leaves: the sample's
+    figure is drawn once per run, not once per test (those tests look into the inputs cache; a
+    figure cache that does not match what is drawn is drawn again, as on any machine)."""
+    root = write_sample(tmp_path / "project")
+    if request.node.get_closest_marker("own_cache") is not None:
+        shutil.copytree(_sample_figure(tmp_path_factory), root / DEFAULT_CACHE_DIR / "figure")
+    return root
+
+
+def _sample_figure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The figure cache folder of the stock sample, built once per run with its own cache."""
+
+    def make(folder: Path) -> None:
+        build_project(write_sample(folder / "project"), share_cache=False)
+
+    return made_once(tmp_path_factory, "sample-figure", make) / "project" / DEFAULT_CACHE_DIR / "figure"
 
 
 DEFAULT_CACHE_DIR = ".cache/living-survey"
