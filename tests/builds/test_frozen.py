@@ -326,12 +326,26 @@ def two_releases(root: Path) -> Path:
     return root
 
 
+def _two_released(folder: Path) -> None:
+    root = two_releases(folder / "repo")
+    assert main(["versions", "--root", str(root), "--out", str(folder / "first")]) == 0
+
+
+@pytest.fixture
+def released(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> tuple[Path, Path]:
+    """The two releases of :func:`two_releases` built by ``living-survey versions`` into the project's
+    store (``.cache/living-survey/releases``) and a first site: made once per run (each release is a
+    build of its own in a process of its own), copied for each test, which may change its copy."""
+    made = made_once(tmp_path_factory, "two-releases", _two_released)
+    shutil.copytree(made, tmp_path / "released", symlinks=True)
+    return tmp_path / "released" / "repo", tmp_path / "released" / "first"
+
+
 def test_a_release_is_built_once_and_stays_byte_identical_when_a_dependency_changes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = two_releases(tmp_path / "repo")
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert main(["versions", "--root", str(root), "--out", str(first)]) == 0
+    root, first = released  # built by `versions`, its releases stored in the project's cache folder
+    second = tmp_path / "second"
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(material_overlay(tmp_path)), os.environ.get("PYTHONPATH")])))
     capsys.readouterr()
     assert main(["versions", "--root", str(root), "--out", str(second)]) == 0
@@ -344,11 +358,13 @@ def test_a_release_is_built_once_and_stays_byte_identical_when_a_dependency_chan
         assert tree(first / "v" / series)
 
 
-def test_a_corrupted_or_missing_release_is_named_and_marked_unavailable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = two_releases(tmp_path / "repo")
+def test_a_corrupted_or_missing_release_is_named_and_marked_unavailable(
+    released: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, _first = released
     _git(root, "tag", "v1.2.0", "HEAD")  # CITATION.cff says 1.1.0 here: skipped, whatever the store holds
-    store = tmp_path / "store"
-    assert main(["versions", "--root", str(root), "--out", str(tmp_path / "first"), "--store", str(store)]) == 0
+    store = root / ".cache" / "living-survey" / "releases"  # where `versions` stored both releases
+    assert sorted(p.name for p in store.iterdir()) == ["v1.0.0.json", "v1.0.0.tar.gz", "v1.1.0.json", "v1.1.0.tar.gz"]
     archive = store / "v1.0.0.tar.gz"
     data = bytearray(archive.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -375,11 +391,10 @@ def test_a_corrupted_or_missing_release_is_named_and_marked_unavailable(tmp_path
 
 
 def test_rebuilding_a_release_is_explicit_and_reports_what_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = two_releases(tmp_path / "repo")
-    store = tmp_path / "store"
-    assert main(["versions", "--root", str(root), "--out", str(tmp_path / "a"), "--store", str(store)]) == 0
+    root, _first = released
+    store = root / ".cache" / "living-survey" / "releases"  # where `versions` stored both releases
     before = json.loads((store / "v1.0.0.json").read_text())["sha256"]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(material_overlay(tmp_path)), os.environ.get("PYTHONPATH")])))
     capsys.readouterr()
