@@ -1,7 +1,7 @@
 """The built site in a real browser: search, Figure 1's links, listings, copy buttons, console,
 accessibility (axe-core, light and dark), and hostile strings that must never run.
 
-Needs Chromium (Debian's `chromium`, or $LIVING_SURVEY_CHROMIUM). Under CI a missing browser
+Needs Chromium (Debian's `chromium-headless-shell` or `chromium`, or $LIVING_SURVEY_CHROMIUM). Under CI a missing browser
 fails these tests; elsewhere they skip with the reason. Screenshots go to test-output/screenshots/.
 """
 
