@@ -181,13 +181,15 @@ def add_voices(folder: Path, key: str, count: int) -> list[str]:
     return ids
 
 
-def write_site_project(folder: Path, n: int, *, crowded: bool | str = False, voices: int = 0) -> None:
+def write_site_project(folder: Path, n: int, *, crowded: bool | str = False, voices: int = 0, placed_by: str | None = None) -> None:
     """The survey's own site (its mkdocs.yml, docs/, framework, entries and references) grown to ``n``
     entries with synthetic works: the pages as readers get them, navigation and head included.
     With ``crowded``, every synthetic work is placed in one quadrant: the framework's first, or with
     :data:`HEAVIEST`, the quadrant of the work with the most authors (:func:`heaviest_work`). With
     ``voices``, that work gets as many more placements by new contributors (:func:`add_voices`),
-    counted in ``n``."""
+    counted in ``n``. With ``placed_by``, only the committed placements that placer made are kept
+    (the weight tests keep the source's launch placements: what they bound is the weight the
+    engine puts around a page's content, which a contribution's own length must not decide)."""
     # the survey as committed at HEAD (what is published), so that files and ledger always agree
     import io
     import tarfile
@@ -195,6 +197,8 @@ def write_site_project(folder: Path, n: int, *, crowded: bool | str = False, voi
     archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
+    if placed_by is not None:
+        _keep_placements_by(folder, placed_by)
     heaviest, home = heaviest_work(folder) if voices or crowded == HEAVIEST else ("", "")
     if voices:
         add_voices(folder, heaviest, voices)
@@ -218,6 +222,21 @@ def write_site_project(folder: Path, n: int, *, crowded: bool | str = False, voi
     with (folder / "permanent-ids.txt").open("a", encoding="utf-8") as ids:  # new pages must be listed
         ids.write("".join(f"entries/{w['id']}\n" for w in works))
     shutil.rmtree(scratch)
+
+
+def _keep_placements_by(folder: Path, placer: str) -> None:
+    """Remove every entry of the project in ``folder`` that ``placer`` did not place, and its line in
+    the permanent-id ledger (a removed page is not published)."""
+    import yaml
+
+    removed = set()
+    for path in sorted((folder / "entries").glob("*.yaml")):
+        if yaml.safe_load(path.read_text(encoding="utf-8")).get("placed_by") != placer:
+            path.unlink()
+            removed.add(f"entries/{path.stem}")
+    ledger = folder / "permanent-ids.txt"
+    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+    ledger.write_text("".join(line for line in lines if line.strip() not in removed), encoding="utf-8")
 
 
 ENTRY_KB_LIMIT = 24

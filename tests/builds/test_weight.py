@@ -1,8 +1,11 @@
 """Page weight at 1,000 entries (issue #27): size tests, one real build each, module-scoped.
 
-The survey's own site (mkdocs.yml, docs/, the shipped entries and references) is grown to 1,000
-entries with the benchmark's synthetic works, spread over the quadrants and crowded into one, and
-built strictly with the real MkDocs. The bounds are the bench's (``benchmarks/bench.py``).
+The survey's own site (mkdocs.yml, docs/, the source's launch placements and the references, as
+committed) is grown to 1,000 entries with the benchmark's synthetic works, spread over the quadrants
+and crowded into one, and built strictly with the real MkDocs. The bounds are the bench's
+(``benchmarks/bench.py``). Placements contributors have committed are left out: a page's weight
+is its content plus what the engine puts around it, and a valid contribution with long quotes must
+not turn these tests red; contributors are played by the voices, with long content of fixed length.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from mkdocs.config import load_config
 
 from living_survey.pages.htmlspace import squeeze
 from living_survey.pages.icons import ICONS_CSS
+
+from ..unit.test_content import SOURCE_KEY
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.size
@@ -44,7 +49,10 @@ bring it (each may place any surveyed work), on the work whose entry pages weigh
 
 
 def _built(root: Path, *, crowded: bool | str, voices: int = 0) -> Path:
-    bench.write_site_project(root, 1000, crowded=crowded, voices=voices)
+    # the launch placements (the source's), whatever contributors have committed since: the bounds
+    # are on the weight the engine adds around a page's content, which no contribution's length
+    # may turn red; contributors' placements are played by the voices, with long content
+    bench.write_site_project(root, 1000, crowded=crowded, voices=voices, placed_by=SOURCE_KEY)
     build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
     return root / "site"
 
@@ -233,3 +241,15 @@ def test_the_theme_is_credited_once_on_about_and_not_in_every_footer(spread: Pat
     for page in ("index.html", f"entries/{entry}/index.html", "about/index.html"):
         footer = (spread / page).read_text(encoding="utf-8").split("<footer", 1)[1]
         assert "Made with" not in footer and "squidfunk" not in footer, page
+
+
+def test_only_the_placements_of_the_placer_named_are_kept_and_the_ledger_follows(tmp_path: Path) -> None:
+    """What the weight tests build from: a contributor's committed placement is left out, with its
+    line in the permanent-id ledger (a strict build would otherwise miss its page)."""
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "a.yaml").write_text(f"key: a\nplaced_by: {SOURCE_KEY}\n", encoding="utf-8")
+    (tmp_path / "entries" / "a-someone.yaml").write_text('key: a\nplaced_by: "@someone"\n', encoding="utf-8")
+    (tmp_path / "permanent-ids.txt").write_text("# ids\nquadrants/q\nentries/a\nentries/a-someone\n", encoding="utf-8")
+    bench._keep_placements_by(tmp_path, SOURCE_KEY)
+    assert [p.name for p in (tmp_path / "entries").iterdir()] == ["a.yaml"]
+    assert (tmp_path / "permanent-ids.txt").read_text(encoding="utf-8") == "# ids\nquadrants/q\nentries/a\n"
