@@ -363,7 +363,8 @@ def test_a_corrupted_or_missing_release_is_named_and_marked_unavailable(
 ) -> None:
     root, _first = released
     _git(root, "tag", "v1.2.0", "HEAD")  # CITATION.cff says 1.1.0 here: skipped, whatever the store holds
-    store = root / ".cache" / "living-survey" / "releases"  # where `versions` stored both releases
+    store = tmp_path / "store"  # a store outside the project, as the publishing workflows pass it
+    shutil.move(root / ".cache" / "living-survey" / "releases", store)  # where `versions` stored both releases
     assert sorted(p.name for p in store.iterdir()) == ["v1.0.0.json", "v1.0.0.tar.gz", "v1.1.0.json", "v1.1.0.tar.gz"]
     archive = store / "v1.0.0.tar.gz"
     data = bytearray(archive.read_bytes())
@@ -394,7 +395,8 @@ def test_rebuilding_a_release_is_explicit_and_reports_what_changed(
     released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root, _first = released
-    store = root / ".cache" / "living-survey" / "releases"  # where `versions` stored both releases
+    store = tmp_path / "store"  # a store outside the project, as the publishing workflows pass it
+    shutil.move(root / ".cache" / "living-survey" / "releases", store)  # where `versions` stored both releases
     before = json.loads((store / "v1.0.0.json").read_text())["sha256"]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(material_overlay(tmp_path)), os.environ.get("PYTHONPATH")])))
     capsys.readouterr()
