@@ -331,6 +331,14 @@ def _two_released(folder: Path) -> None:
     assert main(["versions", "--root", str(root), "--out", str(folder / "first")]) == 0
 
 
+def store_outside(root: Path, tmp_path: Path) -> Path:
+    """The store ``versions`` filled in the project's cache folder, moved outside the project, where the
+    publishing workflows keep it (they pass it with ``--store``)."""
+    store = tmp_path / "store"
+    shutil.move(root / ".cache" / "living-survey" / "releases", store)
+    return store
+
+
 @pytest.fixture
 def released(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> tuple[Path, Path]:
     """The two releases of :func:`two_releases` built by ``living-survey versions`` into the project's
@@ -363,8 +371,7 @@ def test_a_corrupted_or_missing_release_is_named_and_marked_unavailable(
 ) -> None:
     root, _first = released
     _git(root, "tag", "v1.2.0", "HEAD")  # CITATION.cff says 1.1.0 here: skipped, whatever the store holds
-    store = tmp_path / "store"  # a store outside the project, as the publishing workflows pass it
-    shutil.move(root / ".cache" / "living-survey" / "releases", store)  # where `versions` stored both releases
+    store = store_outside(root, tmp_path)
     assert sorted(p.name for p in store.iterdir()) == ["v1.0.0.json", "v1.0.0.tar.gz", "v1.1.0.json", "v1.1.0.tar.gz"]
     archive = store / "v1.0.0.tar.gz"
     data = bytearray(archive.read_bytes())
@@ -395,8 +402,7 @@ def test_rebuilding_a_release_is_explicit_and_reports_what_changed(
     released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root, _first = released
-    store = tmp_path / "store"  # a store outside the project, as the publishing workflows pass it
-    shutil.move(root / ".cache" / "living-survey" / "releases", store)  # where `versions` stored both releases
+    store = store_outside(root, tmp_path)
     before = json.loads((store / "v1.0.0.json").read_text())["sha256"]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(material_overlay(tmp_path)), os.environ.get("PYTHONPATH")])))
     capsys.readouterr()

@@ -18,7 +18,8 @@ the page, whatever its text (contributed text reaches a page escaped, so it neve
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from jinja2 import Environment
 
 _KEEP = (
     # an element that keeps its white space, or raw text, whole (the name must end there: <code>, not <codex>)
@@ -82,7 +83,7 @@ COMPACT_JSON = (",", ":")
 every page): the same values, without a space after each comma and colon."""
 
 
-def compact_json(env: Any) -> Any:
+def compact_json(env: Environment) -> Environment:
     """Make ``env``'s ``tojson`` filter write JSON without the spaces after separators, through
     Jinja's documented ``json.dumps_kwargs`` policy (the other keyword arguments are kept)."""
     env.policies["json.dumps_kwargs"] = {**env.policies.get("json.dumps_kwargs", {}), "separators": COMPACT_JSON}
